@@ -1,0 +1,5 @@
+export { loadConfig } from './load.js';
+export { parseConfig } from './parse.js';
+export { configSpec, ARCHS } from './schema.js';
+export { toJsonSchema } from './spec.js';
+export type { Config, RepositoryConfig, UserConfig, GroupConfig } from './types.js';

@@ -1,0 +1,89 @@
+/**
+ * A content-addressed blob cache: blobs/sha256/<hex>. Nothing enters it
+ * unverified, entries appear atomically (write to a unique temp file, then
+ * rename), several pare processes can share it, and a corrupt entry is
+ * detected on read, removed and reported as a miss.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { FetchError } from '../errors.js';
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PARE_CACHE_DIR) return env.PARE_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'pare');
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export class BlobCache {
+  constructor(readonly dir: string) {}
+
+  path(sha256: string): string {
+    return join(this.dir, 'blobs', 'sha256', sha256);
+  }
+
+  /** The verified blob, or undefined when missing or corrupt (a corrupt entry is removed). */
+  async get(sha256: string): Promise<Buffer | undefined> {
+    let data: Buffer;
+    try {
+      data = await readFile(this.path(sha256));
+    } catch {
+      return undefined;
+    }
+    if (sha256Hex(data) !== sha256) {
+      await rm(this.path(sha256), { force: true });
+      return undefined;
+    }
+    return data;
+  }
+
+  /** Store a blob after checking its digest; `label` names it in errors. */
+  async put(sha256: string, data: Uint8Array, label: string): Promise<void> {
+    const got = sha256Hex(data);
+    if (got !== sha256) {
+      throw new FetchError('HASH_MISMATCH', `${label}: sha256 mismatch: got ${got}, want ${sha256} (${data.byteLength} bytes read)`, {
+        hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
+        detail: { got, want: sha256, bytes: data.byteLength },
+      });
+    }
+    await this.writeAtomic(this.path(sha256), data);
+  }
+
+  /** Small mutable metadata (e.g. the last InRelease of a URL), keyed by a name. */
+  metaPath(key: string): string {
+    return join(this.dir, 'meta', sha256Hex(key));
+  }
+
+  async getMeta(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.metaPath(key));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putMeta(key: string, data: Uint8Array): Promise<void> {
+    await this.writeAtomic(this.metaPath(key), data);
+  }
+
+  private async writeAtomic(target: string, data: Uint8Array): Promise<void> {
+    const dir = join(target, '..');
+    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, data);
+      await rename(tmp, target);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new FetchError('CACHE_IO', `cannot write to the cache at ${this.dir}: ${(e as Error).message}`, {
+        hint: 'check the permissions and free space of the cache directory, or pass --cache-dir',
+        cause: e,
+      });
+    }
+  }
+}
