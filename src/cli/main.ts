@@ -1,0 +1,89 @@
+/**
+ * The pare command line: one file per command, each calling one library
+ * function. User errors print without a stack trace and exit 1; internal
+ * errors print the stack and exit 70.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isPareError, UsageError } from '../errors.js';
+import { buildCommand } from './build.js';
+import { EXIT, type CliIO } from './io.js';
+import { resolveCommand } from './resolve.js';
+import { schemaCommand } from './schema.js';
+import { VERSION } from '../version.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
+}
+
+const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `pare ${VERSION}: build distroless OCI images from Debian packages`,
+    '',
+    'Usage: pare <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `pare <command> --help` for a command\'s options.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  const opts = Object.entries(c.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
+    return `  ${flag.padEnd(28)} ${(o as { description?: string }).description ?? ''}`;
+  });
+  return [`Usage: ${c.usage}`, '', c.summary, '', 'Options:', ...opts, `  ${'-h, --help'.padEnd(28)} Show this help`, ''].join('\n');
+}
+
+export function printError(e: unknown, io: CliIO): number {
+  if (isPareError(e)) {
+    io.stderr.write(`pare: error[${e.code}]: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
+    return e instanceof UsageError ? EXIT.USAGE : EXIT.USER;
+  }
+  io.stderr.write(`pare: internal error (a bug in pare; please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.INTERNAL;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout.write(`pare ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr.write(`pare: unknown command "${name}"\n\n${help()}`);
+    return EXIT.USAGE;
+  }
+  let parsed;
+  try {
+    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple, default: v.default }]));
+    parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr.write(`pare ${name}: ${(e as Error).message}\n\n${commandHelp(cmd)}`);
+    return EXIT.USAGE;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(cmd));
+    return EXIT.OK;
+  }
+  try {
+    return await cmd.run(parsed as { values: Record<string, unknown>; positionals: string[] }, io);
+  } catch (e) {
+    return printError(e, io);
+  }
+}

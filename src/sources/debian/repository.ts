@@ -1,0 +1,89 @@
+/**
+ * Load one suite of a Debian repository: fetch InRelease, verify its OpenPGP
+ * signature against the keyring, check freshness, then fetch each Packages
+ * index (by-hash when the Release offers it) through the content-addressed
+ * cache, checked against the SHA256 in the signed Release.
+ */
+import { SourceError } from '../../errors.js';
+import { BlobCache, fetchBlob, nodeHttp, sha256Hex, type Http } from '../../fetch/index.js';
+import { compressionFromName, decompress } from '../../util/decompress.js';
+import { verifyCleartext, type Keyring } from './openpgp/index.js';
+import { parsePackagesIndex, type PackagesIndex } from './packages-index.js';
+import { checkFresh, packagesCandidates, parseRelease, type ReleaseFile } from './release.js';
+
+export interface SuiteRequest {
+  url: string;
+  suite: string;
+  components: string[];
+  arch: string;
+  keyring: Keyring;
+}
+
+export interface LoadOptions {
+  cache: BlobCache;
+  http?: Http;
+  offline?: boolean;
+  now?: Date;
+}
+
+export interface LoadedSuite {
+  url: string;
+  suite: string;
+  release: ReleaseFile;
+  /** sha256 of the InRelease bytes the indexes were verified against. */
+  inReleaseSha256: string;
+  signers: string[];
+  indexes: PackagesIndex[];
+}
+
+interface CachedRelease {
+  lastModified?: string;
+  etag?: string;
+}
+
+async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
+  const http = opts.http ?? nodeHttp;
+  const key = `inrelease:${url}`;
+  const cached = await opts.cache.getMeta(key);
+  const headersRaw = await opts.cache.getMeta(`${key}:headers`);
+  if (opts.offline) {
+    if (!cached) throw new SourceError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, { hint: 'run once without --offline to fill the cache' });
+    return cached;
+  }
+  const prev: CachedRelease = cached && headersRaw ? (JSON.parse(headersRaw.toString()) as CachedRelease) : {};
+  const headers: Record<string, string> = {};
+  if (cached && prev.etag) headers['if-none-match'] = prev.etag;
+  if (cached && prev.lastModified) headers['if-modified-since'] = prev.lastModified;
+  const res = await http.get(url, { headers, accept: [304] });
+  if (res.status === 304 && cached) return cached;
+  const meta: CachedRelease = { lastModified: res.headers.get('last-modified') ?? undefined, etag: res.headers.get('etag') ?? undefined };
+  await opts.cache.putMeta(key, res.body);
+  await opts.cache.putMeta(`${key}:headers`, Buffer.from(JSON.stringify(meta)));
+  return res.body;
+}
+
+export async function loadSuite(req: SuiteRequest, opts: LoadOptions): Promise<LoadedSuite> {
+  const dists = `${req.url}/dists/${req.suite}`;
+  const inReleaseUrl = `${dists}/InRelease`;
+  const bytes = await fetchInRelease(inReleaseUrl, opts);
+  const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
+  const release = parseRelease(verified.text, inReleaseUrl);
+  checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
+  const indexes: PackagesIndex[] = [];
+  for (const component of req.components) {
+    const path = packagesCandidates(component, req.arch).find((p) => release.files.has(p));
+    if (!path) {
+      throw new SourceError('INDEX_MISSING', `${inReleaseUrl} lists no Packages index for component "${component}", architecture ${req.arch}`, {
+        hint: `the suite has components [${release.components.join(', ')}] and architectures [${release.architectures.join(', ')}]`,
+      });
+    }
+    const entry = release.files.get(path)!;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const url = release.acquireByHash ? `${dists}/${dir}/by-hash/SHA256/${entry.sha256}` : `${dists}/${path}`;
+    const label = `${dists}/${path}`;
+    const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
+    const text = Buffer.from(await decompress(data, compressionFromName(path), label)).toString('utf8');
+    indexes.push(parsePackagesIndex(text, label, { url: req.url, suite: req.suite, component }));
+  }
+  return { url: req.url, suite: req.suite, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint), indexes };
+}
