@@ -17,6 +17,7 @@ export interface TarHeaderInput {
   uid: number;
   gid: number;
   size: number;
+  /** Seconds since the epoch; fractions are dropped and negatives become 0. */
   mtime: number;
   linkname?: string;
 }
@@ -31,10 +32,11 @@ function fits(value: number, width: number): boolean {
 }
 
 function paxRecord(key: string, value: string): Buffer {
+  // A record is "<len> <key>=<value>\n" where <len> counts its own digits.
   const body = ` ${key}=${value}\n`;
   const bodyLen = Buffer.byteLength(body);
-  let len = bodyLen + String(bodyLen).length;
-  if (String(len).length !== String(len - bodyLen).length) len = bodyLen + String(len).length;
+  let len = bodyLen + 1;
+  while (len !== bodyLen + String(len).length) len = bodyLen + String(len).length;
   return Buffer.from(`${len}${body}`);
 }
 
@@ -43,13 +45,15 @@ function writeString(buf: Buffer, offset: number, width: number, s: string): voi
 }
 
 function rawHeader(h: TarHeaderInput): Buffer {
+  // An unclamped fractional mtime would otherwise print as "1234.4" in octal.
+  const mtime = Number.isFinite(h.mtime) && h.mtime > 0 ? Math.floor(h.mtime) : 0;
   const buf = Buffer.alloc(BLOCK);
   writeString(buf, 0, 100, h.name);
   writeString(buf, 100, 8, octal(h.mode & 0o7777, 8));
   writeString(buf, 108, 8, octal(fits(h.uid, 8) ? h.uid : 0, 8));
   writeString(buf, 116, 8, octal(fits(h.gid, 8) ? h.gid : 0, 8));
   writeString(buf, 124, 12, octal(fits(h.size, 12) ? h.size : 0, 12));
-  writeString(buf, 136, 12, octal(fits(h.mtime, 12) ? h.mtime : 0, 12));
+  writeString(buf, 136, 12, octal(fits(mtime, 12) ? mtime : 0, 12));
   buf.fill(0x20, 148, 156);
   writeString(buf, 156, 1, h.typeflag);
   if (h.linkname) writeString(buf, 157, 100, h.linkname);
