@@ -3,7 +3,7 @@
  * function. User errors print without a stack trace and exit 1; internal
  * errors print the stack and exit 70.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { isPareError, UsageError } from '../errors.js';
 import { buildCommand } from './build.js';
 import { EXIT, type CliIO } from './io.js';
@@ -11,11 +11,18 @@ import { resolveCommand } from './resolve.js';
 import { schemaCommand } from './schema.js';
 import { VERSION } from '../version.js';
 
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  description: string;
+}
+
 export interface Command {
   name: string;
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, OptionSpec>;
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
@@ -39,7 +46,7 @@ function help(): string {
 function commandHelp(c: Command): string {
   const opts = Object.entries(c.options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
-    return `  ${flag.padEnd(28)} ${(o as { description?: string }).description ?? ''}`;
+    return `  ${flag.padEnd(28)} ${o.description}`;
   });
   return [`Usage: ${c.usage}`, '', c.summary, '', 'Options:', ...opts, `  ${'-h, --help'.padEnd(28)} Show this help`, ''].join('\n');
 }
@@ -71,7 +78,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed;
   try {
-    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple, default: v.default }]));
+    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple }]));
     parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     io.stderr.write(`pare ${name}: ${(e as Error).message}\n\n${commandHelp(cmd)}`);

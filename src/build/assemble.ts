@@ -1,0 +1,40 @@
+/**
+ * Fetched .deb files → one in-memory root filesystem. Archives are streamed
+ * from memory, never unpacked to disk, and maintainer scripts never run.
+ */
+import { readDeb, type DebContents } from '../sources/debian/deb.js';
+import type { PackageRecord } from '../sources/debian/packages-index.js';
+import { FileTree } from '../tree/tree.js';
+
+export interface InstalledPackage {
+  record: PackageRecord;
+  /** The .deb's control files (control, md5sums, conffiles). */
+  control: Omit<DebContents, 'data'>;
+  /** Newest mtime among the package's files (seconds). */
+  newest: number;
+}
+
+export interface Assembled {
+  tree: FileTree;
+  packages: InstalledPackage[];
+  /** Newest file mtime of all packages: the image time when SOURCE_DATE_EPOCH is unset. */
+  newest: number;
+}
+
+export async function assemble(records: PackageRecord[], debs: Uint8Array[]): Promise<Assembled> {
+  // Decompress in parallel (xz/zstd/gzip run off the main thread where possible),
+  // then insert in a fixed order so the tree never depends on timing.
+  const contents = await Promise.all(records.map((r, i) => readDeb(debs[i]!, `${r.name}_${r.version}_${r.architecture}.deb`)));
+  const tree = new FileTree();
+  const packages: InstalledPackage[] = [];
+  let newest = 0;
+  records.forEach((record, i) => {
+    const c = contents[i]!;
+    let pkgNewest = 0;
+    for (const e of c.data) if (e.mtime > pkgNewest) pkgNewest = e.mtime;
+    tree.addPackage(record.name, c.data);
+    packages.push({ record, control: { control: c.control, md5sums: c.md5sums, conffiles: c.conffiles }, newest: pkgNewest });
+    if (pkgNewest > newest) newest = pkgNewest;
+  });
+  return { tree, packages, newest };
+}

@@ -1,0 +1,107 @@
+/**
+ * The build pipeline as one library call per stage:
+ *   planSuites → loadSources → resolve → fetch → assemble → layer → image.
+ * The CLI's `pare build` and `pare resolve` call these; nothing here writes
+ * outputs (see outputs.ts).
+ */
+import type { Config } from '../config/index.js';
+import { BlobCache, fetchBlobs, silentProgress, type Http, type Progress } from '../fetch/index.js';
+import { buildLayer, makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { Universe } from '../resolve/universe.js';
+import { resolve, type Plan } from '../resolve/solver.js';
+import type { LoadedSuite } from '../sources/debian/repository.js';
+import { accountsFor } from '../distroless/accounts.js';
+import { addAccounts } from '../distroless/base.js';
+import { assemble, type Assembled } from './assemble.js';
+import { loadSources, planSuites, type SuiteSpec } from './sources.js';
+
+export interface BuildOptions {
+  cache: BlobCache;
+  http?: Http;
+  offline?: boolean;
+  env?: NodeJS.ProcessEnv;
+  aptDir?: string;
+  now?: Date;
+  progress?: Progress;
+  /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
+  sourceDateEpoch?: number;
+}
+
+export interface Resolved {
+  arch: string;
+  specs: SuiteSpec[];
+  suites: LoadedSuite[];
+  plan: Plan;
+}
+
+export interface ArchImage extends Resolved {
+  assembled: Assembled;
+  image: Image;
+  created: number;
+}
+
+export interface BuildResult {
+  config: Config;
+  images: ArchImage[];
+  /** What an output holds: the image itself for one architecture, else an index. */
+  root: Image | ImageIndex;
+}
+
+export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+  const progress = opts.progress ?? silentProgress;
+  const specs = await planSuites(config, opts);
+  progress.phase(`reading indexes (${arch})`, specs.length);
+  const suites = await loadSources(specs, arch, opts);
+  const universe = new Universe(arch);
+  for (const s of suites) for (const idx of s.indexes) universe.addIndex(idx);
+  const plan = resolve(universe, { packages: config.contents.packages, exclude: config.contents.exclude });
+  return { arch, specs, suites, plan };
+}
+
+function sourceDateEpoch(opts: BuildOptions): number | undefined {
+  if (opts.sourceDateEpoch !== undefined) return opts.sourceDateEpoch;
+  const v = (opts.env ?? process.env).SOURCE_DATE_EPOCH;
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+export async function buildArch(config: Config, resolved: Resolved, opts: BuildOptions): Promise<ArchImage> {
+  const progress = opts.progress ?? silentProgress;
+  const records = resolved.plan.packages.map((p) => p.record);
+  const bytes = records.reduce((n, r) => n + r.size, 0);
+  progress.phase(`fetching packages (${resolved.arch})`, records.length, bytes);
+  const debs = await fetchBlobs(
+    records.map((r) => ({ url: `${r.origin!.url}/${r.filename}`, sha256: r.sha256, size: r.size, label: `${r.name}_${r.version}_${r.architecture}.deb` })),
+    { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
+  );
+  progress.phase(`assembling (${resolved.arch})`, 1);
+  const assembled = await assemble(records, debs);
+  const accounts = accountsFor(config);
+  addAccounts(assembled.tree, accounts);
+  const created = sourceDateEpoch(opts) ?? assembled.newest;
+  const layer = await buildLayer(assembled.tree.entries(), { mtime: created });
+  progress.done('layer');
+  const image = makeImage({
+    layers: [layer],
+    history: [`pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`],
+    config: {
+      architecture: resolved.arch,
+      created,
+      entrypoint: config.entrypoint,
+      cmd: config.cmd,
+      env: config.environment,
+      workingDir: config.workDir,
+      user: accounts.user,
+      labels: config.annotations,
+    },
+    annotations: config.annotations,
+  });
+  return { ...resolved, assembled, image, created };
+}
+
+export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
+  const images: ArchImage[] = [];
+  for (const arch of config.archs) images.push(await buildArch(config, await resolveArch(config, arch, opts), opts));
+  (opts.progress ?? silentProgress).end();
+  const root = images.length === 1 ? images[0]!.image : makeIndex({ manifests: images.map((i) => i.image), annotations: config.annotations });
+  return { config, images, root };
+}

@@ -1,0 +1,44 @@
+import { basename, extname } from 'node:path';
+import { build } from '../build/build.js';
+import { loadConfig } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { humanBytes } from '../fetch/index.js';
+import { writeDockerArchive, writeLayout } from '../oci/index.js';
+import { cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { EXIT } from './io.js';
+import type { Command } from './main.js';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
+  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG]',
+  options: {
+    output: { type: 'string', short: 'o', description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)' },
+    tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
+    tag: { type: 'string', short: 't', description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)' },
+    ...sourceOptions,
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare build examples/base.yaml -o out' });
+    const file = positionals[0]!;
+    const config = await loadConfig(file);
+    const started = performance.now();
+    const progress = progressFrom(values, io);
+    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress });
+    const tagArg = (values.tag as string | undefined) ?? 'latest';
+    const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
+    const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
+    if (outDir) await writeLayout(outDir, result.root, { tag });
+    if (values.tarball) await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
+    const ms = Math.round(performance.now() - started);
+    for (const img of result.images) {
+      const files = img.assembled.tree.entries().length;
+      const size = img.image.layers.reduce((n, l) => n + l.size, 0);
+      io.stderr.write(`${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`);
+    }
+    io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`);
+    const digest = 'digest' in result.root ? result.root.digest : '';
+    io.stdout.write(`${digest}\n`);
+    return EXIT.OK;
+  },
+};

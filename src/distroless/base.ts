@@ -1,0 +1,35 @@
+/**
+ * Files that maintainer scripts or useradd would have made, generated
+ * deterministically instead.
+ */
+import type { FileTree } from '../tree/tree.js';
+import { groupFile, passwdFile, type Accounts } from './accounts.js';
+
+const enc = new TextEncoder();
+
+function ensureDir(tree: FileTree, path: string, mode: number, uid = 0, gid = 0): void {
+  const existing = tree.get(path);
+  if (existing && existing.type === 'dir') {
+    existing.mode = mode;
+    existing.uid = uid;
+    existing.gid = gid;
+    return;
+  }
+  if (!existing) tree.add({ path, type: 'dir', mode, uid, gid, owner: 'pare' });
+}
+
+function putFile(tree: FileTree, path: string, text: string, mode = 0o644): void {
+  if (tree.has(path)) tree.delete(path);
+  tree.add({ path, type: 'file', mode, uid: 0, gid: 0, data: enc.encode(text), owner: 'pare' });
+}
+
+export function addAccounts(tree: FileTree, a: Accounts): void {
+  putFile(tree, 'etc/passwd', passwdFile(a));
+  putFile(tree, 'etc/group', groupFile(a));
+  ensureDir(tree, 'tmp', 0o1777);
+  ensureDir(tree, 'root', 0o700);
+  ensureDir(tree, 'home', 0o755);
+  for (const u of a.users) {
+    if (u.homedir.startsWith('/home/')) ensureDir(tree, u.homedir.slice(1), 0o700, u.uid, u.gid);
+  }
+}
