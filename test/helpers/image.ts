@@ -12,6 +12,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { buildLayer } from '../../src/oci/layer.js';
+import { makeImage, type Image } from '../../src/oci/manifest.js';
+import type { ImageConfigOptions } from '../../src/oci/config.js';
+import type { TreeEntry } from '../../src/tree/types.js';
+import { staticBinary } from './static-bin.js';
 
 const run = promisify(execFile);
 
@@ -97,4 +102,54 @@ async function findManifestFor(
     if (JSON.stringify(c) === JSON.stringify(config)) return m;
   }
   assert.fail('skopeo --config returned a config no manifest in the index points to');
+}
+
+// ---- fixtures: a tiny runnable image around the static probe binary ----
+
+
+export const FIXED_TIME = 1_700_000_000; // 2023-11-14T22:13:20Z
+
+const dir = (p: string, mode = 0o755, uid = 0): TreeEntry => ({ path: p, type: 'dir', mode, uid, gid: uid });
+const file = (p: string, data: string | Uint8Array, mode = 0o644, uid = 0): TreeEntry => ({
+  path: p,
+  type: 'file',
+  mode,
+  uid,
+  gid: uid,
+  data: typeof data === 'string' ? Buffer.from(data) : data,
+});
+
+/** A minimal root: /bin/probe (static), /etc/hello, passwd/group with nonroot 65532, /tmp, /home/nonroot. */
+export async function probeTree(): Promise<TreeEntry[]> {
+  const bin = await staticBinary();
+  return [
+    dir('bin'),
+    file('bin/probe', bin, 0o755),
+    dir('etc'),
+    file('etc/hello', 'hello from the image\n'),
+    file('etc/secret', 'for nonroot only\n', 0o600, 65532),
+    file('etc/passwd', 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n'),
+    file('etc/group', 'root:x:0:\nnonroot:x:65532:\n'),
+    dir('home'),
+    dir('home/nonroot', 0o700, 65532),
+    dir('root', 0o700),
+    dir('tmp', 0o1777),
+  ];
+}
+
+/** The probe image: Entrypoint /bin/probe, Cmd prints /etc/hello. */
+export async function probeImage(config: Partial<ImageConfigOptions> = {}, entries?: TreeEntry[]): Promise<Image> {
+  const layer = await buildLayer(entries ?? (await probeTree()), { mtime: FIXED_TIME });
+  return makeImage({
+    layers: [layer],
+    config: {
+      architecture: 'amd64',
+      created: FIXED_TIME,
+      entrypoint: ['/bin/probe'],
+      cmd: ['@/etc/hello'],
+      workingDir: '/tmp',
+      ...config,
+    },
+    history: ['pare test: probe'],
+  });
 }
