@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the system tools pare's tests use, from Debian packages:
+#   runc + umoci   run built images (crun does not work on every cgroup layout)
+#   skopeo         inspect and copy images (oci:, docker-archive:, docker://)
+#   podman         load docker-archives (where it can run)
+#   gpg            sign fixture repositories with throw-away keys
+#   dpkg-dev, xz-utils, zstd   build and compress fixture .deb files
+#   gcc, libc6-dev, g++        compile static test programs
+#   docker-registry            the reference OCI registry for push tests
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "test tools ready: $PKGS"
