@@ -45,7 +45,7 @@ const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
 export function looksArmored(bytes: Uint8Array): boolean {
   let i = 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(15, bytes.length - i)).toString('latin1');
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(14, bytes.length - i)).toString('latin1');
   return head === '-----BEGIN PGP';
 }
 

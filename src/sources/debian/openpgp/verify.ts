@@ -68,10 +68,10 @@ function verifySignatures(bin: Uint8Array, data: Uint8Array, type: number, keyri
   const index = keyringIndex(keyring);
   const now = opts.now ?? new Date();
   const sigs: Signature[] = [];
-  for (const p of readPackets(bin, `${what} signature`)) {
+  for (const p of readPackets(bin, what)) {
     if (p.tag === Tag.Marker) continue;
     if (p.tag !== Tag.Signature) throw malformed(`${what}: unexpected OpenPGP packet (tag ${p.tag}) in the signature block`);
-    const s = parseSignature(p.body, `${what} signature`);
+    const s = parseSignature(p.body, what);
     if (s) sigs.push(s);
   }
   if (sigs.length === 0) throw malformed(`${what}: no version 4 signature found`);
