@@ -94,14 +94,14 @@ class Reader {
   checksum(off: number): void {
     const b = this.buf;
     const want = this.num(off + 148, 8, 'checksum');
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = off; i < off + BLOCK; i++) {
-      const c = i >= off + 148 && i < off + 156 ? 0x20 : b[i]!;
-      unsigned += c;
-      signed += c > 127 ? c - 256 : c;
-    }
-    if (want !== unsigned && want !== signed) throw this.fail('header checksum mismatch', off);
+    let unsigned = 8 * 0x20; // the checksum field counts as spaces
+    for (let i = off; i < off + 148; i++) unsigned += b[i]!;
+    for (let i = off + 156; i < off + BLOCK; i++) unsigned += b[i]!;
+    if (want === unsigned) return;
+    // Some old writers summed signed bytes.
+    let signed = unsigned;
+    for (let i = off; i < off + BLOCK; i++) if (b[i]! > 127 && (i < off + 148 || i >= off + 156)) signed -= 256;
+    if (want !== signed) throw this.fail('header checksum mismatch', off);
   }
 }
 
