@@ -4,7 +4,8 @@
  * config.json (no terminal; args; user), then `runc run` it with a private
  * state root and a timeout, and always clean up (runc delete --force, rm the
  * bundle). Uses runc, not crun (crun fails on this machine's cgroup layout).
- * Tools: apt-get install -y runc umoci skopeo.
+ * A tag naming an image index is first narrowed to this host's platform
+ * with `skopeo copy`. Tools: apt-get install -y runc umoci skopeo.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,7 +55,14 @@ export async function runImage(layoutDirOrRef: string, opts: RunImageOptions = {
   const state = path.join(work, 'state');
   const id = `pare-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await run('umoci', ['unpack', '--image', `${dir}:${tag}`, bundle], { maxBuffer: 16 << 20 });
+    // umoci cannot unpack a tag that names an image index ("tag is ambiguous"):
+    // let skopeo pick this host's platform into a one-image layout first.
+    let image = `${dir}:${tag}`;
+    if (await namesIndex(dir, tag)) {
+      await run('skopeo', ['copy', '--quiet', `oci:${dir}:${tag}`, `oci:${path.join(work, 'layout')}:run`]);
+      image = `${path.join(work, 'layout')}:run`;
+    }
+    await run('umoci', ['unpack', '--image', image, bundle], { maxBuffer: 16 << 20 });
     const cfgPath = path.join(bundle, 'config.json');
     const cfg = JSON.parse(await readFile(cfgPath, 'utf8')) as BundleConfig;
     cfg.process.terminal = false;
@@ -76,6 +84,14 @@ export async function runImage(layoutDirOrRef: string, opts: RunImageOptions = {
     await run('runc', ['--root', state, 'delete', '--force', id]).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
+}
+
+async function namesIndex(dir: string, tag: string): Promise<boolean> {
+  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as {
+    manifests?: { mediaType?: string; annotations?: Record<string, string> }[];
+  };
+  const d = index.manifests?.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
+  return d?.mediaType === 'application/vnd.oci.image.index.v1+json';
 }
 
 function runc(args: string[], timeoutMs: number): Promise<RunResult> {
