@@ -3,12 +3,13 @@
  * architecture: discover each suite's mirror, load keyrings, then fetch and
  * verify every suite in parallel.
  */
+import { readFileSync } from 'node:fs';
 import type { Config, RepositoryConfig } from '../config/index.js';
 import type { BlobCache, Http } from '../fetch/index.js';
 import { chooseMirror, readHostSources } from '../sources/debian/discover.js';
 import { loadDefaultKeyring, loadKeyringFile } from '../sources/debian/keyring-data.js';
-import type { Keyring } from '../sources/debian/openpgp/index.js';
-import { loadSuite, type LoadedSuite } from '../sources/debian/repository.js';
+import { parseKeyring, type Keyring } from '../sources/debian/openpgp/index.js';
+import { loadIndexes, openSuite, type LoadedSuite, type OpenedSuite } from '../sources/debian/repository.js';
 
 export interface SourceOptions {
   cache: BlobCache;
@@ -53,24 +54,27 @@ async function keyringOf(files: string[], memo: Map<string, Promise<Keyring>>): 
   if (!k) {
     k = (async () => {
       if (files.length === 0) return loadDefaultKeyring();
-      const rings = await Promise.all(files.map((f) => loadKeyringFile(f)));
-      return rings.length === 1 ? rings[0]! : mergeKeyrings(rings);
+      if (files.length === 1) return loadKeyringFile(files[0]!);
+      // Several files: check each (errors name the file), then merge their keys.
+      files.forEach((f) => loadKeyringFile(f));
+      return parseKeyring(files.map((f) => readFileSync(f)), files.join(', '));
     })();
     memo.set(key, k);
   }
   return k;
 }
 
-function mergeKeyrings(rings: Keyring[]): Keyring {
-  const keys = rings.flatMap((r) => r.keys);
-  return { ...rings[0]!, keys, fingerprints: () => rings.flatMap((r) => r.fingerprints()) } as Keyring;
-}
 
-export async function loadSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<LoadedSuite[]> {
+/** Fetch and verify every suite's InRelease, in parallel. */
+export async function openSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<OpenedSuite[]> {
   const memo = new Map<string, Promise<Keyring>>();
   return Promise.all(
-    specs.map(async (s) =>
-      loadSuite({ url: s.url, suite: s.suite, components: s.components, arch, keyring: await keyringOf(s.keyringFiles, memo) }, opts),
-    ),
+    specs.map(async (s) => openSuite({ url: s.url, suite: s.suite, components: s.components, arch, keyring: await keyringOf(s.keyringFiles, memo) }, opts)),
   );
+}
+
+/** Open every suite and load its Packages indexes. */
+export async function loadSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<LoadedSuite[]> {
+  const opened = await openSources(specs, arch, opts);
+  return Promise.all(opened.map(async (o) => ({ ...o, indexes: await loadIndexes(o, opts) })));
 }

@@ -26,13 +26,19 @@ export interface LoadOptions {
   now?: Date;
 }
 
-export interface LoadedSuite {
+export interface OpenedSuite {
   url: string;
   suite: string;
+  components: string[];
+  arch: string;
   release: ReleaseFile;
   /** sha256 of the InRelease bytes the indexes were verified against. */
   inReleaseSha256: string;
+  /** Fingerprints of the keys whose signatures verified. */
   signers: string[];
+}
+
+export interface LoadedSuite extends OpenedSuite {
   indexes: PackagesIndex[];
 }
 
@@ -62,28 +68,40 @@ async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
   return res.body;
 }
 
-export async function loadSuite(req: SuiteRequest, opts: LoadOptions): Promise<LoadedSuite> {
-  const dists = `${req.url}/dists/${req.suite}`;
-  const inReleaseUrl = `${dists}/InRelease`;
+/** Fetch and verify a suite's InRelease (cheap: no indexes yet). */
+export async function openSuite(req: SuiteRequest, opts: LoadOptions): Promise<OpenedSuite> {
+  const inReleaseUrl = `${req.url}/dists/${req.suite}/InRelease`;
   const bytes = await fetchInRelease(inReleaseUrl, opts);
   const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
   const release = parseRelease(verified.text, inReleaseUrl);
   checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
-  const indexes: PackagesIndex[] = [];
-  for (const component of req.components) {
-    const path = packagesCandidates(component, req.arch).find((p) => release.files.has(p));
-    if (!path) {
-      throw new SourceError('INDEX_MISSING', `${inReleaseUrl} lists no Packages index for component "${component}", architecture ${req.arch}`, {
-        hint: `the suite has components [${release.components.join(', ')}] and architectures [${release.architectures.join(', ')}]`,
-      });
-    }
-    const entry = release.files.get(path)!;
-    const dir = path.slice(0, path.lastIndexOf('/'));
-    const url = release.acquireByHash ? `${dists}/${dir}/by-hash/SHA256/${entry.sha256}` : `${dists}/${path}`;
-    const label = `${dists}/${path}`;
-    const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
-    const text = Buffer.from(await decompress(data, compressionFromName(path), label)).toString('utf8');
-    indexes.push(parsePackagesIndex(text, label, { url: req.url, suite: req.suite, component }));
-  }
-  return { url: req.url, suite: req.suite, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint), indexes };
+  return { url: req.url, suite: req.suite, components: req.components, arch: req.arch, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint) };
+}
+
+/** Fetch (through the cache), check and parse the suite's Packages indexes. */
+export async function loadIndexes(suite: OpenedSuite, opts: LoadOptions): Promise<PackagesIndex[]> {
+  const dists = `${suite.url}/dists/${suite.suite}`;
+  const { release } = suite;
+  return Promise.all(
+    suite.components.map(async (component) => {
+      const path = packagesCandidates(component, suite.arch).find((p) => release.files.has(p));
+      if (!path) {
+        throw new SourceError('INDEX_MISSING', `${dists}/InRelease lists no Packages index for component "${component}", architecture ${suite.arch}`, {
+          hint: `the suite has components [${release.components.join(', ')}] and architectures [${release.architectures.join(', ')}]`,
+        });
+      }
+      const entry = release.files.get(path)!;
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      const url = release.acquireByHash ? `${dists}/${dir}/by-hash/SHA256/${entry.sha256}` : `${dists}/${path}`;
+      const label = `${dists}/${path}`;
+      const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
+      const text = Buffer.from(await decompress(data, compressionFromName(path), label)).toString('utf8');
+      return parsePackagesIndex(text, label, { url: suite.url, suite: suite.suite, component });
+    }),
+  );
+}
+
+export async function loadSuite(req: SuiteRequest, opts: LoadOptions): Promise<LoadedSuite> {
+  const opened = await openSuite(req, opts);
+  return { ...opened, indexes: await loadIndexes(opened, opts) };
 }
