@@ -133,6 +133,8 @@ function runGpg(homedir: string, args: string[], o: AtOptions & { input?: string
       if (code === 0) resolve(Buffer.concat(out));
       else reject(new Error(`gpg ${args.join(' ')} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
     });
+    // gpg may exit without reading stdin (e.g. --list-keys): the exit code tells, not EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(o.input ?? '');
   });
 }

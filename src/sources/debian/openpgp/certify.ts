@@ -57,25 +57,16 @@ export function verifyKeySignature(signer: KeyHolder, sig: Signature, chunks: Ui
 export function validatePrimary(primary: KeyHolder, direct: Signature[], uids: RawComponent[]): Validity & { userIds: string[] } {
   const p = primary.key;
   const own = (s: Signature) => issuedBy(s, p) && s.created >= p.created;
-  let revoked = false;
-  let directSig: Signature | undefined;
-  for (const s of direct) {
-    if (!own(s) || (s.type !== SigType.DirectKey && s.type !== SigType.KeyRevocation)) continue;
-    if (!verifyKeySignature(primary, s, [p.hashPrefix])) continue;
-    if (s.type === SigType.KeyRevocation) revoked = true;
-    else if (!directSig || s.created > directSig.created) directSig = s;
-  }
+  const keyOnly = [p.hashPrefix];
+  const revoked = direct.some((s) => own(s) && s.type === SigType.KeyRevocation && verifyKeySignature(primary, s, keyOnly));
+  const directSig = newestValid(direct, (s) => own(s) && s.type === SigType.DirectKey, (s) => verifyKeySignature(primary, s, keyOnly));
   const userIds: string[] = [];
   let uidSig: Signature | undefined;
   for (const u of uids) {
     if (!u.userId) continue;
-    const uidChunk = uidPrefix(u.userId);
-    let best: Signature | undefined;
-    for (const s of u.sigs) {
-      if (!own(s) || s.type < SigType.CertGeneric || s.type > SigType.CertPositive) continue;
-      if (best && s.created <= best.created) continue;
-      if (verifyKeySignature(primary, s, [p.hashPrefix, uidChunk, u.userId])) best = s;
-    }
+    const chunks = [p.hashPrefix, uidPrefix(u.userId), u.userId];
+    const isCert = (s: Signature) => own(s) && s.type >= SigType.CertGeneric && s.type <= SigType.CertPositive;
+    const best = newestValid(u.sigs, isCert, (s) => verifyKeySignature(primary, s, chunks));
     if (!best) continue;
     userIds.push(Buffer.from(u.userId).toString('utf8'));
     // The primary user ID's self-signature wins; otherwise the newest.
@@ -94,15 +85,10 @@ export function validatePrimary(primary: KeyHolder, direct: Signature[], uids: R
 export function validateSubkey(primary: KeyHolder, sub: RawSubkey, defaultSign: boolean): Validity {
   const chunks = [primary.key.hashPrefix, sub.key.hashPrefix];
   const own = (s: Signature) => issuedBy(s, primary.key) && s.created >= sub.key.created;
-  let binding: Signature | undefined;
-  for (const s of sub.sigs) {
-    if (!own(s)) continue;
-    if (s.type === SigType.SubkeyRevocation && verifyKeySignature(primary, s, chunks)) {
-      return { rejected: 'revoked by its primary key' };
-    }
-    if (s.type !== SigType.SubkeyBinding || (binding && s.created <= binding.created)) continue;
-    if (verifyKeySignature(primary, s, chunks)) binding = s;
+  if (sub.sigs.some((s) => own(s) && s.type === SigType.SubkeyRevocation && verifyKeySignature(primary, s, chunks))) {
+    return { rejected: 'revoked by its primary key' };
   }
+  const binding = newestValid(sub.sigs, (s) => own(s) && s.type === SigType.SubkeyBinding, (s) => verifyKeySignature(primary, s, chunks));
   if (!binding) return { rejected: `no valid binding signature from primary key ${primary.key.fingerprint}` };
   const flags = binding.keyFlags;
   const signs = flags === undefined ? defaultSign : (flags & 0x02) !== 0;
@@ -111,6 +97,16 @@ export function validateSubkey(primary: KeyHolder, sub: RawSubkey, defaultSign: 
     if (!back) return { rejected: 'signing subkey is not cross-certified (no valid primary key binding signature)' };
   }
   return { flags: signs ? (flags ?? 0x02) : (flags ?? 0), expires: expiryDate(sub.key, binding.keyExpiresIn) };
+}
+
+/**
+ * The newest signature that passes `wanted` and verifies. Only the newest
+ * self-signature counts, so older ones are not even checked (keyrings often
+ * carry several with the same time: those are tried newest-first in turn).
+ */
+function newestValid(sigs: Signature[], wanted: (s: Signature) => boolean, valid: (s: Signature) => boolean): Signature | undefined {
+  const candidates = sigs.filter(wanted).sort((a, b) => b.created.getTime() - a.created.getTime());
+  return candidates.find(valid);
 }
 
 function uidPrefix(uid: Uint8Array): Uint8Array {
