@@ -65,12 +65,11 @@ function smallFile(name: string, bytes: Buffer): Buffer[] {
 
 async function* archiveChunks(image: Image, repoTag: string): AsyncGenerator<Buffer> {
   const blobPath = (digest: string): string => `blobs/sha256/${digestHex(digest)}`;
-  const tagPart = repoTag.slice(repoTag.lastIndexOf(':') + 1);
   const manifestJson = [{ Config: blobPath(image.configDigest), RepoTags: [repoTag], Layers: image.layers.map((l) => blobPath(l.digest)) }];
   const index: OciIndex = {
     schemaVersion: 2,
     mediaType: MEDIA.index,
-    manifests: [imageDescriptor(image, { [ANNOTATION.refName]: tagPart })],
+    manifests: [imageDescriptor(image, { [ANNOTATION.refName]: repoTag })],
   };
 
   yield* dirHeader('blobs/');
