@@ -106,7 +106,7 @@ export interface Blob {
 }
 
 export function bytesBlob(mediaType: string, digest: string, bytes: Buffer): Blob {
-  return { mediaType, digest, size: bytes.length, open: () => Promise.resolve(Readable.from([bytes])) };
+  return { mediaType, digest, size: bytes.length, open: () => Promise.resolve(Readable.from([bytes], { objectMode: false })) };
 }
 
 /** The image's own blobs: layers, config, manifest (deduplicated by digest). */
