@@ -5,11 +5,9 @@
  * (for subkeys) binding to its primary are proven. Pure.
  */
 import { VerifyError, isPareError } from '../../../errors.js';
-import { dearmor, looksArmored } from './armor.js';
-import { validatePrimary, validateSubkey, type KeyHolder, type RawComponent, type RawSubkey } from './certify.js';
-import { algorithmCanSign, parseKeyPacket } from './key.js';
-import { Tag, readPackets } from './packets.js';
-import { parseSignature } from './signature.js';
+import { validatePrimary, validateSubkey, type KeyHolder } from './certify.js';
+import { algorithmCanSign } from './key.js';
+import { binaryParts, groupKeys, mergeKeys, type TransferableKey } from './transferable.js';
 
 export interface PublicKey {
   /** v4 fingerprint, 40 upper-case hex digits. */
@@ -88,17 +86,20 @@ export function parseKeyring(input: Uint8Array[] | Uint8Array, what = 'keyring')
   const inputs = Array.isArray(input) ? input : [input];
   const entries: KeyEntry[] = [];
   const rejected: RejectedKey[] = [];
-  const seen = new Set<string>();
+  // The same key may come from several inputs (e.g. a refreshed copy): merge them.
+  const byFingerprint = new Map<string, TransferableKey>();
   try {
     for (const bytes of inputs) {
       for (const bin of binaryParts(bytes, what)) {
         for (const tk of groupKeys(bin, what)) {
-          if (seen.has(tk.primary.key.fingerprint)) continue;
-          seen.add(tk.primary.key.fingerprint);
-          buildEntries(tk, entries, rejected);
+          const fp = tk.primary.key.fingerprint;
+          const prev = byFingerprint.get(fp);
+          if (prev) mergeKeys(prev, tk);
+          else byFingerprint.set(fp, tk);
         }
       }
     }
+    for (const tk of byFingerprint.values()) buildEntries(tk, entries, rejected);
   } catch (e) {
     if (isPareError(e) && e.code === 'SIG_MALFORMED') {
       throw new VerifyError('KEYRING_READ', e.message, { hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)', cause: e });
@@ -106,72 +107,6 @@ export function parseKeyring(input: Uint8Array[] | Uint8Array, what = 'keyring')
     throw e;
   }
   return new ParsedKeyring(entries, rejected);
-}
-
-function binaryParts(bytes: Uint8Array, what: string): Uint8Array[] {
-  if (!looksArmored(bytes)) return [bytes];
-  const blocks = dearmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'), what);
-  const keys = blocks.filter((b) => b.type === 'PUBLIC KEY BLOCK');
-  if (keys.length === 0) throw readError(`${what}: no "-----BEGIN PGP PUBLIC KEY BLOCK-----" found (found ${blocks.map((b) => b.type).join(', ')})`);
-  return keys.map((b) => b.data);
-}
-
-interface TransferableKey {
-  primary: KeyHolder;
-  direct: RawComponent;
-  uids: RawComponent[];
-  subkeys: RawSubkey[];
-}
-
-function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
-  const out: TransferableKey[] = [];
-  let cur: TransferableKey | undefined;
-  let sigsTo: { sigs: RawComponent['sigs'] } | undefined;
-  let skipping = false; // inside a key of an unsupported version
-  for (const p of readPackets(bin, what)) {
-    const at = `${what}: packet at byte ${p.offset}`;
-    switch (p.tag) {
-      case Tag.PublicKey: {
-        const key = parseKeyPacket(p.body, at);
-        skipping = key === undefined;
-        cur = key && { primary: { key }, direct: { sigs: [] }, uids: [], subkeys: [] };
-        if (cur) out.push(cur);
-        sigsTo = cur?.direct;
-        break;
-      }
-      case Tag.PublicSubkey: {
-        if (skipping) break;
-        if (!cur) throw readError(`${at}: subkey before any primary key`);
-        const key = parseKeyPacket(p.body, at);
-        const sub = key && { key, sigs: [] };
-        if (sub) cur.subkeys.push(sub);
-        sigsTo = sub;
-        break;
-      }
-      case Tag.UserId:
-      case Tag.UserAttribute: {
-        if (skipping) break;
-        if (!cur) throw readError(`${at}: user ID before any primary key`);
-        const c: RawComponent = { userId: p.tag === Tag.UserId ? p.body : undefined, sigs: [] };
-        cur.uids.push(c);
-        sigsTo = c;
-        break;
-      }
-      case Tag.Signature: {
-        if (skipping) break;
-        if (!cur) throw readError(`${at}: signature before any key`);
-        const s = parseSignature(p.body, at);
-        if (s && sigsTo) sigsTo.sigs.push(s);
-        break;
-      }
-      case Tag.SecretKey:
-      case Tag.SecretSubkey:
-        throw readError(`${at}: contains a secret key; pass the public keyring (gpg --export), never secret keys`);
-      default:
-        break; // trust, marker and unknown packets carry nothing needed here
-    }
-  }
-  return out;
 }
 
 function buildEntries(tk: TransferableKey, entries: KeyEntry[], rejected: RejectedKey[]): void {
@@ -217,8 +152,4 @@ function buildEntries(tk: TransferableKey, entries: KeyEntry[], rejected: Reject
       },
     });
   }
-}
-
-function readError(message: string): VerifyError {
-  return new VerifyError('KEYRING_READ', message, { hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)' });
 }

@@ -27,6 +27,12 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
     assert.ok(res.text.endsWith('\n') && !res.text.includes('\r') && !res.text.includes('PGP'));
   });
 
+  it('finds data/keyrings/ at the package root from compiled code', () => {
+    const dir = keyringDataDir();
+    assert.equal(dir, new URL('../../../../../data/keyrings/', import.meta.url).pathname);
+    assert.doesNotMatch(dir, /\/dist\//);
+  });
+
   it('verifies with a per-release keyring alone, ignoring the signature by the key it lacks', () => {
     const dir = keyringDataDir();
     const res = verifyCleartext(inRelease, loadKeyringFile(dir + 'debian-archive-trixie-automatic.gpg'));

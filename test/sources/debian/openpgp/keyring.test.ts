@@ -103,3 +103,21 @@ describe('parseKeyring', () => {
     }
   });
 });
+
+describe('parseKeyring merging', () => {
+  it('merges copies of one key, so a refreshed copy with a newer expiry wins over an older one', async () => {
+    const key = await createSigningKey({ type: 'ed25519', createdAt: new Date('2020-01-01T00:00:00Z'), expire: '30d' });
+    try {
+      const old = key.keyring;
+      const refreshed = await key.setExpire('10y', { at: new Date('2020-01-15T00:00:00Z') });
+      for (const inputs of [[old, refreshed], [refreshed, old]]) {
+        const kr = parseKeyring(inputs);
+        assert.equal(kr.keys.length, 1);
+        assert.equal(kr.keys[0]!.expires?.getUTCFullYear(), 2030);
+      }
+      assert.equal(parseKeyring(old).keys[0]!.expires?.toISOString(), '2020-01-31T00:00:00.000Z');
+    } finally {
+      await key.cleanup();
+    }
+  });
+});
