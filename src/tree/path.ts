@@ -68,3 +68,25 @@ export function compareBytewise(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+const NON_BMP_ORDER = /[\ud800-\uffff]/;
+
+/**
+ * Sort `items` by `key(item)` in UTF-8 byte order using the engine's native
+ * string comparison: keys with code units >= 0xD800 are remapped so that
+ * UTF-16 order equals code point order (surrogates after U+E000..U+FFFF).
+ */
+export function sortBytewise<T>(items: T[], key: (item: T) => string): T[] {
+  const keyed = items.map((item) => {
+    let k = key(item);
+    if (NON_BMP_ORDER.test(k)) {
+      k = k.replace(/[\ud800-\uffff]/g, (c) => {
+        const u = c.charCodeAt(0);
+        return String.fromCharCode(u >= 0xe000 ? u - 0x800 : u + 0x2000);
+      });
+    }
+    return { k, item };
+  });
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.item);
+}

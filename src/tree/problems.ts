@@ -21,9 +21,19 @@ function describe(e: TreeEntry): string {
 export function conflict(path: string, first: TreeEntry, second: TreeEntry, why?: string): TreeError {
   const a = first.owner ?? '(unknown)';
   const b = second.owner ?? '(unknown)';
-  const reason = why ?? `as ${describe(first)} and as ${describe(second)}`;
+  const sameMeta = first.type === 'file' && second.type === 'file' && first.mode === second.mode && first.uid === second.uid && first.gid === second.gid;
+  const reason = why ?? (sameMeta ? 'with different content' : `as ${describe(first)} and as ${describe(second)}`);
   return new TreeError('FILE_CONFLICT', `'${path}' is shipped by both '${a}' and '${b}' ${reason}`, {
     hint: `Install only one of '${a}' and '${b}', or remove the path from one of them in the config.`,
     detail: { path, packages: [a, b] },
+  });
+}
+
+/** `path` must be a directory for `name` from `pkg`, but another package ships something else there. */
+export function notADirectory(path: string, existing: TreeEntry, pkg: string, name: string): TreeError {
+  const owner = existing.owner ?? '(unknown)';
+  return new TreeError('FILE_CONFLICT', `'${name}' from '${pkg}' needs '${path}' to be a directory, but '${owner}' ships it as a ${existing.type}`, {
+    hint: `Install only one of '${owner}' and '${pkg}'.`,
+    detail: { path, packages: [owner, pkg] },
   });
 }

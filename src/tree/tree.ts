@@ -5,9 +5,8 @@
  * aliases (`bin -> usr/bin`) work in either package order. Nothing can escape
  * the root, and no package silently overwrites another's file. Pure: no I/O.
  */
-import { TreeError } from '../errors.js';
-import { compareBytewise, isWithin, joinPath, normalizeName, parentOf } from './path.js';
-import { conflict, hostile } from './problems.js';
+import { compareBytewise, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
+import { conflict, hostile, notADirectory } from './problems.js';
 import type { RawTarEntry } from './tar-read.js';
 import type { TreeEntry } from './types.js';
 
@@ -39,6 +38,7 @@ interface Ctx {
   name: string;
 }
 
+const UNCLEAN = /^\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|^$/;
 const MAX_HOPS = 40; // like the kernel's ELOOP limit
 const PROBLEM_TEXT = { absolute: 'it is absolute', dotdot: "it has a '..' component", empty: 'it is empty' };
 
@@ -46,6 +46,14 @@ export class FileTree {
   readonly #map = new Map<string, TreeEntry>();
   /** Hard link target path → paths of the links to it. */
   readonly #links = new Map<string, Set<string>>();
+  /**
+   * Directories no package shipped but that exist because something below
+   * them was added (0755 root:root), with the package that needed them. A
+   * package that ships the directory later replaces its metadata.
+   */
+  readonly #implicit = new WeakMap<TreeEntry, string>();
+  /** Directory path as given → its real path; cleared whenever a symlink is added or anything removed. */
+  readonly #dirs = new Map<string, string>();
   /** Entries that were not added because the tree has no type for them. */
   readonly skipped: SkippedEntry[] = [];
 
@@ -72,18 +80,16 @@ export class FileTree {
   add(entry: TreeEntry, opts: AddOptions = {}): void {
     const e: TreeEntry = { ...entry, owner: entry.owner ?? 'pare', mode: entry.mode & 0o7777 };
     const ctx = { pkg: e.owner!, name: entry.path };
-    e.path = this.#checkName(entry.path, ctx);
+    e.path = this.#checkName(entry.path.replace(/^\/+/, ''), ctx); // image paths may start with '/'
     if (e.path === '') throw hostile(ctx.pkg, entry.path, 'it names the image root');
     this.#insert(e, ctx, opts.replace === true);
   }
 
   /** The entry at `path`, following symlinks in its parents but not in its last component (like lstat). */
   get(path: string): TreeEntry | undefined {
-    const key = lookupKey(path);
-    if (key === undefined) return undefined;
-    const hit = this.#map.get(key);
+    const hit = this.#map.get(path);
     if (hit) return hit;
-    const real = this.#walk(key, undefined, false);
+    const real = this.#walk(path, undefined, false);
     return real === undefined ? undefined : this.#map.get(real);
   }
 
@@ -99,38 +105,33 @@ export class FileTree {
 
   /** The symlink-free image path for `path` (chroot semantics); undefined on a loop or a non-directory parent. */
   realpath(path: string): string | undefined {
-    const key = lookupKey(path);
-    return key === undefined ? undefined : this.#walk(key, undefined, true);
+    return this.#walk(path, undefined, true);
   }
 
   /** Delete the entry at `path` (a directory with everything below it). Returns whether anything was deleted. */
   delete(path: string): boolean {
-    const target = this.get(path);
-    if (!target) return false;
-    const gone: string[] = [target.path];
-    if (target.type === 'dir') {
-      for (const k of this.#map.keys()) if (isWithin(k, target.path) && k !== target.path) gone.push(k);
+    const real = this.#walk(path, undefined, false);
+    if (real === undefined || real === '') return false;
+    const gone: string[] = [];
+    const top = this.#map.get(real);
+    if (top) gone.push(real);
+    if (top === undefined || top.type === 'dir') {
+      // an implicit directory (not in the map) may still have entries below it
+      for (const k of this.#map.keys()) if (k.length > real.length && isWithin(k, real)) gone.push(k);
     }
     const removed = gone.map((k) => this.#remove(k)!);
     for (const e of removed) if (e.type === 'file') this.#promoteLinks(e);
-    return true;
+    return removed.length > 0;
   }
 
   /**
-   * Every entry, sorted by path in byte order, with missing parent
-   * directories added (0755, root:root). A hard link's target always sorts
-   * before the link. The returned entries are the tree's own: do not mutate.
+   * Every entry, sorted by path in byte order. Every parent directory is
+   * present (those no package shipped are 0755 root:root, without an owner).
+   * A hard link's target always sorts before the link. The returned entries
+   * are the tree's own: do not mutate them.
    */
   entries(): TreeEntry[] {
-    const out = [...this.#map.values()];
-    const implicit = new Set<string>();
-    for (const e of this.#map.values()) {
-      for (let p = parentOf(e.path); p !== '' && !this.#map.has(p) && !implicit.has(p); p = parentOf(p)) {
-        implicit.add(p);
-        out.push({ path: p, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
-      }
-    }
-    return out.sort((a, b) => compareBytewise(a.path, b.path));
+    return sortBytewise([...this.#map.values()], (e) => e.path);
   }
 
   get size(): TreeStats {
@@ -178,9 +179,20 @@ export class FileTree {
   /** Put `entry` at its path (parents resolved through symlinks) under the conflict rules; returns the final path. */
   #place(input: TreeEntry, ctx: Ctx, replace: boolean): string {
     const slash = input.path.lastIndexOf('/');
-    const parent = slash < 0 ? '' : this.#walk(input.path.slice(0, slash), ctx, true)!;
+    let parent = '';
+    if (slash >= 0) {
+      const dir = input.path.slice(0, slash);
+      const known = this.#dirs.get(dir);
+      if (known !== undefined) parent = known;
+      else this.#dirs.set(dir, (parent = this.#walk(dir, ctx, true)!));
+    }
+    const up = parent === '' ? undefined : this.#map.get(parent);
+    if (up === undefined && parent !== '') this.#addParents(parent, ctx.pkg);
+    else if (up !== undefined && up.type !== 'dir') throw notADirectory(parent, up, ctx.pkg, ctx.name);
     const path = joinPath(parent, slash < 0 ? input.path : input.path.slice(slash + 1));
     const entry = path === input.path ? input : { ...input, path };
+    const implicit = this.#implicit.get(input);
+    if (implicit !== undefined) this.#implicit.set(entry, implicit);
     if (entry.type === 'symlink') checkSymlinkTarget(parent, entry.target!, ctx);
     const old = this.#map.get(path);
     if (old === undefined) {
@@ -196,14 +208,18 @@ export class FileTree {
       return path;
     }
     if (entry.type === 'dir') {
-      if (old.type === 'dir') return path; // directories merge; the first keeps its metadata
+      if (old.type === 'dir') {
+        // Directories merge; the first package's metadata wins over later ones and over an implicit directory.
+        if (this.#implicit.has(old) && implicit === undefined) this.#map.set(path, entry);
+        return path;
+      }
       if (old.type === 'symlink') {
         // dpkg keeps a symlink to a directory when a package ships a directory there.
         const real = this.#walk(path, ctx, true)!;
         const at = this.#map.get(real);
         if (at === undefined || at.type === 'dir') return path;
       }
-      throw conflict(path, old, entry);
+      throw conflict(path, old, this.#withOwner(entry));
     }
     if (entry.type === 'symlink') {
       if (old.type === 'symlink' && old.target === entry.target) return path;
@@ -211,11 +227,26 @@ export class FileTree {
         this.#replaceDirWithSymlink(old, entry, ctx);
         return path;
       }
-      throw conflict(path, old, entry);
+      throw conflict(path, this.#withOwner(old), entry);
     }
     // file or hard link: fine only when the content is identical.
     if ((old.type === 'file' || old.type === 'hardlink') && this.#sameFile(old, entry)) return path;
-    throw conflict(path, old, entry);
+    throw conflict(path, this.#withOwner(old), entry);
+  }
+
+  /** Create the missing directories from `dir` up, as implicit directories. */
+  #addParents(dir: string, pkg: string): void {
+    for (let p = dir; p !== '' && !this.#map.has(p); p = parentOf(p)) {
+      const e: TreeEntry = { path: p, type: 'dir', mode: 0o755, uid: 0, gid: 0 };
+      this.#implicit.set(e, pkg);
+      this.#map.set(p, e);
+    }
+  }
+
+  /** An implicit directory named after the package that needed it, for messages. */
+  #withOwner(e: TreeEntry): TreeEntry {
+    const by = this.#implicit.get(e);
+    return by === undefined ? e : { ...e, owner: by };
   }
 
   #sameFile(a: TreeEntry, b: TreeEntry): boolean {
@@ -238,7 +269,7 @@ export class FileTree {
     const dest = this.#walk(t.startsWith('/') ? t : joinPath(parentOf(path), t), ctx, true)!;
     if (isWithin(dest, path)) throw hostile(ctx.pkg, ctx.name, `the symlink to '${t}' points into the directory it replaces`);
     const at = this.#map.get(dest);
-    if (at !== undefined && at.type !== 'dir') throw conflict(path, dir, link, `as a directory and as a symlink to '${t}', which is not a directory`);
+    if (at !== undefined && at.type !== 'dir') throw conflict(path, this.#withOwner(dir), link, `as a directory and as a symlink to '${t}', which is not a directory`);
     const moved: TreeEntry[] = [];
     for (const [k, e] of this.#map) if (k !== path && isWithin(k, path)) moved.push(e);
     moved.sort((a, b) => compareBytewise(a.path, b.path));
@@ -276,6 +307,7 @@ export class FileTree {
    * sorts first, so a layer writer always emits the target before its links.
    */
   #put(e: TreeEntry): void {
+    if (e.type === 'symlink') this.#dirs.clear();
     if (e.type !== 'hardlink') {
       this.#map.set(e.path, e);
       return;
@@ -314,6 +346,7 @@ export class FileTree {
     const e = this.#map.get(path);
     if (!e) return undefined;
     this.#map.delete(path);
+    this.#dirs.clear();
     if (e.type === 'hardlink') {
       const set = this.#links.get(e.target!);
       set?.delete(path);
@@ -346,6 +379,24 @@ export class FileTree {
    * the root and failures return undefined.
    */
   #walk(path: string, ctx: Ctx | undefined, followLast: boolean): string | undefined {
+    // Fast path for a clean path whose existing prefixes are all directories:
+    // every entry's parents are in the map, so the first missing prefix ends the search.
+    if (!UNCLEAN.test(path)) {
+      let end = path.indexOf('/');
+      while (true) {
+        const e = this.#map.get(end < 0 ? path : path.slice(0, end));
+        if (e === undefined || end < 0) {
+          if (e === undefined || e.type !== 'symlink' || !followLast) return path;
+          break;
+        }
+        if (e.type !== 'dir') break;
+        end = path.indexOf('/', end + 1);
+      }
+    }
+    return this.#walkSlow(path, ctx, followLast);
+  }
+
+  #walkSlow(path: string, ctx: Ctx | undefined, followLast: boolean): string | undefined {
     let parts = path.split('/');
     let i = 0;
     let cur = '';
@@ -380,12 +431,7 @@ export class FileTree {
         continue;
       }
       if (!last && e.type !== 'dir') {
-        if (ctx) {
-          throw new TreeError('FILE_CONFLICT', `'${ctx.name}' from '${ctx.pkg}' needs '${next}' to be a directory, but '${e.owner ?? '(unknown)'}' ships it as a ${e.type}`, {
-            hint: `Install only one of '${e.owner ?? '(unknown)'}' and '${ctx.pkg}'.`,
-            detail: { path: next, packages: [e.owner ?? '(unknown)', ctx.pkg] },
-          });
-        }
+        if (ctx) throw notADirectory(next, e, ctx.pkg, ctx.name);
         return undefined;
       }
       cur = next;
@@ -402,11 +448,6 @@ function checkSymlinkTarget(parent: string, target: string, ctx: Ctx): void {
     if (c !== '..') depth++;
     else if (depth-- === 0) throw hostile(ctx.pkg, ctx.name, `its symlink target '${target}' climbs above the image root`);
   }
-}
-
-function lookupKey(path: string): string | undefined {
-  const n = normalizeName(path.replace(/^\/+/, ''));
-  return n.problem ? undefined : n.path;
 }
 
 function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
