@@ -1,12 +1,10 @@
 /**
- * Layer speed on a realistic ~25 MB tree (host binaries and libraries, read
- * once into memory). Reports size and time per gzip level as diagnostics;
- * asserts a generous bound so a loaded CI machine does not flake.
+ * Benchmark: layer speed on a realistic ~25 MB tree (host binaries and
+ * libraries, read once into memory), per gzip level, against a single-threaded
+ * zlib.gzipSync reference. Run: npm run build && node dist/bench/layer.js
  */
-import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildLayer, layerTar } from '../../src/oci/layer.js';
 import type { TreeEntry } from '../../src/tree/types.js';
@@ -55,7 +53,8 @@ function hostTree(): TreeEntry[] {
   return out.filter((e, i, a) => a.findIndex((x) => x.path === e.path) === i);
 }
 
-it('layers a 25 MB tree well under a second (level 6)', async (t) => {
+async function main(): Promise<void> {
+  const t = { diagnostic: (s: string) => console.log(s) };
   const tree = hostTree();
   const mb = (n: number): string => (n / 1e6).toFixed(2);
   let t0 = performance.now();
@@ -73,5 +72,6 @@ it('layers a 25 MB tree well under a second (level 6)', async (t) => {
   t0 = performance.now();
   const serial = gzipSync(tar, { level: 6 });
   t.diagnostic(`reference: serial zlib.gzipSync level 6: ${mb(serial.length)} MB in ${(performance.now() - t0).toFixed(0)} ms`);
-  assert.ok(times[6]! < 3000, `level 6 took ${times[6]} ms`);
-});
+}
+
+await main();
