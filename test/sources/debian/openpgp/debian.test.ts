@@ -57,13 +57,4 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
   it('fails with SIG_NO_KEY once the keys have expired (verifying as of 2036)', () => {
     assert.throws(() => verifyCleartext(inRelease, keyring, { now: new Date('2036-01-01T00:00:00Z') }), (e) => hasCode(e, 'SIG_NO_KEY') && /expired/.test(e.message));
   });
-
-  it('verifies in well under 20 ms once warm', () => {
-    for (let i = 0; i < 20; i++) verifyCleartext(inRelease, keyring);
-    const n = 50;
-    const t = performance.now();
-    for (let i = 0; i < n; i++) verifyCleartext(inRelease, keyring);
-    const ms = (performance.now() - t) / n;
-    assert.ok(ms < 20, `took ${ms.toFixed(2)} ms`);
-  });
 });
