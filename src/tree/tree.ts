@@ -9,6 +9,7 @@ import { compareBytewise, isWithin, joinPath, normalizeName, parentOf, sortBytew
 import { conflict, hostile, notADirectory } from './problems.js';
 import type { RawTarEntry } from './tar-read.js';
 import type { TreeEntry } from './types.js';
+import { walk, type WalkCtx } from './walk.js';
 
 export interface TreeStats {
   entries: number;
@@ -32,14 +33,8 @@ export interface AddOptions {
   replace?: boolean;
 }
 
-/** Who is inserting, for messages: the package and the name as it was given. */
-interface Ctx {
-  pkg: string;
-  name: string;
-}
+type Ctx = WalkCtx;
 
-const UNCLEAN = /^\/|\/$|\/\/|(^|\/)\.\.?(\/|$)|^$/;
-const MAX_HOPS = 40; // like the kernel's ELOOP limit
 const PROBLEM_TEXT = { absolute: 'it is absolute', dotdot: "it has a '..' component", empty: 'it is empty' };
 
 export class FileTree {
@@ -79,6 +74,7 @@ export class FileTree {
   /** Add one entry (generated files; owner defaults to 'pare'). Same rules as packages. */
   add(entry: TreeEntry, opts: AddOptions = {}): void {
     const e: TreeEntry = { ...entry, owner: entry.owner ?? 'pare', mode: entry.mode & 0o7777 };
+    if (e.type === 'hardlink' && e.target) e.target = e.target.replace(/^\/+/, '');
     const ctx = { pkg: e.owner!, name: entry.path };
     e.path = this.#checkName(entry.path.replace(/^\/+/, ''), ctx); // image paths may start with '/'
     if (e.path === '') throw hostile(ctx.pkg, entry.path, 'it names the image root');
@@ -89,7 +85,7 @@ export class FileTree {
   get(path: string): TreeEntry | undefined {
     const hit = this.#map.get(path);
     if (hit) return hit;
-    const real = this.#walk(path, undefined, false);
+    const real = walk(this.#map, path, undefined, false);
     return real === undefined ? undefined : this.#map.get(real);
   }
 
@@ -105,12 +101,12 @@ export class FileTree {
 
   /** The symlink-free image path for `path` (chroot semantics); undefined on a loop or a non-directory parent. */
   realpath(path: string): string | undefined {
-    return this.#walk(path, undefined, true);
+    return walk(this.#map, path, undefined, true);
   }
 
   /** Delete the entry at `path` (a directory with everything below it). Returns whether anything was deleted. */
   delete(path: string): boolean {
-    const real = this.#walk(path, undefined, false);
+    const real = walk(this.#map, path, undefined, false);
     if (real === undefined || real === '') return false;
     const gone: string[] = [];
     const top = this.#map.get(real);
@@ -167,7 +163,7 @@ export class FileTree {
     if (n.problem || n.path === '') {
       throw hostile(ctx.pkg, ctx.name, `its hard link target '${linkname}' ${PROBLEM_TEXT[n.problem ?? 'empty']}`);
     }
-    const real = this.#walk(n.path, ctx, false);
+    const real = walk(this.#map, n.path, ctx, false);
     let t = real === undefined ? undefined : this.#map.get(real);
     if (t?.type === 'hardlink') t = this.#map.get(t.target!);
     if (t?.type !== 'file') {
@@ -184,7 +180,7 @@ export class FileTree {
       const dir = input.path.slice(0, slash);
       const known = this.#dirs.get(dir);
       if (known !== undefined) parent = known;
-      else this.#dirs.set(dir, (parent = this.#walk(dir, ctx, true)!));
+      else this.#dirs.set(dir, (parent = walk(this.#map, dir, ctx, true)!));
     }
     const up = parent === '' ? undefined : this.#map.get(parent);
     if (up === undefined && parent !== '') this.#addParents(parent, ctx.pkg);
@@ -215,7 +211,7 @@ export class FileTree {
       }
       if (old.type === 'symlink') {
         // dpkg keeps a symlink to a directory when a package ships a directory there.
-        const real = this.#walk(path, ctx, true)!;
+        const real = walk(this.#map, path, ctx, true)!;
         const at = this.#map.get(real);
         if (at === undefined || at.type === 'dir') return path;
       }
@@ -266,7 +262,7 @@ export class FileTree {
   #replaceDirWithSymlink(dir: TreeEntry, link: TreeEntry, ctx: Ctx): void {
     const path = dir.path;
     const t = link.target!;
-    const dest = this.#walk(t.startsWith('/') ? t : joinPath(parentOf(path), t), ctx, true)!;
+    const dest = walk(this.#map, t.startsWith('/') ? t : joinPath(parentOf(path), t), ctx, true)!;
     if (isWithin(dest, path)) throw hostile(ctx.pkg, ctx.name, `the symlink to '${t}' points into the directory it replaces`);
     const at = this.#map.get(dest);
     if (at !== undefined && at.type !== 'dir') throw conflict(path, this.#withOwner(dir), link, `as a directory and as a symlink to '${t}', which is not a directory`);
@@ -367,76 +363,6 @@ export class FileTree {
     this.#map.set(first, { ...file, path: first, owner: old.owner, mtime: old.mtime });
     if (others.length > 0) this.#links.set(first, new Set(others));
     for (const l of others) this.#map.set(l, { ...this.#map.get(l)!, target: first });
-  }
-
-  // ---- path resolution --------------------------------------------------
-
-  /**
-   * Resolve `path` through symlinks in the tree with chroot semantics
-   * (absolute targets start at the image root). With a ctx the walk is strict:
-   * climbing above the root or looping is PATH_HOSTILE, walking through a
-   * non-directory is FILE_CONFLICT. Without one, '..' at the root stays at
-   * the root and failures return undefined.
-   */
-  #walk(path: string, ctx: Ctx | undefined, followLast: boolean): string | undefined {
-    // Fast path for a clean path whose existing prefixes are all directories:
-    // every entry's parents are in the map, so the first missing prefix ends the search.
-    if (!UNCLEAN.test(path)) {
-      let end = path.indexOf('/');
-      while (true) {
-        const e = this.#map.get(end < 0 ? path : path.slice(0, end));
-        if (e === undefined || end < 0) {
-          if (e === undefined || e.type !== 'symlink' || !followLast) return path;
-          break;
-        }
-        if (e.type !== 'dir') break;
-        end = path.indexOf('/', end + 1);
-      }
-    }
-    return this.#walkSlow(path, ctx, followLast);
-  }
-
-  #walkSlow(path: string, ctx: Ctx | undefined, followLast: boolean): string | undefined {
-    let parts = path.split('/');
-    let i = 0;
-    let cur = '';
-    let hops = 0;
-    while (i < parts.length) {
-      const c = parts[i++]!;
-      if (c === '' || c === '.') continue;
-      if (c === '..') {
-        if (cur === '') {
-          if (ctx) throw hostile(ctx.pkg, ctx.name, 'it walks through a symlink that leads out of the image root');
-          continue;
-        }
-        cur = parentOf(cur);
-        continue;
-      }
-      const next = cur === '' ? c : `${cur}/${c}`;
-      const e = this.#map.get(next);
-      if (e === undefined) {
-        cur = next;
-        continue;
-      }
-      const last = i === parts.length;
-      if (e.type === 'symlink' && (followLast || !last)) {
-        if (++hops > MAX_HOPS) {
-          if (ctx) throw hostile(ctx.pkg, ctx.name, `it walks through a symlink loop at '${next}'`);
-          return undefined;
-        }
-        const t = e.target!;
-        parts = i === parts.length ? t.split('/') : t.split('/').concat(parts.slice(i));
-        i = 0;
-        if (t.startsWith('/')) cur = '';
-        continue;
-      }
-      if (!last && e.type !== 'dir') {
-        if (ctx) throw notADirectory(next, e, ctx.pkg, ctx.name);
-        return undefined;
-      }
-      cur = next;
-    }
-    return cur;
   }
 }
 
