@@ -47,7 +47,11 @@ export class FileTree {
    * package that ships the directory later replaces its metadata.
    */
   readonly #implicit = new WeakMap<TreeEntry, string>();
-  /** Directory path as given → its real path; cleared whenever a symlink is added or anything removed. */
+  /**
+   * Directory path as given → its real path. Every directory a cached walk
+   * went through is in the map, so only removing an entry (which a
+   * dir-to-symlink change also does) can make an answer stale.
+   */
   readonly #dirs = new Map<string, string>();
   /** Entries that were not added because the tree has no type for them. */
   readonly skipped: SkippedEntry[] = [];
@@ -303,7 +307,6 @@ export class FileTree {
    * sorts first, so a layer writer always emits the target before its links.
    */
   #put(e: TreeEntry): void {
-    if (e.type === 'symlink') this.#dirs.clear();
     if (e.type !== 'hardlink') {
       this.#map.set(e.path, e);
       return;
