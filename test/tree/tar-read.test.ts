@@ -156,18 +156,13 @@ describe('readTar', () => {
     assert.deepEqual(readTar(buf, 't').map((e) => e.type), ['char', 'fifo']);
   });
 
-  it('parses a 13 MB archive with 2,000 entries in a few milliseconds', () => {
+  it('parses a 13 MB archive with 2,000 entries, data as views of the input', () => {
     const files = Array.from({ length: 2000 }, (_, i) => ({ path: `./usr/lib/x/file-${i}`, data: Buffer.alloc(6500, i) }));
     const buf = tar(files);
-    readTar(buf, 'warmup');
-    let ms = Infinity;
-    for (let round = 0; round < 5; round++) {
-      const t = performance.now();
-      const es = readTar(buf, 'big.tar');
-      ms = Math.min(ms, performance.now() - t);
-      assert.equal(es.length, 2000);
-    }
-    assert.ok(ms < 50, `best of 5: ${ms} ms`);
+    const es = readTar(buf, 'big.tar').filter((e) => e.type === 'file');
+    assert.equal(es.length, 2000);
+    assert.equal(es[1999]!.data.buffer, buf.buffer);
+    assert.equal(es[1999]!.data[0], 1999 & 0xff);
   });
 });
 
