@@ -165,8 +165,9 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
     requests,
     override: (p, fn) => overrides.set(p, fn),
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
       await rm(dir, { recursive: true, force: true });
       if (!opts.key) await key.cleanup();
     },
