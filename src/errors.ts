@@ -40,6 +40,10 @@ export type ErrorCode =
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
   | 'IMAGE_READ'
+  // registry
+  | 'REGISTRY_AUTH'
+  | 'REGISTRY_HTTP'
+  | 'REGISTRY_UNSUPPORTED'
   | 'USAGE';
 
 export interface Position {
@@ -80,6 +84,7 @@ export class FetchError extends PareError {}
 export class ArchiveError extends PareError {}
 export class TreeError extends PareError {}
 export class OutputError extends PareError {}
+export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
 
 export function isPareError(e: unknown): e is PareError {
