@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildLayer, layerTar } from '../../src/oci/layer.js';
-import type { TreeEntry } from '../../src/tree/types.js';
+import { buildLayer, layerTar } from '../src/oci/layer.js';
+import type { TreeEntry } from '../src/tree/types.js';
 
 const TARGET = 25_000_000;
 

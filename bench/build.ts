@@ -1,0 +1,108 @@
+/**
+ * Benchmark: `pare build examples/base.yaml` with a filled cache, side by side
+ * with the fastest Debian rootfs builder available here,
+ * `mmdebstrap --variant=extract` (same packages, same mirror, its own package
+ * and index caches filled) followed by `umoci` to make it an OCI image.
+ *
+ *   npm run build && node dist/bench/build.js [--runs 7] [--config examples/base.yaml]
+ *
+ * Needs root (mmdebstrap in root mode) and mmdebstrap + umoci from apt.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { planSuites } from '../src/build/sources.js';
+import { loadConfig } from '../src/config/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, config: { type: 'string', default: 'examples/base.yaml' } } });
+const runs = Number(values.runs);
+const configPath = resolve(root, values.config!);
+const work = mkdtempSync(join(tmpdir(), 'pare-bench-'));
+const pareCache = join(work, 'pare-cache');
+
+function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): { ms: number; stdout: string } {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, CI: '1' } });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function pareBuild(): number {
+  return sh(process.execPath, [join(root, 'bin/pare.js'), 'build', configPath, '-o', join(work, 'pare-out'), '--cache-dir', pareCache]).ms;
+}
+
+async function main(): Promise<void> {
+  // The exact package set pare installs, and the mirrors it uses.
+  const plan = JSON.parse(sh(process.execPath, [join(root, 'bin/pare.js'), 'resolve', configPath, '--json', '--cache-dir', pareCache]).stdout) as { packages: Array<{ name: string }> };
+  const names = plan.packages.map((p) => p.name);
+  const config = await loadConfig(configPath);
+  const specs = await planSuites(config, {});
+  const sources = specs.map((s) => `deb ${s.url} ${s.suite} ${s.components.join(' ')}`);
+  const debCache = join(work, 'apt-archives');
+  const listCache = join(work, 'apt-lists');
+  mkdirSync(debCache, { recursive: true });
+  mkdirSync(listCache, { recursive: true });
+
+  function peer(): number {
+    const img = join(work, 'peer-img');
+    const bundle = join(work, 'peer-bundle');
+    rmSync(img, { recursive: true, force: true });
+    rmSync(bundle, { recursive: true, force: true });
+    const t = performance.now();
+    sh('umoci', ['init', '--layout', img]);
+    sh('umoci', ['new', '--image', `${img}:latest`]);
+    sh('umoci', ['unpack', '--image', `${img}:latest`, bundle]);
+    rmSync(join(bundle, 'rootfs'), { recursive: true, force: true });
+    sh('mmdebstrap', [
+      '--quiet',
+      '--variant=extract',
+      '--mode=root',
+      `--include=${names.join(',')}`,
+      '--skip=download/empty',
+      '--skip=essential/unlink',
+      '--skip=cleanup/apt/lists',
+      `--setup-hook=mkdir -p "$1"/var/cache/apt/archives/ "$1"/var/lib/apt/lists/`,
+      `--setup-hook=sync-in ${debCache} /var/cache/apt/archives/`,
+      `--setup-hook=sync-in ${listCache} /var/lib/apt/lists/`,
+      `--customize-hook=sync-out /var/cache/apt/archives ${debCache}`,
+      `--customize-hook=sync-out /var/lib/apt/lists ${listCache}`,
+      specs[0]!.suite,
+      join(bundle, 'rootfs'),
+      ...sources,
+    ]);
+    sh('umoci', ['repack', '--image', `${img}:latest`, bundle]);
+    return performance.now() - t;
+  }
+
+  // Fill both caches, then measure alternately.
+  pareBuild();
+  peer();
+  const pareTimes: number[] = [];
+  const peerTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    pareTimes.push(pareBuild());
+    peerTimes.push(peer());
+  }
+  const p = median(pareTimes);
+  const q = median(peerTimes);
+  const fmt = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+  console.log(`packages: ${names.length} (${names.join(' ')})`);
+  console.log(`| tool | median | runs (ms) |`);
+  console.log(`|---|---|---|`);
+  console.log(`| pare build (filled cache) | ${Math.round(p)} ms | ${fmt(pareTimes)} |`);
+  console.log(`| mmdebstrap --variant=extract + umoci (filled caches) | ${Math.round(q)} ms | ${fmt(peerTimes)} |`);
+  console.log(`ratio: pare is ${(q / p).toFixed(1)}x faster`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+await main();
