@@ -40,6 +40,16 @@ export type ErrorCode =
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
   | 'IMAGE_READ'
+  // keys, signatures and attestations (supply/)
+  | 'KEY_READ'
+  | 'KEY_DECRYPT'
+  | 'KEY_PASSWORD_MISSING'
+  | 'SIGNATURE_MISSING'
+  | 'SIG_INVALID'
+  | 'SIG_DIGEST_MISMATCH'
+  | 'SIG_PAYLOAD'
+  | 'ATTESTATION_MISSING'
+  | 'ATTESTATION_SUBJECT_MISMATCH'
   // registry
   | 'REGISTRY_AUTH'
   | 'REGISTRY_HTTP'
@@ -86,6 +96,7 @@ export class TreeError extends PareError {}
 export class OutputError extends PareError {}
 export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
+export class SupplyError extends PareError {}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;
