@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'REGISTRY_AUTH'
   | 'REGISTRY_HTTP'
   | 'REGISTRY_UNSUPPORTED'
+  // pare check
+  | 'CHECK_FAILED'
   | 'USAGE';
 
 export interface Position {
