@@ -7,7 +7,7 @@
 import { SourceError } from '../../errors.js';
 import { Buffer } from 'node:buffer';
 import { parseDeb822, type Paragraph } from './deb822.js';
-import { parseProvides, parseRelations, type Relation } from './relations.js';
+import { parseRelations, scanProvides, type Relation } from './relations.js';
 
 export interface PackageOrigin {
   url: string;
@@ -51,6 +51,7 @@ export interface PackageRecord {
  */
 export class PackageStub {
   private cached?: PackageRecord;
+  private prov?: Relation[];
   constructor(
     readonly index: PackagesIndex,
     readonly name: string,
@@ -71,7 +72,7 @@ export class PackageStub {
   /** Provided names, parsed from the raw field alone (no full stanza parse). */
   provides(): Relation[] {
     if (this.providesText === '') return [];
-    return this.cached?.provides ?? parseProvides(this.providesText, { file: this.index.file, line: this.line, field: 'Provides' });
+    return (this.prov ??= scanProvides(this.providesText, { file: this.index.file, line: this.line, field: 'Provides' }));
   }
 }
 

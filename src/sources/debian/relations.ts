@@ -27,6 +27,9 @@ export interface RelationContext {
 const ATOM =
   /^([a-z0-9][a-z0-9+.-]*)(?::([a-z0-9-]+))?\s*(?:\(\s*(<<|<=|>=|>>|=|<|>)\s*([^\s()]+)\s*\))?\s*(?:\[([^\]]*)\])?\s*((?:<[^<>]*>\s*)*)$/;
 
+const PLAIN = /^[a-z0-9][a-z0-9+.-]*$/;
+const VERSIONED = /^([a-z0-9][a-z0-9+.-]*) ?\((<<|<=|=|>=|>>) ?([^\s()]+)\)$/;
+
 /** Parses Depends-style fields. An empty field gives []. Errors: 'RELATION_PARSE'. */
 export function parseRelations(field: string, ctx: RelationContext = {}): Relation[][] {
   const out: Relation[][] = [];
@@ -54,9 +57,48 @@ export function parseProvides(field: string, ctx: RelationContext = {}): Relatio
   return out;
 }
 
+/**
+ * Provides as the universe reads it for every package: a hand-rolled scan of
+ * `name` and `name (= version)` items, falling back to parseProvides (full
+ * validation, good errors) on anything else.
+ */
+export function scanProvides(field: string, ctx: RelationContext = {}): Relation[] {
+  const out: Relation[] = [];
+  let i = 0;
+  const n = field.length;
+  while (i < n) {
+    let j = field.indexOf(',', i);
+    if (j === -1) j = n;
+    const paren = field.indexOf('(', i);
+    if (paren === -1 || paren > j) {
+      const name = field.slice(i, j).trim();
+      if (!PLAIN.test(name)) return parseProvides(field, ctx);
+      out.push({ name });
+    } else {
+      const name = field.slice(i, paren).trim();
+      const close = field.indexOf(')', paren);
+      const inner = field.slice(paren + 1, close).trim();
+      if (close === -1 || close > j || field.slice(close + 1, j).trim() !== '' || !inner.startsWith('=') || !PLAIN.test(name)) {
+        return parseProvides(field, ctx);
+      }
+      const version = inner.slice(1).trim();
+      if (!VERSION_CHARS.test(version)) return parseProvides(field, ctx);
+      out.push({ name, op: '=', version });
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+const VERSION_CHARS = /^[0-9][A-Za-z0-9.+~:-]*$/;
+
 /** Parses one `name[:arch] [(op version)] [archs] [<profiles>]`. */
 export function parseRelation(text: string, ctx: RelationContext = {}): Relation {
-  const m = ATOM.exec(text.trim());
+  const t = text.trim();
+  if (PLAIN.test(t)) return { name: t }; // fast paths: a bare name, or name (op version)
+  const v = VERSIONED.exec(t);
+  if (v !== null && isValidVersion(v[3]!)) return { name: v[1]!, op: v[2] as RelOp, version: v[3]! };
+  const m = ATOM.exec(t);
   if (!m) throw fail(text, 'expected "name", "name (op version)" or "name:arch"', ctx);
   const rel: Relation = { name: m[1]! };
   if (m[2] !== undefined) rel.arch = m[2];
