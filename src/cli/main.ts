@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { isPareError, UsageError } from '../errors.js';
 import { buildCommand } from './build.js';
+import { checkCommand } from './check.js';
 import { EXIT, type CliIO } from './io.js';
 import { resolveCommand } from './resolve.js';
 import { schemaCommand } from './schema.js';
@@ -26,7 +27,7 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand];
+const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type Position } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { configSpec } from './schema.js';
+import { checkContent, normalizeContent } from './content.js';
 import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
 
@@ -67,6 +68,7 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
       if (names.has(u.username)) problems.push({ key: `accounts.users[${i}].username`, message: `user "${u.username}" is defined twice`, offset: at(['accounts', 'users', i]), length: 1 });
       names.add(u.username);
     });
+    problems.push(...checkContent(raw, doc, text, dir));
   }
   if (problems.length) report(file, text, lc, problems, 'CONFIG_SCHEMA');
   if (!raw) report(file, text, lc, [{ key: '', message: 'the file is empty', offset: 0, length: 1 }], 'CONFIG_SCHEMA');
@@ -115,5 +117,6 @@ function normalize(raw: Record<string, any>, text: string, file: string, dir: st
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),
     archs: (raw.archs ?? ['amd64']).map(String),
+    ...normalizeContent(raw, doc, text, dir, posAt),
   };
 }

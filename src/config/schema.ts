@@ -4,7 +4,7 @@
  * environment, accounts, annotations, archs, paths); Debian needs suites and
  * components on repositories and `contents.exclude`.
  */
-import { arr, int, map, obj, oneOf, str, type Spec } from './spec.js';
+import { arr, bool, int, map, obj, oneOf, str, type Spec } from './spec.js';
 
 export const ARCHS = ['amd64', 'arm64', 'armhf', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
 
@@ -47,6 +47,36 @@ const group = obj(
   ['groupname', 'gid'],
 );
 
+export const PATH_TYPES = ['directory', 'empty-file', 'file', 'symlink', 'hardlink', 'permissions'] as const;
+
+const pathEntry = obj(
+  {
+    path: str('Absolute image path.', { pattern: '^/', patternHint: 'an absolute path (starting with /)' }),
+    type: str('What to do at the path.', { enum: PATH_TYPES }),
+    source: str('file: a file or directory relative to the config file\'s directory (the build context); symlink/hardlink: the target (apko spelling).'),
+    target: str('symlink: the link target; hardlink: the image path to link to.'),
+    uid: int('Owner uid (default 0).', 0, 2 ** 31 - 1),
+    gid: int('Owner gid (default 0).', 0, 2 ** 31 - 1),
+    permissions: oneOf([int(), str()], 'Mode in octal, like chmod: 0o755, 0755 or "755".'),
+    recursive: bool('permissions/directory: apply uid, gid and mode to everything below as well.'),
+  },
+  'Content added to the image or changed in it (apko paths).',
+  ['path', 'type'],
+);
+
+const sliceRules = {
+  include: arr(str('A glob over image paths: * within a segment, ** across segments, ?.'), 'Keep these paths even when a rule drops them.'),
+  exclude: arr(str('A glob over image paths: * within a segment, ** across segments, ?.'), 'Drop these paths.'),
+};
+
+const slicing = obj(
+  {
+    enabled: bool('Apply the built-in rules that drop docs (except copyright), man and info pages, lintian overrides and locales other than C.UTF-8 (default true). Your own rules apply either way.'),
+    ...sliceRules,
+    packages: map(obj(sliceRules, 'Rules for the files of one package; they win over the image rules.'), 'Per-package rules, by package name.'),
+  },
+  'Slicing: drop files a runtime never reads.',
+);
 
 export const configSpec: Spec = obj(
   {
@@ -74,6 +104,9 @@ export const configSpec: Spec = obj(
     ),
     annotations: map(str(), 'OCI annotations; also written as image config labels.'),
     archs: arr(str('Architecture.', { enum: ARCHS }), 'Architectures to build (default: [amd64]).', 1),
+    paths: arr(pathEntry, 'Application content: files from the build context, directories, symlinks, hard links, permission changes.'),
+    slicing,
+    debug: bool('Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).'),
   },
   'pare image definition (pare.yaml).',
   ['contents'],

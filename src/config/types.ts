@@ -24,6 +24,37 @@ export interface GroupConfig {
   members: string[];
 }
 
+/** apko's `paths`: content the config adds to the image or changes in it. */
+export type PathType = 'directory' | 'empty-file' | 'file' | 'symlink' | 'hardlink' | 'permissions';
+
+export interface PathConfig {
+  /** Absolute image path. */
+  path: string;
+  type: PathType;
+  /** For 'file': the host path (absolute, inside the config's directory) to copy; a directory is copied with its contents. */
+  source?: string;
+  /** For 'symlink': the link target; for 'hardlink': the image path it links to. */
+  target?: string;
+  uid?: number;
+  gid?: number;
+  /** Permission bits (0o7777); default 0755 for directories, 0644 for files (0755 when the source is executable). */
+  permissions?: number;
+  /** For 'permissions' and 'directory': apply owner and mode to everything below too. */
+  recursive: boolean;
+  pos?: Position;
+}
+
+export interface SliceRuleConfig {
+  include: string[];
+  exclude: string[];
+}
+
+export interface SlicingConfig extends SliceRuleConfig {
+  /** The built-in rules (docs, man pages, locales, ...); the config's own rules apply either way. */
+  enabled: boolean;
+  packages: Record<string, SliceRuleConfig>;
+}
+
 export interface Config {
   /** Path of the config file, as given. */
   file: string;
@@ -45,4 +76,9 @@ export interface Config {
   accounts: { users: UserConfig[]; groups: GroupConfig[]; runAs?: string };
   annotations: Record<string, string>;
   archs: string[];
+  /** Application content (apko `paths`), in order. */
+  paths?: PathConfig[];
+  slicing?: SlicingConfig;
+  /** Add the busybox debug layer (like distroless :debug). */
+  debug?: boolean;
 }

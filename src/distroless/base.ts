@@ -2,8 +2,13 @@
  * Files that maintainer scripts or useradd would have made, generated
  * deterministically instead.
  */
+import type { InstalledPackage } from '../build/assemble.js';
 import type { FileTree } from '../tree/tree.js';
 import { groupFile, passwdFile, type Accounts } from './accounts.js';
+import { addCaBundle } from './ca-bundle.js';
+import { addNsswitch } from './nsswitch.js';
+import { addOsRelease } from './os-release.js';
+import { addStatus } from './status.js';
 
 const enc = new TextEncoder();
 
@@ -32,4 +37,23 @@ export function addAccounts(tree: FileTree, a: Accounts): void {
   for (const u of a.users) {
     if (u.homedir.startsWith('/home/')) ensureDir(tree, u.homedir.slice(1), 0o700, u.uid, u.gid);
   }
+}
+
+export interface BaseFilesReport {
+  /** Certificates in /etc/ssl/certs/ca-certificates.crt (0: ca-certificates is not installed). */
+  certificates: number;
+  /** Whether an os-release from base-files was found and marked. */
+  osRelease: boolean;
+}
+
+/**
+ * What maintainer scripts would have produced: the CA bundle, a marked
+ * os-release, nsswitch.conf and the scanner metadata in status.d.
+ */
+export function addBaseFiles(tree: FileTree, packages: readonly InstalledPackage[]): BaseFilesReport {
+  const certificates = addCaBundle(tree, packages);
+  const osRelease = addOsRelease(tree);
+  addNsswitch(tree);
+  addStatus(tree, packages);
+  return { certificates, osRelease };
 }

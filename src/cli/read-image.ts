@@ -1,0 +1,100 @@
+/**
+ * Read an image's root filesystem for `pare check`: an OCI layout directory
+ * (`DIR` or `DIR:TAG`) or a docker-archive file (`docker save`, or pare's
+ * --tarball). Layers are decompressed (gzip, zstd or plain tar) and merged in
+ * order with whiteouts applied (tree/overlay.ts).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { OutputError } from '../errors.js';
+import type { ImageConfig } from '../oci/config.js';
+import { isImageIndex, type ImageIndex } from '../oci/image-index.js';
+import { readLayout } from '../oci/layout.js';
+import type { Image } from '../oci/manifest.js';
+import { overlayLayers } from '../tree/overlay.js';
+import { readTar, type RawTarEntry } from '../tree/tar-read.js';
+import type { TreeEntry } from '../tree/types.js';
+import { decompress } from '../util/decompress.js';
+
+export interface ImageFiles {
+  /** The merged root filesystem, sorted by path. */
+  entries: TreeEntry[];
+  config: ImageConfig;
+  layers: number;
+  /** What was read, for messages: "oci:DIR:TAG" or "docker-archive:FILE". */
+  source: string;
+}
+
+const HOST_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+
+function readError(message: string, cause?: unknown): OutputError {
+  return new OutputError('IMAGE_READ', message, { cause, hint: 'pass an OCI layout directory (DIR or DIR:TAG) or a docker-archive file' });
+}
+
+async function kind(p: string): Promise<'file' | 'dir' | undefined> {
+  const st = await stat(p).catch(() => undefined);
+  return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined;
+}
+
+async function layerEntries(bytes: Uint8Array, label: string): Promise<RawTarEntry[]> {
+  const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const zst = bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd;
+  return readTar(await decompress(bytes, gz ? 'gz' : zst ? 'zst' : 'none', label), label);
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function pick(root: Image | ImageIndex, arch: string | undefined, where: string): Image {
+  if (!isImageIndex(root)) return root;
+  const want = arch ?? HOST_ARCH[process.arch] ?? process.arch;
+  const img = root.manifests.find((m) => m.platform?.architecture === want) ?? (arch === undefined ? root.manifests[0] : undefined);
+  if (!img) throw readError(`${where} has no image for ${want} (has: ${root.manifests.map((m) => m.platform?.architecture).join(', ')})`);
+  return img;
+}
+
+async function fromLayout(dir: string, tag: string | undefined, arch: string | undefined): Promise<ImageFiles> {
+  const source = `oci:${dir}${tag === undefined ? '' : `:${tag}`}`;
+  const img = pick(await readLayout(dir, tag), arch, source);
+  const layers: RawTarEntry[][] = [];
+  for (const l of img.layers) layers.push(await layerEntries(await collect(await l.open()), `${source}: layer ${l.digest}`));
+  return { entries: overlayLayers(layers), config: img.config, layers: img.layers.length, source };
+}
+
+async function fromArchive(file: string): Promise<ImageFiles> {
+  const source = `docker-archive:${file}`;
+  const members = new Map<string, Uint8Array>();
+  for (const e of readTar(await readFile(file), source)) if (e.type === 'file') members.set(e.name.replace(/^\.\//, ''), e.data);
+  const json = <T>(name: string): T => {
+    const b = members.get(name);
+    if (!b) throw readError(`${source} has no ${name}`);
+    try {
+      return JSON.parse(Buffer.from(b).toString('utf8')) as T;
+    } catch (e) {
+      throw readError(`${source}: ${name} is not valid JSON`, e);
+    }
+  };
+  const manifest = json<Array<{ Config: string; Layers: string[] }>>('manifest.json');
+  if (manifest.length !== 1) throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
+  const m = manifest[0]!;
+  const layers: RawTarEntry[][] = [];
+  for (const name of m.Layers) {
+    const b = members.get(name);
+    if (!b) throw readError(`${source}: layer ${name} is missing`);
+    layers.push(await layerEntries(b, `${source}: ${name}`));
+  }
+  return { entries: overlayLayers(layers), config: json<ImageConfig>(m.Config), layers: m.Layers.length, source };
+}
+
+/** Read the merged root filesystem of the image at `ref`. */
+export async function readImageFiles(ref: string, opts: { arch?: string } = {}): Promise<ImageFiles> {
+  const k = await kind(ref);
+  if (k === 'file') return fromArchive(ref);
+  if (k === 'dir') return fromLayout(ref, undefined, opts.arch);
+  const colon = ref.lastIndexOf(':');
+  if (colon > 0 && (await kind(ref.slice(0, colon))) === 'dir') return fromLayout(ref.slice(0, colon), ref.slice(colon + 1), opts.arch);
+  throw readError(`no image at ${path.resolve(ref)}`);
+}
