@@ -8,6 +8,7 @@ import { isPareError, UsageError } from '../errors.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { EXIT, type CliIO } from './io.js';
+import { pushCommand } from './push.js';
 import { resolveCommand } from './resolve.js';
 import { schemaCommand } from './schema.js';
 import { VERSION } from '../version.js';
@@ -27,7 +28,7 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand];
+const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand, pushCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
