@@ -11,6 +11,10 @@ import { EXIT, type CliIO } from './io.js';
 import { pushCommand } from './push.js';
 import { resolveCommand } from './resolve.js';
 import { schemaCommand } from './schema.js';
+import { keygenCommand } from './keygen.js';
+import { signCommand } from './sign.js';
+import { verifyAttestationCommand } from './verify-attestation.js';
+import { verifyCommand } from './verify.js';
 import { VERSION } from '../version.js';
 
 export interface OptionSpec {
@@ -28,7 +32,7 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand, pushCommand];
+const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand, pushCommand, keygenCommand, signCommand, verifyCommand, verifyAttestationCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
