@@ -11,7 +11,11 @@ import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import type { LoadedSuite } from '../sources/debian/repository.js';
 import { accountsFor } from '../distroless/accounts.js';
-import { addAccounts } from '../distroless/base.js';
+import { addAccounts, addBaseFiles, type BaseFilesReport } from '../distroless/base.js';
+import { slice, type SliceResult } from '../tree/slice.js';
+import { applyPaths } from '../tree/paths.js';
+import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
+import { debugLayer } from './debug.js';
 import { assemble, type Assembled } from './assemble.js';
 import { loadSources, planSuites, type SuiteSpec } from './sources.js';
 
@@ -25,6 +29,8 @@ export interface BuildOptions {
   progress?: Progress;
   /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
   sourceDateEpoch?: number;
+  /** Add the busybox debug layer (default: the config's `debug`). */
+  debug?: boolean;
 }
 
 export interface Resolved {
@@ -36,6 +42,10 @@ export interface Resolved {
 
 export interface ArchImage extends Resolved {
   assembled: Assembled;
+  /** Generated base files (CA bundle, os-release, nsswitch.conf, status.d). */
+  base: BaseFilesReport;
+  /** What slicing removed. */
+  sliced: SliceResult;
   image: Image;
   created: number;
 }
@@ -66,6 +76,7 @@ function sourceDateEpoch(opts: BuildOptions): number | undefined {
 
 export async function buildArch(config: Config, resolved: Resolved, opts: BuildOptions): Promise<ArchImage> {
   const progress = opts.progress ?? silentProgress;
+  const sources = await readPathSources(config); // before any download: a bad source fails fast
   const records = resolved.plan.packages.map((p) => p.record);
   const bytes = records.reduce((n, r) => n + r.size, 0);
   progress.phase(`fetching packages (${resolved.arch})`, records.length, bytes);
@@ -77,25 +88,32 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const assembled = await assemble(records, debs);
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
+  const base = addBaseFiles(assembled.tree, assembled.packages);
+  const sliced = slice(assembled.tree, sliceRulesFor(config));
+  applyPaths(assembled.tree, config.paths ?? [], sources);
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await buildLayer(assembled.tree.entries(), { mtime: created });
   progress.done('layer');
+  const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress }) : undefined;
   const image = makeImage({
-    layers: [layer],
-    history: [`pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`],
+    layers: debug ? [layer, debug.layer] : [layer],
+    history: [
+      `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
+    ],
     config: {
       architecture: resolved.arch,
       created,
-      entrypoint: config.entrypoint,
-      cmd: config.cmd,
-      env: config.environment,
+      entrypoint: debug ? debug.entrypoint : config.entrypoint,
+      cmd: debug ? undefined : config.cmd,
+      env: imageEnv(config, { caBundle: base.certificates > 0, debugPath: debug?.path }),
       workingDir: config.workDir,
       user: accounts.user,
       labels: config.annotations,
     },
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, image, created };
+  return { ...resolved, assembled, base, sliced, image, created };
 }
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {

@@ -11,10 +11,11 @@ import type { Command } from './main.js';
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
-  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG]',
+  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--debug]',
   options: {
     output: { type: 'string', short: 'o', description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)' },
     tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
+    debug: { type: 'boolean', description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)' },
     tag: { type: 'string', short: 't', description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)' },
     ...sourceOptions,
   },
@@ -24,7 +25,7 @@ export const buildCommand: Command = {
     const config = await loadConfig(file);
     const started = performance.now();
     const progress = progressFrom(values, io);
-    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress });
+    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, debug: values.debug === true ? true : undefined });
     const tagArg = (values.tag as string | undefined) ?? 'latest';
     const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
     const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
@@ -35,6 +36,7 @@ export const buildCommand: Command = {
       const files = img.assembled.tree.entries().length;
       const size = img.image.layers.reduce((n, l) => n + l.size, 0);
       io.stderr.write(`${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`);
+      io.stderr.write(`${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`);
     }
     io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`);
     const digest = 'digest' in result.root ? result.root.digest : '';
