@@ -5,11 +5,12 @@
  * outputs (see outputs.ts).
  */
 import type { Config } from '../config/index.js';
-import { BlobCache, fetchBlobs, silentProgress, type Http, type Progress } from '../fetch/index.js';
+import { BlobCache, fetchBlobs, sha256Hex, silentProgress, type Http, type Progress } from '../fetch/index.js';
 import { buildLayer, makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
-import type { LoadedSuite } from '../sources/debian/repository.js';
+import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
+import { VERSION } from '../version.js';
 import { accountsFor } from '../distroless/accounts.js';
 import { addAccounts, addBaseFiles, type BaseFilesReport } from '../distroless/base.js';
 import { slice, type SliceResult } from '../tree/slice.js';
@@ -17,7 +18,7 @@ import { applyPaths } from '../tree/paths.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { assemble, type Assembled } from './assemble.js';
-import { loadSources, planSuites, type SuiteSpec } from './sources.js';
+import { openSources, planSuites, type SuiteSpec } from './sources.js';
 
 export interface BuildOptions {
   cache: BlobCache;
@@ -36,7 +37,7 @@ export interface BuildOptions {
 export interface Resolved {
   arch: string;
   specs: SuiteSpec[];
-  suites: LoadedSuite[];
+  suites: OpenedSuite[];
   plan: Plan;
 }
 
@@ -57,14 +58,31 @@ export interface BuildResult {
   root: Image | ImageIndex;
 }
 
+/**
+ * Resolve the config's packages for one architecture. Resolution is a pure
+ * function of the request and the verified InRelease files, so its result is
+ * memoized in the cache under a key made of exactly those inputs: a rebuild
+ * whose suites did not change skips reading the (large) Packages indexes.
+ */
 export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
-  progress.phase(`reading indexes (${arch})`, specs.length);
-  const suites = await loadSources(specs, arch, opts);
+  progress.phase(`verifying repositories (${arch})`, specs.length);
+  const suites = await openSources(specs, arch, opts);
+  const request = { packages: config.contents.packages, exclude: config.contents.exclude };
+  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
+  const memo = await opts.cache.getMeta(key);
+  const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
+  if (cached) return { arch, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
+  progress.phase(`reading indexes (${arch})`, suites.length);
   const universe = new Universe(arch);
-  for (const s of suites) for (const idx of s.indexes) universe.addIndex(idx);
-  const plan = resolve(universe, { packages: config.contents.packages, exclude: config.contents.exclude });
+  const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
+  for (const list of indexes) for (const idx of list) universe.addIndex(idx);
+  const plan = resolve(universe, request);
+  const bytes = Buffer.from(JSON.stringify(plan));
+  const digest = sha256Hex(bytes);
+  await opts.cache.put(digest, bytes, 'resolved plan');
+  await opts.cache.putMeta(key, Buffer.from(digest));
   return { arch, specs, suites, plan };
 }
 

@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed;
   try {
-    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple }]));
+    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.multiple ? { multiple: true } : {}) }]));
     parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     io.stderr.write(`pare ${name}: ${(e as Error).message}\n\n${commandHelp(cmd)}`);

@@ -95,8 +95,9 @@ export async function loadIndexes(suite: OpenedSuite, opts: LoadOptions): Promis
       const url = release.acquireByHash ? `${dists}/${dir}/by-hash/SHA256/${entry.sha256}` : `${dists}/${path}`;
       const label = `${dists}/${path}`;
       const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
-      const text = Buffer.from(await decompress(data, compressionFromName(path), label)).toString('utf8');
-      return parsePackagesIndex(text, label, { url: suite.url, suite: suite.suite, component });
+      // Bytes, not a string: the scanner decodes UTF-8 only for stanzas it parses fully.
+      const bytes = await decompress(data, compressionFromName(path), label);
+      return parsePackagesIndex(bytes, label, { url: suite.url, suite: suite.suite, component });
     }),
   );
 }
