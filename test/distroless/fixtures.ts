@@ -1,0 +1,8 @@
+/** Fixtures for distroless tests: installed packages with control and md5sums text. */
+import type { InstalledPackage } from '../../src/build/assemble.js';
+import type { PackageRecord } from '../../src/sources/debian/packages-index.js';
+
+export function installed(name: string, version = '1.0', extra = ''): InstalledPackage {
+  const control = `Package: ${name}\nVersion: ${version}\nArchitecture: amd64\nMaintainer: T <t@example.invalid>\n${extra}Description: ${name}\n long text\n .\n more\n`;
+  return { record: { name, version } as PackageRecord, control: { control, md5sums: `d41d8cd98f00b204e9800998ecf8427e  usr/share/doc/${name}/copyright\n` }, newest: 0 };
+}
