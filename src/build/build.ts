@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/index.js';
 import { BlobCache, fetchBlobs, sha256Hex, silentProgress, type Http, type Progress } from '../fetch/index.js';
-import { buildLayer, makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -18,6 +18,7 @@ import { applyPaths } from '../tree/paths.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { assemble, type Assembled } from './assemble.js';
+import { cachedLayer } from './layer-cache.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 
 export interface BuildOptions {
@@ -103,14 +104,14 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
   );
   progress.phase(`assembling (${resolved.arch})`, 1);
-  const assembled = await assemble(records, debs);
+  const assembled = await assemble(records, debs, opts.cache);
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
   const base = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
   const created = sourceDateEpoch(opts) ?? assembled.newest;
-  const layer = await buildLayer(assembled.tree.entries(), { mtime: created });
+  const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
   const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress }) : undefined;
   const image = makeImage({

@@ -42,8 +42,16 @@ function controlFiles(entries: RawTarEntry[], label: string): Omit<DebContents, 
   return { control, md5sums: files.get('md5sums'), conffiles: files.get('conffiles') };
 }
 
+export interface ReadDebOptions {
+  /**
+   * Decompresses the data.tar member; the default is `decompress`. A caller
+   * may memoize it (the build caches uncompressed data.tar by the .deb digest).
+   */
+  unpackData?: (compressed: Uint8Array, kind: Compression, label: string) => Promise<Uint8Array>;
+}
+
 /** Parse a .deb. `label` names the package file in errors, e.g. "hello_1.0_amd64.deb". */
-export async function readDeb(bytes: Uint8Array, label: string): Promise<DebContents> {
+export async function readDeb(bytes: Uint8Array, label: string, opts: ReadDebOptions = {}): Promise<DebContents> {
   const members = readAr(bytes, label);
   const first = members[0];
   if (!first || first.name !== 'debian-binary') {
@@ -70,7 +78,8 @@ export async function readDeb(bytes: Uint8Array, label: string): Promise<DebCont
   }
   if (!control) throw formatError(label, 'no control.tar member');
   if (!data) throw formatError(label, 'no data.tar member');
-  const [controlTar, dataTar] = await Promise.all([unpack(control, label), unpack(data, label)]);
+  const unpackData = opts.unpackData ?? decompress;
+  const [controlTar, dataTar] = await Promise.all([unpack(control, label), unpackData(data.data, compressionFromName(data.name), `${label}: ${data.name}`)]);
   return { ...controlFiles(readTar(controlTar, `${label}: ${control.name}`), label), data: readTar(dataTar, `${label}: ${data.name}`) };
 }
 
