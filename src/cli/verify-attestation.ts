@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { isKnownPredicateAlias } from '../supply/attest/predicate-types.js';
 import { serializeEnvelope } from '../supply/attest/dsse.js';
 import { verifyAttestations } from '../supply/attest/attest.js';
+import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 import { imageArg, readKeyFile } from './sign.js';
@@ -19,6 +20,7 @@ export const verifyAttestationCommand: Command = {
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
     const key = await readKeyFile(values, USAGE);
+    parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const type = values.type as string | undefined;
     if (type !== undefined && !isKnownPredicateAlias(type)) {
       throw new UsageError('USAGE', `unknown --type ${JSON.stringify(type)}`, { hint: 'use slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a predicate type URI' });

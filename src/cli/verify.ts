@@ -1,4 +1,5 @@
 import { verifyImage } from '../supply/sign/image.js';
+import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 import { imageArg, readKeyFile } from './sign.js';
@@ -15,6 +16,7 @@ export const verifyCommand: Command = {
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
     const key = await readKeyFile(values, USAGE);
+    parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const verified = await verifyImage(ref, key.text);
     io.stderr.write(`Verification for ${verified[0]!.digest} --\nThe cosign claims were validated; ${verified.length} signature(s) verified against ${key.file}\n`);
     for (const v of verified) io.stdout.write(`${v.payload.toString('utf8')}\n`);
