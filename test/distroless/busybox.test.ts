@@ -3,12 +3,8 @@ import { describe, it } from 'node:test';
 import { busyboxApplets, debugEntries, findBusybox } from '../../src/distroless/busybox.js';
 import { hasCode } from '../../src/errors.js';
 import type { RawTarEntry } from '../../src/tree/tar-read.js';
-import { installed } from './fixtures.js';
+import { fakeBusybox, installed } from './fixtures.js';
 
-/** A fake busybox binary: ELF-ish noise around the applet name table, as busybox lays it out. */
-export function fakeBusybox(applets = ['[', '[[', 'ash', 'busybox', 'cat', 'ls', 'sh', 'wget']): Buffer {
-  return Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0noise\0'), Buffer.from(`\0${applets.join('\0')}\0`, 'latin1'), Buffer.from('\0\0%s: applet not found\0zzz\0a\0')]);
-}
 
 describe('busybox debug layer', () => {
   it('reads the applet names from the binary', () => {
