@@ -26,10 +26,23 @@ export function isTransientStatus(status: number): boolean {
 
 /** A connection-level failure from fetch (refused, reset, closed mid-body), not a bug or a PareError. */
 export function isNetworkError(e: unknown): boolean {
-  if (isPareError(e)) return false;
-  if (e instanceof TypeError && /fetch failed|terminated|other side closed/i.test(e.message)) return !isPareError((e as { cause?: unknown }).cause);
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/.test(code);
+  if (isPareError(e) || isPareError((e as { cause?: unknown })?.cause)) return false;
+  const code = networkCode(e) ?? '';
+  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) return true;
+  return /terminated|other side closed|socket hang up/i.test(`${(e as Error)?.message} ${((e as { cause?: Error })?.cause)?.message ?? ''}`);
+}
+
+/** The message of the innermost cause, for error text. */
+export function networkReason(e: unknown): string {
+  let cur: unknown = e;
+  let msg = (e as Error)?.message ?? String(e);
+  for (let i = 0; i < 4 && cur; i++) {
+    const c = cur as NodeJS.ErrnoException;
+    if (typeof c.code === 'string') return c.code;
+    if (c.message) msg = c.message;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return msg;
 }
 
 /** The low-level code behind a fetch failure, e.g. ECONNREFUSED. */

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { isPareError, RegistryError } from '../../errors.js';
 import { Authorizer, credentialsHint } from './auth.js';
 import type { CredentialOptions } from './credentials.js';
-import { isNetworkError, isTransientStatus, networkCode, retryPolicy, withRetry, type RetryOptions } from './retry.js';
+import { isNetworkError, isTransientStatus, networkCode, networkReason, retryPolicy, withRetry, type RetryOptions } from './retry.js';
 
 export interface TransportOptions {
   /** Speak plain http (never the default, also not for localhost). */
@@ -120,6 +120,7 @@ export class Transport {
       const cause = (e as { cause?: unknown }).cause;
       if (isPareError(cause)) throw cause; // e.g. a blob that failed verification while uploading
       if (isNetworkError(e)) throw new Transient(undefined, null, e);
+      if (e instanceof TypeError && (e as { cause?: unknown }).cause !== undefined) throw this.networkError(req, e); // TLS, bad port, ...
       throw e;
     }
   }
@@ -131,8 +132,10 @@ export class Transport {
       ? `if ${this.registry} speaks plain http, pass --insecure (insecure: true); otherwise check its TLS certificate (NODE_EXTRA_CA_CERTS)`
       : code === 'ECONNREFUSED'
         ? `is the registry running and listening at ${this.base}?`
-        : 'check the network and that the registry is running; pare retried with backoff';
-    return new RegistryError('REGISTRY_HTTP', `${req.op} in ${this.registry}/${req.repository} failed: cannot connect to ${this.base} (${code ?? (e as Error).message})`, {
+        : isNetworkError(e)
+          ? 'check the network and that the registry is running; pare retried with backoff'
+          : `check the registry address ${this.registry}`;
+    return new RegistryError('REGISTRY_HTTP', `${req.op} in ${this.registry}/${req.repository} failed: cannot connect to ${this.base} (${networkReason(e)})`, {
       cause: e,
       hint,
       detail: { registry: this.registry, repository: req.repository, op: req.op, code },
