@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pareInProcess } from '../helpers/cli.js';
+import { pare, pareInProcess } from '../helpers/cli.js';
 import { createSigningKey, type SigningKey } from '../helpers/gpg.js';
 import { validateImage } from '../helpers/image.js';
 import { startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
@@ -173,6 +173,54 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
 
   it('fails clearly on an unreachable mirror (FETCH_NETWORK)', async () => {
     await expectFailure(await config(['hello'], { url: 'http://127.0.0.1:9' }), 'FETCH_NETWORK', /127\.0\.0\.1:9/);
+  });
+
+  it('retries transient server errors (503) and then succeeds', async () => {
+    const file = await config(['hello']);
+    let failures = 0;
+    repo.override('dists/stable/InRelease', (b) => (failures++ < 2 ? 503 : b));
+    try {
+      const r = await build(file);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(failures, 3);
+    } finally {
+      repo.override('dists/stable/InRelease', (b) => b);
+    }
+  });
+
+  it('lets several pare processes share one empty cache', async () => {
+    const file = await config(['base-files', 'hello']);
+    const cache = join(work, 'shared-cache');
+    const runs = await Promise.all(
+      [0, 1, 2].map((i) => pare(['build', file, '-o', join(work, `shared-${i}`), '--cache-dir', cache])),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(new Set(runs.map((r) => r.stdout)).size, 1);
+  });
+
+  it('rejects a Release past its Valid-Until (RELEASE_EXPIRED)', async () => {
+    const stale = await startFixtureRepo({ suites: { stable: [packages[0]!] }, key: repo.key, validUntil: new Date('2020-01-01T00:00:00Z') });
+    try {
+      await expectFailure(await config(['base-files'], { url: stale.url, suites: ['stable'] }), 'RELEASE_EXPIRED', /Valid-Until/);
+    } finally {
+      await stale.close();
+    }
+  });
+
+  it('builds offline from a filled cache, and fails offline on an empty one', async () => {
+    const file = await config(['hello']);
+    const cache = join(work, 'offline-cache');
+    const first = await pareInProcess(['build', file, '-o', join(work, 'off-1'), '--cache-dir', cache]);
+    assert.equal(first.code, 0, first.stderr);
+    const seen = repo.requests.length;
+    const second = await pareInProcess(['build', file, '-o', join(work, 'off-2'), '--cache-dir', cache, '--offline']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(repo.requests.length, seen, 'no request in offline mode');
+    const empty = await pareInProcess(['build', file, '-o', join(work, 'off-3'), '--cache-dir', join(work, 'empty-cache'), '--offline']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /--offline/);
+    assert.equal(existsSync(join(work, 'off-3')), false);
   });
 
   it('fails on a missing suite (FETCH_HTTP 404)', async () => {
