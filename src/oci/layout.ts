@@ -200,10 +200,18 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
     desc = entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
     if (!desc) throw readError(`no image tagged ${JSON.stringify(ref)} in ${root}`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
   } else {
-    if (entries.length !== 1) throw readError(`${root} holds ${entries.length} images; name one`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
-    desc = entries[0]!;
+    // Signatures, attestations and SBOMs attached to an image (OCI 1.1 referrers
+    // and cosign's sha256-<hex>.sig/.att/.sbom tags) are not images to pick.
+    const images = entries.filter((m) => !isAttachment(m));
+    if (images.length !== 1) throw readError(`${root} holds ${images.length} images; name one`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
+    desc = images[0]!;
   }
   return readDescriptor(root, desc);
+}
+
+function isAttachment(d: Descriptor & { artifactType?: string }): boolean {
+  const name = d.annotations?.[ANNOTATION.refName] ?? '';
+  return d.artifactType !== undefined || d.annotations?.['dev.pare.referrer.subject'] !== undefined || /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(name);
 }
 
 async function readDescriptor(root: string, desc: Descriptor): Promise<Image | ImageIndex> {
