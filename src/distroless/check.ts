@@ -15,6 +15,13 @@ export const SHELLS = new Set(['sh', 'bash', 'dash', 'busybox', 'ash', 'zsh', 'k
 export const PACKAGE_MANAGERS = new Set(['apt', 'apt-get', 'dpkg', 'apk', 'rpm', 'yum', 'dnf', 'microdnf']);
 /** Sticky temporary directories: world-writable by design. */
 const TEMP_DIRS = ['tmp', 'var/tmp'];
+/**
+ * Lock directories (FHS): Debian's base-files ships /var/lock with mode 1777
+ * (its postinst would turn it into a link to /run/lock, also 1777). Allowed
+ * only as a sticky directory; what is inside is checked like anything else.
+ */
+const LOCK_DIRS = ['var/lock', 'run/lock'];
+const stickyLockDir = (e: TreeEntry): boolean => e.type === 'dir' && (e.mode & 0o1000) !== 0 && LOCK_DIRS.includes(e.path);
 
 export interface Finding {
   category: CheckCategory;
@@ -74,7 +81,7 @@ export function checkImage(entries: readonly TreeEntry[], config: { User?: strin
       const kind = (file.mode & 0o4000 ? ['setuid'] : []).concat(file.mode & 0o2000 ? ['setgid'] : []).join('+');
       raw.push({ category: 'setuid', path: abs, message: `${kind} file ${abs} (mode ${mode(file.mode)}, uid ${file.uid})` });
     }
-    if (e.type !== 'symlink' && (file.mode & 0o002) !== 0 && !TEMP_DIRS.some((t) => e.path === t || e.path.startsWith(`${t}/`))) {
+    if (e.type !== 'symlink' && (file.mode & 0o002) !== 0 && !TEMP_DIRS.some((t) => e.path === t || e.path.startsWith(`${t}/`)) && !stickyLockDir(e)) {
       raw.push({ category: 'world-writable', path: abs, message: `world-writable ${e.type === 'dir' ? 'directory' : 'file'} ${abs} (mode ${mode(file.mode)})` });
     }
   }

@@ -61,6 +61,14 @@ describe('checkImage', () => {
     assert.equal(r.ok, true, JSON.stringify(r.findings));
   });
 
+  it('allows the sticky lock directories base-files ships (/var/lock 1777), not a non-sticky one or files in them', () => {
+    assert.equal(checkImage([...clean, dir('var/lock', 0o1777), dir('run'), dir('run/lock', 0o1777)], nonroot, 1).ok, true);
+    for (const bad of [dir('var/lock', 0o777), file('var/lock/x', 0o666), dir('var/lock/sub', 0o1777)]) {
+      const r = checkImage([...clean, bad], nonroot, 1);
+      assert.deepEqual(r.findings.map((f) => [f.category, f.path]), [['world-writable', `/${bad.path}`]]);
+    }
+  });
+
   it('fails on a root default user', () => {
     for (const u of [undefined, '', '0', 'root', '0:0', 'root:root', '0:65532']) {
       assert.equal(isRootUser(u), true, String(u));
