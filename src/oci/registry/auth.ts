@@ -21,9 +21,29 @@ export interface AuthorizerOptions {
   insecure: boolean;
 }
 
+interface Token {
+  value: string;
+  until: number;
+}
+
+/** Is scope `w` (`type:name:actions`) granted by one of `have`? */
+function covered(w: string, have: string[]): boolean {
+  const i = w.lastIndexOf(':');
+  const res = w.slice(0, i);
+  const actions = w.slice(i + 1).split(',');
+  return have.some((h) => {
+    const j = h.lastIndexOf(':');
+    const got = h.slice(j + 1).split(',');
+    return h.slice(0, j) === res && actions.every((a) => got.includes(a));
+  });
+}
+
 export class Authorizer {
   private challenge: Challenge | undefined;
-  private readonly tokens = new Map<string, { value: string; until: number }>();
+  /** Tokens (or token requests in flight, shared by concurrent requests) by scope set. */
+  private readonly tokens = new Map<string, Promise<Token>>();
+  /** Token value → its key in `tokens`. */
+  private readonly keyOf = new Map<string, string>();
   private creds: Promise<Credentials | undefined> | undefined;
 
   constructor(private readonly opts: AuthorizerOptions) {}
@@ -43,19 +63,37 @@ export class Authorizer {
       return `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
     }
     if (c.scheme !== 'bearer') return undefined;
-    const key = mergeScopes(scopes).join(' ');
-    const cached = this.tokens.get(key);
-    if (cached && cached.until > Date.now()) return `Bearer ${cached.value}`;
-    const token = await this.fetchToken(c, mergeScopes(scopes));
-    this.tokens.set(key, token);
-    return `Bearer ${token.value}`;
+    const wanted = mergeScopes(scopes);
+    const key = wanted.join(' ');
+    let token = this.tokens.get(key) ?? this.covering(wanted);
+    if (!token) {
+      token = this.fetchToken(c, wanted).then((t) => (this.keyOf.set(t.value, key), t));
+      this.tokens.set(key, token);
+      token.catch(() => this.tokens.delete(key));
+    }
+    const t = await token;
+    if (t.until <= Date.now()) {
+      this.tokens.delete(key);
+      return this.header(scopes);
+    }
+    return `Bearer ${t.value}`;
+  }
+
+  /** A cached (or pending) token whose scopes include all of `wanted`. */
+  private covering(wanted: string[]): Promise<Token> | undefined {
+    for (const [key, token] of this.tokens) {
+      const have = key.split(' ');
+      if (wanted.every((w) => covered(w, have))) return token;
+    }
+    return undefined;
   }
 
   /**
-   * A 401 arrived: remember the challenge, forget the token that failed, and
-   * return the scopes the challenge asks for (to add to the request's own).
+   * A 401 arrived for a request sent with Authorization `sent`: remember the
+   * challenge, forget the token that failed, and return the scopes the
+   * challenge asks for (to add to the request's own).
    */
-  unauthorized(wwwAuthenticate: string | null, scopes: readonly string[]): string[] {
+  unauthorized(wwwAuthenticate: string | null, sent: string | undefined): string[] {
     const all = parseChallenges(wwwAuthenticate);
     const chosen = all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
     if (!chosen) {
@@ -64,7 +102,9 @@ export class Authorizer {
       });
     }
     this.challenge = chosen;
-    this.tokens.delete(mergeScopes(scopes).join(' '));
+    // Forget only the token that was refused (a concurrent request's pending token stays).
+    const refused = sent?.startsWith('Bearer ') ? this.keyOf.get(sent.slice(7)) : undefined;
+    if (refused !== undefined) this.tokens.delete(refused);
     return chosen.scheme === 'bearer' ? challengeScopes(chosen) : [];
   }
 
@@ -74,7 +114,7 @@ export class Authorizer {
     return c ? `credentials from ${c.source ?? 'the caller'}` : 'no credentials (anonymous)';
   }
 
-  private async fetchToken(c: Challenge, scopes: string[]): Promise<{ value: string; until: number }> {
+  private async fetchToken(c: Challenge, scopes: string[]): Promise<Token> {
     const realm = c.params.realm;
     const reg = this.opts.registry;
     if (!realm) throw new RegistryError('REGISTRY_UNSUPPORTED', `registry ${reg} sent a Bearer challenge without a realm`, { hint: 'the registry is misconfigured' });

@@ -57,14 +57,15 @@ export class RegistryClient {
   }
 
   /** The blob's size if the repository has it, else undefined. */
-  async headBlob(ref: string | Reference, digest: string): Promise<{ digest: string; size: number } | undefined> {
+  async headBlob(ref: string | Reference, digest: string, forPush = false): Promise<{ digest: string; size: number } | undefined> {
     const r = toReference(ref);
     const res = await this.transport(r.registry).request({
       method: 'HEAD',
       url: `/v2/${r.repository}/blobs/${digest}`,
       repository: r.repository,
       op: `check blob ${digest}`,
-      scopes: [`repository:${r.repository}:pull`],
+      // Asking for push up front when pushing saves a second token for the upload.
+      scopes: [`repository:${r.repository}:${forPush ? 'pull,push' : 'pull'}`],
       ok: [200, 404],
     });
     await res.body?.cancel();
@@ -76,7 +77,7 @@ export class RegistryClient {
   /** Make the blob present: skip if there, else mount from a known repository, else upload. */
   async pushBlob(ref: string | Reference, blob: Blob, opts: UploadOptions = {}): Promise<BlobResult> {
     const r = toReference(ref);
-    if (await this.headBlob(r, blob.digest)) return 'present';
+    if (await this.headBlob(r, blob.digest, true)) return 'present';
     const known = this.holders.get(`${r.registry} ${blob.digest}`) ?? new Set<string>();
     const mountFrom = [...new Set([...known, ...(opts.mountFrom ?? this.opts.mountFrom ?? [])])];
     const result = await uploadBlob(this.transport(r.registry), r.repository, blob, {

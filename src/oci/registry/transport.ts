@@ -86,10 +86,10 @@ export class Transport {
   private async once(req: Request): Promise<Response> {
     let scopes = req.scopes;
     for (let round = 0; ; round++) {
-      const res = await this.send(req, scopes);
+      const { res, authz } = await this.send(req, scopes);
       if (res.status === 401 && round === 0) {
         await res.body?.cancel();
-        scopes = [...scopes, ...this.auth.unauthorized(res.headers.get('www-authenticate'), scopes)];
+        scopes = [...scopes, ...this.auth.unauthorized(res.headers.get('www-authenticate'), authz)];
         continue;
       }
       if (req.ok.includes(res.status)) return res;
@@ -101,13 +101,11 @@ export class Transport {
     }
   }
 
-  private async send(req: Request, scopes: string[]): Promise<Response> {
+  private async send(req: Request, scopes: string[]): Promise<{ res: Response; authz?: string }> {
     const url = this.resolve(req.url);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-    if (url.origin === new URL(this.base).origin) {
-      const authz = await this.auth.header(scopes);
-      if (authz) headers.authorization = authz;
-    }
+    const authz = url.origin === new URL(this.base).origin ? await this.auth.header(scopes) : undefined;
+    if (authz) headers.authorization = authz;
     const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, redirect: 'follow' };
     if (Buffer.isBuffer(req.body)) init.body = req.body;
     else if (req.body) {
@@ -115,7 +113,7 @@ export class Transport {
       init.duplex = 'half';
     }
     try {
-      return await this.fetch(url, init);
+      return { res: await this.fetch(url, init), authz };
     } catch (e) {
       const cause = (e as { cause?: unknown }).cause;
       if (isPareError(cause)) throw cause; // e.g. a blob that failed verification while uploading

@@ -101,10 +101,12 @@ for (const kind of ['htpasswd', 'token'] as const) {
       it('asks the token server for repository:NAME:pull,push with the service, and for the mount source', async () => {
         const img = await randomImage('token-mount', [2000]);
         const client = new RegistryClient({ insecure: true, auth: { env: bare(envCreds) }, ...fast });
+        const first = reg.token!.requests.length;
         await client.pushImage(`${reg.host}/src/app:v1`, img);
         const res = await client.pushImage(`${reg.host}/dst/app:v1`, img);
         assert.deepEqual(Object.values(res.blobs), ['mounted', 'mounted']);
-        const reqs = reg.token!.requests;
+        const reqs = reg.token!.requests.slice(first);
+        assert.equal(reqs.length, 3, `one token per scope set, shared by concurrent requests: ${JSON.stringify(reqs)}`);
         assert.ok(reqs.every((r) => r.service === 'pare-test-registry'));
         assert.ok(reqs.some((r) => r.scopes.includes('repository:src/app:pull,push')), JSON.stringify(reqs));
         assert.ok(reqs.some((r) => r.scopes.includes('repository:dst/app:pull,push') && r.scopes.includes('repository:src/app:pull')), JSON.stringify(reqs));
