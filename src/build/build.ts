@@ -5,6 +5,7 @@
  * outputs (see outputs.ts).
  */
 import type { Config } from '../config/index.js';
+import { FetchError, hasCode } from '../errors.js';
 import { BlobCache, fetchBlobs, sha256Hex, silentProgress, type Http, type Progress } from '../fetch/index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
@@ -19,9 +20,13 @@ import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
+import { recordFromControl, resolveLocked } from './locked.js';
+import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 
 export interface BuildOptions {
+  /** Install exactly the packages of this lock file instead of resolving. */
+  lock?: { lock: Lockfile; file: string };
   cache: BlobCache;
   http?: Http;
   offline?: boolean;
@@ -102,9 +107,24 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const debs = await fetchBlobs(
     records.map((r) => ({ url: `${r.origin!.url}/${r.filename}`, sha256: r.sha256, size: r.size, label: `${r.name}_${r.version}_${r.architecture}.deb` })),
     { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
-  );
+  ).catch((e: unknown) => {
+    if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
+      throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
+        hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
+        cause: e,
+      });
+    }
+    throw e;
+  });
   progress.phase(`assembling (${resolved.arch})`, 1);
   const assembled = await assemble(records, debs, opts.cache);
+  if (opts.lock) {
+    // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
+    assembled.packages.forEach((p, i) => {
+      p.record = recordFromControl(p.control.control, p.record);
+      resolved.plan.packages[i]!.record = p.record;
+    });
+  }
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
   const base = addBaseFiles(assembled.tree, assembled.packages);
@@ -137,7 +157,10 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
   const images: ArchImage[] = [];
-  for (const arch of config.archs) images.push(await buildArch(config, await resolveArch(config, arch, opts), opts));
+  for (const arch of config.archs) {
+    const resolved = opts.lock ? await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts) : await resolveArch(config, arch, opts);
+    images.push(await buildArch(config, resolved, opts));
+  }
   (opts.progress ?? silentProgress).end();
   const root = images.length === 1 ? images[0]!.image : makeIndex({ manifests: images.map((i) => i.image), annotations: config.annotations });
   return { config, images, root };

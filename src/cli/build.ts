@@ -1,31 +1,53 @@
 import { basename, extname } from 'node:path';
 import { build } from '../build/build.js';
 import { loadConfig } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { ResolveError, UsageError } from '../errors.js';
+import { parseLockfile, type Lockfile } from '../resolve/lock.js';
+import { defaultLockPath } from './lock.js';
+import { readFile } from 'node:fs/promises';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 
+async function readLockfile(file: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ResolveError('LOCK_MISMATCH', `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
+      hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
+    });
+  }
+  return parseLockfile(text, file);
+}
+
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
-  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--debug]',
+  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug]',
   options: {
     output: { type: 'string', short: 'o', description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)' },
     tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
     debug: { type: 'boolean', description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)' },
     tag: { type: 'string', short: 't', description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)' },
+    locked: { type: 'boolean', description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed' },
+    lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare build examples/base.yaml -o out' });
     const file = positionals[0]!;
     const config = await loadConfig(file);
+    if (values.tarball && config.archs.length > 1) {
+      throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, { hint: 'use -o DIR for a multi-architecture image index' });
+    }
+    const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
+    const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
     const started = performance.now();
     const progress = progressFrom(values, io);
-    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, debug: values.debug === true ? true : undefined });
+    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, lock, debug: values.debug === true ? true : undefined });
     const tagArg = (values.tag as string | undefined) ?? 'latest';
     const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
     const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');

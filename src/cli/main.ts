@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { isPareError, UsageError } from '../errors.js';
 import { buildCommand } from './build.js';
+import { lockCommand } from './lock.js';
 import { checkCommand } from './check.js';
 import { EXIT, type CliIO } from './io.js';
 import { pushCommand } from './push.js';
@@ -32,7 +33,7 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Command[] = [buildCommand, resolveCommand, schemaCommand, checkCommand, pushCommand, keygenCommand, signCommand, verifyCommand, verifyAttestationCommand];
+const COMMANDS: Command[] = [buildCommand, lockCommand, resolveCommand, schemaCommand, checkCommand, pushCommand, keygenCommand, signCommand, verifyCommand, verifyAttestationCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

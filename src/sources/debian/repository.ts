@@ -36,6 +36,8 @@ export interface OpenedSuite {
   inReleaseSha256: string;
   /** Fingerprints of the keys whose signatures verified. */
   signers: string[];
+  /** Primary fingerprints of the keyring the suite was verified against. */
+  keyring: string[];
 }
 
 export interface LoadedSuite extends OpenedSuite {
@@ -75,7 +77,7 @@ export async function openSuite(req: SuiteRequest, opts: LoadOptions): Promise<O
   const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
   const release = parseRelease(verified.text, inReleaseUrl);
   checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
-  return { url: req.url, suite: req.suite, components: req.components, arch: req.arch, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint) };
+  return { url: req.url, suite: req.suite, components: req.components, arch: req.arch, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint), keyring: req.keyring.fingerprints() };
 }
 
 /** Fetch (through the cache), check and parse the suite's Packages indexes. */
