@@ -5,17 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isPareError, UsageError } from '../errors.js';
-import { buildCommand } from './build.js';
-import { lockCommand } from './lock.js';
-import { checkCommand } from './check.js';
 import { EXIT, type CliIO } from './io.js';
-import { pushCommand } from './push.js';
-import { resolveCommand } from './resolve.js';
-import { schemaCommand } from './schema.js';
-import { keygenCommand } from './keygen.js';
-import { signCommand } from './sign.js';
-import { verifyAttestationCommand } from './verify-attestation.js';
-import { verifyCommand } from './verify.js';
 import { VERSION } from '../version.js';
 
 export interface OptionSpec {
@@ -33,17 +23,38 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Command[] = [buildCommand, lockCommand, resolveCommand, schemaCommand, checkCommand, pushCommand, keygenCommand, signCommand, verifyCommand, verifyAttestationCommand];
+/**
+ * Commands load on demand: `pare build` does not pay for the registry client,
+ * the signing code or the checker (module loading is a visible part of a
+ * warm build's time).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./build.js')).buildCommand,
+  lock: async () => (await import('./lock.js')).lockCommand,
+  resolve: async () => (await import('./resolve.js')).resolveCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  push: async () => (await import('./push.js')).pushCommand,
+  keygen: async () => (await import('./keygen.js')).keygenCommand,
+  sign: async () => (await import('./sign.js')).signCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
+  'verify-attestation': async () => (await import('./verify-attestation.js')).verifyAttestationCommand,
+  schema: async () => (await import('./schema.js')).schemaCommand,
+};
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+async function help(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `pare ${VERSION}: build distroless OCI images from Debian packages`,
     '',
     'Usage: pare <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `pare <command> --help` for a command\'s options.',
     '',
@@ -71,16 +82,16 @@ export function printError(e: unknown, io: CliIO): number {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(help());
+    io.stdout.write(await help());
     return name ? EXIT.OK : EXIT.USAGE;
   }
   if (name === '--version' || name === 'version') {
     io.stdout.write(`pare ${VERSION}\n`);
     return EXIT.OK;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  const cmd = Object.hasOwn(COMMANDS, name) ? await COMMANDS[name]!() : undefined;
   if (!cmd) {
-    io.stderr.write(`pare: unknown command "${name}"\n\n${help()}`);
+    io.stderr.write(`pare: unknown command "${name}"\n\n${await help()}`);
     return EXIT.USAGE;
   }
   let parsed;
