@@ -1,0 +1,96 @@
+/**
+ * CycloneDX 1.6 JSON from the SBOM model: metadata.component is the image
+ * (type container), components are the operating system, the Debian
+ * packages (type library, bom-ref = purl) and the config's files; the
+ * dependency graph has the image depending on everything it contains and
+ * each package on what its dependencies resolved to. serialNumber and
+ * timestamp come from the image, never from the clock. Pure.
+ */
+import { documentUuid, isoSeconds, NOASSERTION, ociPurl, parseMaintainer, type SbomModel, type SbomPackage } from './model.js';
+import { KNOWN_SPDX_IDS } from './licenses.js';
+
+export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
+
+const IMAGE_REF = 'image';
+const OS_REF = 'os';
+const fileRef = (path: string): string => `file:${path}`;
+
+/** A license expression → CycloneDX licenses: one listed id as {license: {id}}, anything else as {expression}. */
+export function cdxLicenses(expression: string): unknown[] | undefined {
+  if (expression === NOASSERTION) return undefined;
+  if (KNOWN_SPDX_IDS.has(expression)) return [{ license: { id: expression, acknowledgement: 'declared' } }];
+  return [{ expression, acknowledgement: 'declared' }];
+}
+
+function supplier(maintainer: string | undefined): unknown {
+  if (!maintainer) return undefined;
+  const m = parseMaintainer(maintainer);
+  return { name: m.name, ...(m.email ? { contact: [{ name: m.name, email: m.email }] } : {}) };
+}
+
+function component(p: SbomPackage): Record<string, unknown> {
+  const licenses = cdxLicenses(p.license);
+  const sup = supplier(p.supplier);
+  return {
+    type: 'library',
+    'bom-ref': p.purl,
+    ...(sup ? { supplier: sup } : {}),
+    name: p.name,
+    version: p.version,
+    ...(p.sha256 !== undefined ? { hashes: [{ alg: 'SHA-256', content: p.sha256 }] } : {}),
+    ...(licenses ? { licenses } : {}),
+    purl: p.purl,
+    properties: [
+      { name: 'pare:deb:architecture', value: p.arch },
+      { name: 'pare:deb:source', value: p.source.name },
+      { name: 'pare:deb:source-version', value: p.source.version },
+    ],
+  };
+}
+
+export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
+  const hex = m.image.digest.replace(/^sha256:/, '');
+  const os = { type: 'operating-system', 'bom-ref': OS_REF, name: m.os.name, ...(m.os.version !== undefined ? { version: m.os.version } : {}), ...(m.os.codename ? { description: `codename ${m.os.codename}` } : {}) };
+  const files = m.files.map((f) => ({
+    type: 'file',
+    'bom-ref': fileRef(f.path),
+    name: f.path,
+    hashes: [
+      { alg: 'SHA-1', content: f.sha1 },
+      { alg: 'SHA-256', content: f.sha256 },
+    ],
+    properties: [{ name: 'pare:origin', value: 'paths' }],
+  }));
+  const refs = new Map(m.packages.map((p) => [p.name, p.purl]));
+  return {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${documentUuid('cyclonedx', m.image)}`,
+    version: 1,
+    metadata: {
+      timestamp: isoSeconds(m.image.created),
+      tools: { components: [{ type: 'application', name: m.tool.name, version: m.tool.version }] },
+      component: {
+        type: 'container',
+        'bom-ref': IMAGE_REF,
+        name: m.image.name,
+        version: m.image.digest,
+        hashes: [{ alg: 'SHA-256', content: hex }],
+        purl: ociPurl(m.image),
+        properties: [{ name: 'pare:image:architecture', value: m.image.arch }],
+      },
+    },
+    components: [os, ...m.packages.map(component), ...files],
+    dependencies: [
+      { ref: IMAGE_REF, dependsOn: [OS_REF, ...m.packages.map((p) => p.purl), ...files.map((f) => f['bom-ref'])] },
+      { ref: OS_REF, dependsOn: [] },
+      ...m.packages.map((p) => ({ ref: p.purl, dependsOn: p.dependencies.filter((d) => refs.has(d)).map((d) => refs.get(d)!) })),
+      ...files.map((f) => ({ ref: f['bom-ref'], dependsOn: [] })),
+    ],
+  };
+}
+
+/** The CycloneDX BOM as bytes: two-space JSON and a final newline. */
+export function writeCyclonedx(m: SbomModel): Buffer {
+  return Buffer.from(JSON.stringify(cyclonedxBom(m), null, 2) + '\n', 'utf8');
+}

@@ -1,0 +1,149 @@
+/**
+ * The SBOM model from an image's root filesystem: what dpkg's status.d says
+ * (Package, Version, Architecture, Maintainer, Source, Depends, Provides),
+ * the machine-readable copyright files, /etc/os-release, and pare's record
+ * (.deb digests, config-added files; record.ts). `pare build` and `pare sbom`
+ * both call this, so the SBOM written at build time and the one read back
+ * from the image are the same bytes. Pure.
+ */
+import { createHash } from 'node:crypto';
+import { parseDeb822 } from '../../sources/debian/deb822.js';
+import { parseProvides, parseRelations, type Relation } from '../../sources/debian/relations.js';
+import type { TreeEntry } from '../../tree/types.js';
+import { walk } from '../../tree/walk.js';
+import { copyrightLicense } from './licenses.js';
+import { byKey, debPurl, type LicenseRef, type SbomFile, type SbomImage, type SbomModel, type SbomOs, type SbomPackage } from './model.js';
+import { parseRecord, RECORD_PATH } from './record.js';
+
+const STATUS_DIR = 'var/lib/dpkg/status.d/';
+const dec = new TextDecoder();
+
+export interface FilesInput {
+  /** The merged root filesystem (paths without a leading '/'). */
+  entries: readonly TreeEntry[];
+  image: SbomImage;
+  tool: { name: string; version: string };
+}
+
+interface Installed {
+  name: string;
+  version: string;
+  arch: string;
+  maintainer?: string;
+  source: { name: string; version: string };
+  depends: Relation[][];
+  provides: string[];
+}
+
+/** A file's bytes by image path, following symlinks (chroot semantics) and hard links. */
+function reader(entries: readonly TreeEntry[]): (path: string) => Uint8Array | undefined {
+  const map = new Map(entries.map((e) => [e.path, e]));
+  return (path) => {
+    const real = walk(map, path, undefined, true);
+    let e = real === undefined ? undefined : map.get(real);
+    for (let hops = 0; e?.type === 'hardlink' && hops < 8; hops++) e = map.get(e.target!);
+    return e?.type === 'file' ? (e.data ?? new Uint8Array(0)) : undefined;
+  };
+}
+
+function parseStatus(text: string, file: string): Installed | undefined {
+  const p = parseDeb822(text, file)[0];
+  const f = (k: string): string | undefined => p?.fields.get(k);
+  const name = f('package');
+  const version = f('version');
+  if (!p || !name || !version) return undefined;
+  const src = /^(\S+)(?:\s*\(([^)]+)\))?/.exec(f('source') ?? '');
+  const ctx = { file };
+  return {
+    name,
+    version,
+    arch: f('architecture') ?? 'all',
+    maintainer: f('maintainer'),
+    source: { name: src?.[1] ?? name, version: src?.[2]?.trim() ?? version },
+    depends: [...parseRelations(f('pre-depends') ?? '', ctx), ...parseRelations(f('depends') ?? '', ctx)],
+    provides: parseProvides(f('provides') ?? '', ctx).map((r) => r.name),
+  };
+}
+
+/** /etc/os-release → { name, version, codename }; falls back to /etc/debian_version. */
+export function parseOsRelease(text: string | undefined, debianVersion?: string): SbomOs {
+  const vars = new Map<string, string>();
+  for (const line of (text ?? '').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) vars.set(m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2'));
+  }
+  const os: SbomOs = { name: vars.get('ID') ?? 'debian' };
+  const version = vars.get('VERSION_ID') ?? /^(\d+)/.exec(debianVersion ?? '')?.[1];
+  if (version !== undefined) os.version = version;
+  const codename = vars.get('VERSION_CODENAME');
+  if (codename) os.codename = codename;
+  return os;
+}
+
+/** Each dependency group → the installed package that satisfies it (the first alternative that is installed, by name or Provides). */
+function resolveDeps(pkg: Installed, byName: Map<string, Installed>, providers: Map<string, string[]>): string[] {
+  const out = new Set<string>();
+  for (const group of pkg.depends) {
+    for (const alt of group) {
+      const hit = byName.has(alt.name) ? alt.name : providers.get(alt.name)?.[0];
+      if (hit !== undefined) {
+        if (hit !== pkg.name) out.add(hit);
+        break;
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+export function modelFromFiles(input: FilesInput): SbomModel {
+  const read = reader(input.entries);
+  const text = (p: string): string | undefined => {
+    const b = read(p);
+    return b && dec.decode(b);
+  };
+  const installed: Installed[] = [];
+  for (const e of input.entries) {
+    if (e.type !== 'file' || !e.path.startsWith(STATUS_DIR) || e.path.endsWith('.md5sums') || e.path.slice(STATUS_DIR.length).includes('/')) continue;
+    const p = parseStatus(dec.decode(e.data ?? new Uint8Array(0)), `/${e.path}`);
+    if (p) installed.push(p);
+  }
+  installed.sort(byKey((p) => `${p.name}\0${p.arch}`));
+  const byName = new Map(installed.map((p) => [p.name, p]));
+  const providers = new Map<string, string[]>();
+  for (const p of installed) for (const v of p.provides) providers.set(v, [...(providers.get(v) ?? []), p.name].sort());
+
+  const os = parseOsRelease(text('etc/os-release') ?? text('usr/lib/os-release'), text('etc/debian_version'));
+  const record = parseRecord(read(RECORD_PATH));
+  const debs = new Map((record?.packages ?? []).map((d) => [`${d.name}\0${d.version}\0${d.architecture}`, d.sha256]));
+  const refs = new Map<string, LicenseRef>();
+  const packages: SbomPackage[] = installed.map((p) => {
+    const lic = copyrightLicense(text(`usr/share/doc/${p.name}/copyright`), `/usr/share/doc/${p.name}/copyright`);
+    for (const r of lic.refs) if (!refs.has(r.id)) refs.set(r.id, r);
+    const sha256 = debs.get(`${p.name}\0${p.version}\0${p.arch}`);
+    return {
+      name: p.name,
+      version: p.version,
+      arch: p.arch,
+      purl: debPurl(p.name, p.version, p.arch, os),
+      ...(p.maintainer !== undefined ? { supplier: p.maintainer } : {}),
+      license: lic.expression,
+      ...(sha256 !== undefined ? { sha256 } : {}),
+      source: p.source,
+      dependencies: resolveDeps(p, byName, providers),
+    };
+  });
+  const files: SbomFile[] = [];
+  for (const path of record?.files ?? []) {
+    const data = read(path);
+    if (!data) continue; // removed by a later layer
+    files.push({ path: `/${path}`, sha256: createHash('sha256').update(data).digest('hex'), sha1: createHash('sha1').update(data).digest('hex') });
+  }
+  return {
+    image: input.image,
+    os,
+    packages,
+    files: files.sort(byKey((f) => f.path)),
+    licenseRefs: [...refs.values()].sort(byKey((r) => r.id)),
+    tool: input.tool,
+  };
+}
