@@ -23,6 +23,7 @@ import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
+import { addRecord, recordFor } from '../supply/sbom/index.js';
 
 export interface BuildOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -130,6 +131,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const base = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
+  addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
