@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { readLayout } from '../oci/layout.js';
-import { parseReference, pushImage } from '../oci/registry/index.js';
+import { parseReference, pushLayout } from '../oci/registry/index.js';
 import { progressFrom } from './common.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
@@ -24,8 +23,7 @@ export const pushCommand: Command = {
     const [dir, tag] = await splitLayoutArg(positionals[0]!);
     const ref = parseReference(positionals[1]!);
     if (ref.tag === undefined && ref.digest === undefined) ref.tag = tag ?? 'latest';
-    const image = await readLayout(dir, tag);
-    const result = await pushImage(ref, image, {
+    const result = await pushLayout(dir, tag, ref, {
       insecure: values.insecure === true,
       mountFrom: values['mount-from'] as string[] | undefined,
       auth: { env: io.env },
@@ -34,6 +32,7 @@ export const pushCommand: Command = {
     const counts = Object.values(result.blobs).reduce<Record<string, number>>((acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc), {});
     const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'no blobs';
     io.stderr.write(`pushed ${result.reference} (blobs: ${summary})\n`);
+    for (const a of result.attachments) io.stderr.write(`  attached ${a}\n`);
     io.stdout.write(`${result.reference}\n`);
     return EXIT.OK;
   },

@@ -197,7 +197,7 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
   const tags = entries.map((m) => m.annotations?.[ANNOTATION.refName]).filter((t): t is string => t !== undefined);
   let desc: Descriptor | undefined;
   if (ref !== undefined) {
-    desc = entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
+    desc = /^sha256:[0-9a-f]{64}$/.test(ref) ? entries.find((m) => m.digest === ref) : entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
     if (!desc) throw readError(`no image tagged ${JSON.stringify(ref)} in ${root}`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
   } else {
     // Signatures, attestations and SBOMs attached to an image (OCI 1.1 referrers
@@ -232,7 +232,9 @@ async function readImage(root: string, desc: Descriptor): Promise<Image> {
   const configBytes = await readBlob(root, manifest.config);
   const config = parse<ImageConfig>(configBytes, manifest.config.digest);
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length) {
+  // An artifact (signature, SBOM, attestation) has no rootfs: its "layers" are plain blobs.
+  const artifact = manifest.config.mediaType !== MEDIA.config;
+  if (!artifact && diffIds.length !== manifest.layers.length) {
     throw readError(`image ${desc.digest}: ${manifest.layers.length} layers but ${diffIds.length} diff_ids`);
   }
   const layers: Layer[] = [];
@@ -244,7 +246,7 @@ async function readImage(root: string, desc: Descriptor): Promise<Image> {
     if (st.size !== l.size) throw readError(`layer ${l.digest}: file has ${st.size} bytes, manifest says ${l.size}`);
     layers.push({
       digest: l.digest,
-      diffId: diffIds[i]!,
+      diffId: diffIds[i] ?? l.digest,
       size: l.size,
       mediaType: l.mediaType,
       open: async () => {

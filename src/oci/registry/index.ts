@@ -48,3 +48,4 @@ export { MANIFEST_ACCEPT, type RemoteManifest } from './manifests.js';
 export { DEFAULT_CHUNK_SIZE, type UploadOptions } from './upload.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export type { TransportOptions } from './transport.js';
+export { pushLayout, type LayoutPushResult } from './push-layout.js';
