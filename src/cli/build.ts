@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 
@@ -26,7 +27,7 @@ async function readLockfile(file: string): Promise<Lockfile> {
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
-  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug]',
+  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug] [--no-sbom] [--sign-key cosign.key]',
   options: {
     output: { type: 'string', short: 'o', description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)' },
     tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
@@ -34,6 +35,7 @@ export const buildCommand: Command = {
     tag: { type: 'string', short: 't', description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)' },
     locked: { type: 'boolean', description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed' },
     lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
+    ...buildSbomOptions,
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
@@ -45,6 +47,7 @@ export const buildCommand: Command = {
     }
     const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
     const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
+    const signer = await signerFor(values, io, (values.output as string | undefined) ?? (values.tarball ? undefined : 'out'));
     const started = performance.now();
     const progress = progressFrom(values, io);
     const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, lock, debug: values.debug === true ? true : undefined });
@@ -53,6 +56,7 @@ export const buildCommand: Command = {
     const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
     if (outDir) await writeLayout(outDir, result.root, { tag });
     if (values.tarball) await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
+    await buildSupplyChain(result, { outDir, tarball: values.tarball as string | undefined, tag, repoTag: `${name}:${tag}`, sbom: values['no-sbom'] !== true, signer, lockFile: lock?.file }, io);
     const ms = Math.round(performance.now() - started);
     for (const img of result.images) {
       const files = img.assembled.tree.entries().length;

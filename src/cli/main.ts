@@ -38,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sign: async () => (await import('./sign.js')).signCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
   'verify-attestation': async () => (await import('./verify-attestation.js')).verifyAttestationCommand,
+  sbom: async () => (await import('./sbom.js')).sbomCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
 };
 

@@ -23,6 +23,10 @@ export interface ImageFiles {
   layers: number;
   /** What was read, for messages: "oci:DIR:TAG" or "docker-archive:FILE". */
   source: string;
+  /** The image's manifest digest, when the source records it (layouts; Docker 25+ archives). */
+  digest?: string;
+  /** The reference name the source gives the image: a layout's tag, an archive's RepoTags[0]. */
+  name?: string;
 }
 
 const HOST_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
@@ -61,7 +65,7 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
   const img = pick(await readLayout(dir, tag), arch, source);
   const layers: RawTarEntry[][] = [];
   for (const l of img.layers) layers.push(await layerEntries(await collect(await l.open()), `${source}: layer ${l.digest}`));
-  return { entries: overlayLayers(layers), config: img.config, layers: img.layers.length, source };
+  return { entries: overlayLayers(layers), config: img.config, layers: img.layers.length, source, digest: img.digest, ...(tag !== undefined ? { name: tag } : {}) };
 }
 
 async function fromArchive(file: string): Promise<ImageFiles> {
@@ -86,7 +90,10 @@ async function fromArchive(file: string): Promise<ImageFiles> {
     if (!b) throw readError(`${source}: layer ${name} is missing`);
     layers.push(await layerEntries(b, `${source}: ${name}`));
   }
-  return { entries: overlayLayers(layers), config: json<ImageConfig>(m.Config), layers: m.Layers.length, source };
+  const index = members.has('index.json') ? json<{ manifests?: Array<{ digest?: string }> }>('index.json') : undefined;
+  const digest = index?.manifests?.length === 1 ? index.manifests[0]!.digest : undefined;
+  const name = (m as { RepoTags?: string[] }).RepoTags?.[0];
+  return { entries: overlayLayers(layers), config: json<ImageConfig>(m.Config), layers: m.Layers.length, source, ...(digest ? { digest } : {}), ...(name ? { name } : {}) };
 }
 
 /** Read the merged root filesystem of the image at `ref`. */

@@ -16,17 +16,8 @@ import { VERSION } from '../../version.js';
 import { slsaProvenance } from '../attest/slsa.js';
 import { modelFromFiles } from './from-files.js';
 import { debPurl, type SbomModel } from './model.js';
-import { makeRecord, type ContentsRecord } from './record.js';
 
 export const PARE_TOOL = { name: 'pare', version: VERSION } as const;
-
-/** The in-image record for a build: every planned .deb, and the regular files `paths` added. */
-export function recordFor(packages: readonly { record: { name: string; version: string; architecture: string; sha256: string; filename: string } }[], entries: readonly TreeEntry[]): ContentsRecord {
-  return makeRecord(
-    packages.map((p) => p.record),
-    entries.filter((e) => e.owner === 'paths' && e.type === 'file').map((e) => e.path),
-  );
-}
 
 async function layerEntries(image: Image, i: number): Promise<RawTarEntry[]> {
   const l = image.layers[i]!;

@@ -66,3 +66,11 @@ export function addRecord(tree: { has(p: string): boolean; add(e: TreeEntry, o?:
     tree.add(e, { replace: e.type !== 'dir' });
   }
 }
+
+/** The in-image record for a build: every planned .deb, and the regular files `paths` added. */
+export function recordFor(packages: readonly { record: { name: string; version: string; architecture: string; sha256: string; filename: string } }[], entries: readonly TreeEntry[]): ContentsRecord {
+  return makeRecord(
+    packages.map((p) => p.record),
+    entries.filter((e) => e.owner === 'paths' && e.type === 'file').map((e) => e.path),
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * SBOM model and writers: DEP-5 licenses → SPDX, purls, name-based UUIDs,
+ * and SPDX 2.3 / CycloneDX 1.6 documents validated against the official
+ * JSON Schemas (test/fixtures/schemas, unchanged copies), byte-determinism,
+ * and the purity boundary of the format code.
+ */
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import _addFormats, { type FormatsPlugin } from 'ajv-formats';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { copyrightLicense, KNOWN_SPDX_IDS, toSpdxExpression } from '../../src/supply/sbom/licenses.js';
+import { debPurl, ociPurl, uuidV5, type SbomModel } from '../../src/supply/sbom/model.js';
+import { modelFromFiles } from '../../src/supply/sbom/from-files.js';
+import { makeRecord, recordEntries } from '../../src/supply/sbom/record.js';
+import { writeSpdx } from '../../src/supply/sbom/spdx.js';
+import { writeCyclonedx } from '../../src/supply/sbom/cyclonedx.js';
+import type { TreeEntry } from '../../src/tree/types.js';
+
+// ajv-formats is CommonJS: its function is module.exports (and .default of it).
+const addFormats = ((_addFormats as unknown as { default?: FormatsPlugin }).default ?? _addFormats) as FormatsPlugin;
+const SCHEMAS = join(REPO_ROOT, 'test/fixtures/schemas');
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+
+/** ajv (draft-07) with the official schemas; CycloneDX's $refs resolve by the referenced schemas' $id. */
+export async function schemaValidators(): Promise<{ spdx: Validate; cyclonedx: Validate; cdxLicenseIds: Set<string> }> {
+  const json = async (f: string) => JSON.parse(await readFile(join(SCHEMAS, f), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  // Formats ajv-formats lacks: checked loosely (no whitespace or characters IRIs exclude).
+  ajv.addFormat('iri-reference', (s: string) => !/[\s<>"{}|\\^`]/u.test(s));
+  ajv.addFormat('idn-email', (s: string) => /^[^\s@]+@[^\s@]+$/u.test(s));
+  const cdxSpdx = await json('cyclonedx-1.6/spdx.schema.json');
+  ajv.addSchema(cdxSpdx);
+  ajv.addSchema(await json('cyclonedx-1.6/jsf-0.82.schema.json'));
+  const cyclonedx = ajv.compile(await json('cyclonedx-1.6/bom-1.6.schema.json'));
+  const spdx = ajv.compile(await json('spdx-2.3/spdx-schema.json'));
+  return { spdx, cyclonedx, cdxLicenseIds: new Set(cdxSpdx.enum as string[]) };
+}
+
+const enc = new TextEncoder();
+const file = (path: string, text: string): TreeEntry => ({ path, type: 'file', mode: 0o644, uid: 0, gid: 0, data: enc.encode(text) });
+
+export const DEP5 = `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: demo
+
+Files: *
+Copyright: 2020 Someone
+License: GPL-2+
+
+Files: lib/*
+Copyright: 2021 Other
+License: LGPL-2.1+ or BSD-3-clause
+
+Files: vendor/x.c
+Copyright: 2019 X
+License: Expat
+
+Files: weird/*
+Copyright: 2018 Y
+License: Demo-Permissive
+ Permission is granted to do anything.
+ .
+ No warranty.
+
+Files: debian/*
+Copyright: 2022 Z
+License: GPL-2+
+`;
+
+function sampleEntries(): TreeEntry[] {
+  const status = (name: string, extra: string) => file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nStatus: install ok installed\n${extra}`);
+  return [
+    file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n'),
+    { path: 'etc/os-release', type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: '../usr/lib/os-release' },
+    status('libc6', 'Version: 2.36-9+deb12u4\nArchitecture: amd64\nMaintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>\nSource: glibc\n'),
+    status('libfoo1', 'Version: 1:1.2-3\nArchitecture: amd64\nMaintainer: Jane Doe <jane@example.invalid>\nSource: foo (1.2-3)\nDepends: libc6 (>= 2.34), mta | libnope\nProvides: foo-api\n'),
+    status('tiny-mta', 'Version: 1.0\nArchitecture: all\nProvides: mta\nPre-Depends: libc6\n'),
+    file('var/lib/dpkg/status.d/libc6.md5sums', 'x  usr/lib/libc.so\n'),
+    file('usr/share/doc/libfoo1/copyright', DEP5),
+    file('usr/share/doc/libc6/copyright', 'This is free-form text, GPL somewhere.\n'),
+    file('app/server', 'binary'),
+    ...recordEntries(makeRecord([{ name: 'libfoo1', version: '1:1.2-3', architecture: 'amd64', sha256: 'a'.repeat(64), filename: 'pool/main/f/foo/libfoo1_1.2-3_amd64.deb' }], ['app/server'])),
+  ];
+}
+
+export function sampleModel(): SbomModel {
+  return modelFromFiles({
+    entries: sampleEntries(),
+    image: { name: 'pare/demo:latest', digest: `sha256:${'b'.repeat(64)}`, arch: 'amd64', created: 1_700_000_000 },
+    tool: { name: 'pare', version: '0.0.0-test' },
+  });
+}
+
+describe('licenses from machine-readable copyright files', () => {
+  it('maps the License short names of Files paragraphs to one SPDX expression', () => {
+    const l = copyrightLicense(DEP5);
+    assert.equal(l.expression, 'GPL-2.0-or-later AND (LGPL-2.1-or-later OR BSD-3-Clause) AND LicenseRef-Demo-Permissive AND MIT');
+    assert.deepEqual(l.refs, [{ id: 'LicenseRef-Demo-Permissive', name: 'Demo-Permissive', text: 'Permission is granted to do anything.\n\nNo warranty.' }]);
+  });
+  it('gives NOASSERTION for free-form copyright files and missing ones', () => {
+    assert.equal(copyrightLicense('Copyright 1999 someone. GPL.\n').expression, 'NOASSERTION');
+    assert.equal(copyrightLicense(undefined).expression, 'NOASSERTION');
+    assert.equal(copyrightLicense('Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n').expression, 'NOASSERTION');
+  });
+  it('handles exceptions, and/or precedence and unknown names', () => {
+    const refs = new Map();
+    assert.equal(toSpdxExpression('GPL-3+ with GCC-exception-3.1 exception', refs, new Map()), 'GPL-3.0-or-later WITH GCC-exception-3.1');
+    assert.equal(toSpdxExpression('GPL-2+ or Artistic', refs, new Map()), 'GPL-2.0-or-later OR Artistic-1.0-Perl');
+    assert.equal(toSpdxExpression('Zlib and MPL-2.0 or Apache-2.0', refs, new Map()), '(Zlib AND MPL-2.0) OR Apache-2.0');
+    assert.equal(toSpdxExpression('public-domain', refs, new Map()), 'LicenseRef-public-domain');
+    assert.equal(toSpdxExpression('GPL-2+ with OpenSSL exception', refs, new Map()), 'LicenseRef-GPL-2-with-OpenSSL-exception');
+  });
+  it('only produces license ids that are on the SPDX list CycloneDX validates against', async () => {
+    const { cdxLicenseIds } = await schemaValidators();
+    for (const id of KNOWN_SPDX_IDS) assert.ok(cdxLicenseIds.has(id), id);
+  });
+});
+
+describe('identifiers', () => {
+  it('purls: pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=debian-12, epoch encoded', () => {
+    const os = { name: 'debian', version: '12' };
+    assert.equal(debPurl('libc6', '2.36-9+deb12u4', 'amd64', os), 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12');
+    assert.equal(debPurl('libfoo1', '1:1.2-3', 'all', os), 'pkg:deb/debian/libfoo1@1%3A1.2-3?arch=all&distro=debian-12');
+    assert.equal(ociPurl({ name: 'pare/demo:1.0', digest: 'sha256:ab', arch: 'arm64', created: 0 }), 'pkg:oci/demo@sha256%3Aab?arch=arm64&repository_url=pare/demo&tag=1.0');
+  });
+  it('uuidV5 matches the RFC 9562 example (DNS namespace, www.example.com)', () => {
+    assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+});
+
+describe('SBOM documents', () => {
+  it('builds the model from status.d, copyright, os-release and the contents record', () => {
+    const m = sampleModel();
+    assert.deepEqual(m.os, { name: 'debian', version: '12', codename: 'bookworm' });
+    assert.deepEqual(m.packages.map((p) => [p.name, p.version, p.source.name, p.source.version, p.dependencies.join(',')]), [
+      ['libc6', '2.36-9+deb12u4', 'glibc', '2.36-9+deb12u4', ''],
+      ['libfoo1', '1:1.2-3', 'foo', '1.2-3', 'libc6,tiny-mta'],
+      ['tiny-mta', '1.0', 'tiny-mta', '1.0', 'libc6'],
+    ]);
+    assert.equal(m.packages[1]!.sha256, 'a'.repeat(64));
+    assert.equal(m.packages[0]!.sha256, undefined);
+    assert.equal(m.packages[0]!.license, 'NOASSERTION');
+    assert.deepEqual(m.files.map((f) => f.path), ['/app/server']);
+  });
+
+  it('SPDX 2.3 validates against the official schema and has the relationships', async () => {
+    const { spdx } = await schemaValidators();
+    const doc = JSON.parse(writeSpdx(sampleModel()).toString()) as Record<string, any>;
+    assert.ok(spdx(doc), JSON.stringify(spdx.errors, null, 1));
+    assert.equal(doc.creationInfo.created, '2023-11-14T22:13:20Z');
+    assert.match(doc.documentNamespace, /^urn:uuid:[0-9a-f-]{36}$/);
+    const rel = (doc.relationships as any[]).map((r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+    assert.ok(rel.includes('SPDXRef-DOCUMENT DESCRIBES SPDXRef-Image'));
+    assert.ok(rel.includes('SPDXRef-Image CONTAINS SPDXRef-Package-deb-libfoo1-amd64'));
+    assert.ok(rel.includes('SPDXRef-Package-deb-libfoo1-amd64 DEPENDS_ON SPDXRef-Package-deb-tiny-mta-all'));
+    assert.ok(rel.some((r) => r.startsWith('SPDXRef-Image CONTAINS SPDXRef-File-')));
+    const foo = (doc.packages as any[]).find((p) => p.name === 'libfoo1');
+    assert.equal(foo.supplier, 'Person: Jane Doe (jane@example.invalid)');
+    assert.deepEqual(foo.checksums, [{ algorithm: 'SHA256', checksumValue: 'a'.repeat(64) }]);
+    assert.equal(doc.hasExtractedLicensingInfos[0].licenseId, 'LicenseRef-Demo-Permissive');
+  });
+
+  it('CycloneDX 1.6 validates against the official schema (with spdx and jsf by $id)', async () => {
+    const { cyclonedx } = await schemaValidators();
+    const bom = JSON.parse(writeCyclonedx(sampleModel()).toString()) as Record<string, any>;
+    assert.ok(cyclonedx(bom), JSON.stringify(cyclonedx.errors, null, 1));
+    assert.equal(bom.metadata.component.type, 'container');
+    assert.match(bom.serialNumber, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const foo = (bom.components as any[]).find((c) => c.name === 'libfoo1');
+    assert.equal(foo['bom-ref'], 'pkg:deb/debian/libfoo1@1%3A1.2-3?arch=amd64&distro=debian-12');
+    assert.deepEqual(foo.hashes, [{ alg: 'SHA-256', content: 'a'.repeat(64) }]);
+    assert.ok((foo.properties as any[]).some((p) => p.name === 'pare:deb:source' && p.value === 'foo'));
+    const dep = (bom.dependencies as any[]).find((d) => d.ref === foo['bom-ref']);
+    assert.deepEqual(dep.dependsOn, ['pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12', 'pkg:deb/debian/tiny-mta@1.0?arch=all&distro=debian-12']);
+  });
+
+  it('same inputs give byte-identical documents; another digest gives another serial', () => {
+    assert.deepEqual(writeSpdx(sampleModel()), writeSpdx(sampleModel()));
+    assert.deepEqual(writeCyclonedx(sampleModel()), writeCyclonedx(sampleModel()));
+    const other = { ...sampleModel(), image: { ...sampleModel().image, digest: `sha256:${'c'.repeat(64)}` } };
+    assert.notEqual(JSON.parse(writeCyclonedx(other).toString()).serialNumber, JSON.parse(writeCyclonedx(sampleModel()).toString()).serialNumber);
+  });
+
+  it('the format code never touches the disk or the network', async () => {
+    const dir = join(REPO_ROOT, 'src/supply/sbom');
+    const pure = ['model.ts', 'licenses.ts', 'record.ts', 'from-files.ts', 'spdx.ts', 'cyclonedx.ts'];
+    assert.ok((await readdir(dir)).includes('spdx.ts'));
+    for (const f of pure) {
+      const text = await readFile(join(dir, f), 'utf8');
+      assert.doesNotMatch(text, /from 'node:(fs|net|http|https)(\/promises)?'|\bfetch\(/, f);
+    }
+  });
+});
