@@ -28,6 +28,8 @@ export interface FixturePackage {
   tamperDeb?: (deb: Buffer) => Buffer;
   /** Extra index fields. */
   fields?: Record<string, string>;
+  /** Extra (or overriding) fields of the .deb's control file, e.g. { Source: 'foo (1.0-1)' }. */
+  control?: Record<string, string>;
 }
 
 export interface FixtureRepoOptions {
@@ -96,7 +98,7 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
         depends: p.depends,
         files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
         compression: 'gz',
-        extraControl: { ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}), ...(p.provides ? { Provides: p.provides } : {}) },
+        extraControl: { ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}), ...(p.provides ? { Provides: p.provides } : {}), ...p.control },
       });
       const filename = `pool/${component}/${p.name[0]}/${p.name}/${p.name}_${p.version.replace(/^\d+:/, '')}_${pArch}.deb`;
       stanzas.push(stanza(p, arch, filename, deb));

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Ajv } from 'ajv';
-import _addFormats, { type FormatsPlugin } from 'ajv-formats';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { DEP5, schemaValidators } from './sbom-fixtures.js';
 import { copyrightLicense, KNOWN_SPDX_IDS, toSpdxExpression } from '../../src/supply/sbom/licenses.js';
 import { debPurl, ociPurl, uuidV5, type SbomModel } from '../../src/supply/sbom/model.js';
 import { modelFromFiles } from '../../src/supply/sbom/from-files.js';
@@ -19,57 +18,8 @@ import { writeSpdx } from '../../src/supply/sbom/spdx.js';
 import { writeCyclonedx } from '../../src/supply/sbom/cyclonedx.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 
-// ajv-formats is CommonJS: its function is module.exports (and .default of it).
-const addFormats = ((_addFormats as unknown as { default?: FormatsPlugin }).default ?? _addFormats) as FormatsPlugin;
-const SCHEMAS = join(REPO_ROOT, 'test/fixtures/schemas');
-
-type Validate = ((data: unknown) => boolean) & { errors?: unknown };
-
-/** ajv (draft-07) with the official schemas; CycloneDX's $refs resolve by the referenced schemas' $id. */
-export async function schemaValidators(): Promise<{ spdx: Validate; cyclonedx: Validate; cdxLicenseIds: Set<string> }> {
-  const json = async (f: string) => JSON.parse(await readFile(join(SCHEMAS, f), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  // Formats ajv-formats lacks: checked loosely (no whitespace or characters IRIs exclude).
-  ajv.addFormat('iri-reference', (s: string) => !/[\s<>"{}|\\^`]/u.test(s));
-  ajv.addFormat('idn-email', (s: string) => /^[^\s@]+@[^\s@]+$/u.test(s));
-  const cdxSpdx = await json('cyclonedx-1.6/spdx.schema.json');
-  ajv.addSchema(cdxSpdx);
-  ajv.addSchema(await json('cyclonedx-1.6/jsf-0.82.schema.json'));
-  const cyclonedx = ajv.compile(await json('cyclonedx-1.6/bom-1.6.schema.json'));
-  const spdx = ajv.compile(await json('spdx-2.3/spdx-schema.json'));
-  return { spdx, cyclonedx, cdxLicenseIds: new Set(cdxSpdx.enum as string[]) };
-}
-
 const enc = new TextEncoder();
 const file = (path: string, text: string): TreeEntry => ({ path, type: 'file', mode: 0o644, uid: 0, gid: 0, data: enc.encode(text) });
-
-export const DEP5 = `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: demo
-
-Files: *
-Copyright: 2020 Someone
-License: GPL-2+
-
-Files: lib/*
-Copyright: 2021 Other
-License: LGPL-2.1+ or BSD-3-clause
-
-Files: vendor/x.c
-Copyright: 2019 X
-License: Expat
-
-Files: weird/*
-Copyright: 2018 Y
-License: Demo-Permissive
- Permission is granted to do anything.
- .
- No warranty.
-
-Files: debian/*
-Copyright: 2022 Z
-License: GPL-2+
-`;
 
 function sampleEntries(): TreeEntry[] {
   const status = (name: string, extra: string) => file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nStatus: install ok installed\n${extra}`);
@@ -87,7 +37,7 @@ function sampleEntries(): TreeEntry[] {
   ];
 }
 
-export function sampleModel(): SbomModel {
+function sampleModel(): SbomModel {
   return modelFromFiles({
     entries: sampleEntries(),
     image: { name: 'pare/demo:latest', digest: `sha256:${'b'.repeat(64)}`, arch: 'amd64', created: 1_700_000_000 },
