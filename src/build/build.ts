@@ -23,7 +23,7 @@ import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
-import { addRecord, recordFor } from '../supply/sbom/index.js';
+import { addRecord, recordFor } from '../supply/sbom/record.js';
 
 export interface BuildOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
