@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { build } from '../build/build.js';
+import { build, type BuildResult } from '../build/build.js';
 import { loadConfig } from '../config/index.js';
 import { ResolveError, UsageError } from '../errors.js';
 import { parseLockfile, type Lockfile } from '../resolve/lock.js';
@@ -9,7 +9,7 @@ import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
-import { EXIT } from './io.js';
+import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
 
 async function readLockfile(file: string): Promise<Lockfile> {
@@ -40,33 +40,41 @@ export const buildCommand: Command = {
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare build examples/base.yaml -o out' });
-    const file = positionals[0]!;
-    const config = await loadConfig(file);
-    if (values.tarball && config.archs.length > 1) {
-      throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, { hint: 'use -o DIR for a multi-architecture image index' });
-    }
-    const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
-    const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
-    const signer = await signerFor(values, io, (values.output as string | undefined) ?? (values.tarball ? undefined : 'out'));
-    const started = performance.now();
-    const progress = progressFrom(values, io);
-    const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, lock, debug: values.debug === true ? true : undefined });
-    const tagArg = (values.tag as string | undefined) ?? 'latest';
-    const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
-    const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
-    if (outDir) await writeLayout(outDir, result.root, { tag });
-    if (values.tarball) await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
-    await buildSupplyChain(result, { outDir, tarball: values.tarball as string | undefined, tag, repoTag: `${name}:${tag}`, sbom: values['no-sbom'] !== true, signer, lockFile: lock?.file }, io);
-    const ms = Math.round(performance.now() - started);
-    for (const img of result.images) {
-      const files = img.assembled.tree.entries().length;
-      const size = img.image.layers.reduce((n, l) => n + l.size, 0);
-      io.stderr.write(`${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`);
-      io.stderr.write(`${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`);
-    }
-    io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`);
+    const { result } = await runBuild(positionals[0]!, values, io);
     const digest = 'digest' in result.root ? result.root.digest : '';
     io.stdout.write(`${digest}\n`);
     return EXIT.OK;
   },
 };
+
+/**
+ * The body of `pare build`, shared with `pare publish`: build, write the
+ * outputs, then SBOMs and (with --sign-key) signature and attestations.
+ */
+export async function runBuild(file: string, values: Record<string, unknown>, io: CliIO): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
+  const config = await loadConfig(file);
+  if (values.tarball && config.archs.length > 1) {
+    throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, { hint: 'use -o DIR for a multi-architecture image index' });
+  }
+  const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
+  const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
+  const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
+  const signer = await signerFor(values, io, outDir);
+  const started = performance.now();
+  const progress = progressFrom(values, io);
+  const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, lock, debug: values.debug === true ? true : undefined });
+  const tagArg = (values.tag as string | undefined) ?? 'latest';
+  const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
+  if (outDir) await writeLayout(outDir, result.root, { tag });
+  if (values.tarball) await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
+  await buildSupplyChain(result, { outDir, tarball: values.tarball as string | undefined, tag, repoTag: `${name}:${tag}`, sbom: values['no-sbom'] !== true, signer, lockFile: lock?.file }, io);
+  const ms = Math.round(performance.now() - started);
+  for (const img of result.images) {
+    const files = img.assembled.tree.entries().length;
+    const size = img.image.layers.reduce((n, l) => n + l.size, 0);
+    io.stderr.write(`${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`);
+    io.stderr.write(`${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`);
+  }
+  io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`);
+  return { result, outDir, tag };
+}

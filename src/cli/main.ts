@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   resolve: async () => (await import('./resolve.js')).resolveCommand,
   check: async () => (await import('./check.js')).checkCommand,
   push: async () => (await import('./push.js')).pushCommand,
+  publish: async () => (await import('./publish.js')).publishCommand,
   keygen: async () => (await import('./keygen.js')).keygenCommand,
   sign: async () => (await import('./sign.js')).signCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
