@@ -6,6 +6,7 @@ import type { InstalledPackage } from '../build/assemble.js';
 import type { FileTree } from '../tree/tree.js';
 import { groupFile, passwdFile, type Accounts } from './accounts.js';
 import { addCaBundle } from './ca-bundle.js';
+import { addJavaCacerts } from './java-cacerts.js';
 import { addNsswitch } from './nsswitch.js';
 import { addOsRelease } from './os-release.js';
 import { addStatus } from './status.js';
@@ -52,6 +53,8 @@ export interface BaseFilesReport {
  */
 export function addBaseFiles(tree: FileTree, packages: readonly InstalledPackage[]): BaseFilesReport {
   const certificates = addCaBundle(tree, packages);
+  // A JRE links lib/security/cacerts to the store ca-certificates-java's hook writes.
+  if (certificates > 0) addJavaCacerts(tree);
   const osRelease = addOsRelease(tree);
   addNsswitch(tree);
   addStatus(tree, packages);
