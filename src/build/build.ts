@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/index.js';
 import { FetchError, hasCode } from '../errors.js';
-import { BlobCache, fetchBlobs, sha256Hex, silentProgress, type Http, type Progress } from '../fetch/index.js';
+import { fetchBlobs, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
@@ -22,18 +22,12 @@ import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
-import { openSources, planSuites, type SuiteSpec } from './sources.js';
+import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 
-export interface BuildOptions {
+export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
   lock?: { lock: Lockfile; file: string };
-  cache: BlobCache;
-  http?: Http;
-  offline?: boolean;
-  env?: NodeJS.ProcessEnv;
-  aptDir?: string;
-  now?: Date;
   progress?: Progress;
   /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
   sourceDateEpoch?: number;
