@@ -46,13 +46,18 @@ console.log(JSON.stringify({
 export const JAVA_SOURCE = String.raw`
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 public class Hello {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((java.security.KeyStore) null); // the JRE's default trust store: lib/security/cacerts
     ZonedDateTime utc = ZonedDateTime.of(2024, 7, 1, 12, 0, 0, 0, ZoneId.of("UTC"));
     System.out.println("java=" + System.getProperty("java.specification.version"));
     System.out.println("user=" + System.getProperty("user.name"));
     System.out.println("paris=" + utc.withZoneSameInstant(ZoneId.of("Europe/Paris")).toLocalTime());
     System.out.println("args=" + String.join(",", args));
+    System.out.println("trusted=" + ((X509TrustManager) tmf.getTrustManagers()[0]).getAcceptedIssuers().length);
   }
 }
 `;
