@@ -1,0 +1,41 @@
+/**
+ * pare as a library: the pipeline stage by stage, plus the sinks and the
+ * supply-chain tools. The CLI (src/cli/) is a thin layer over these.
+ *
+ *   const config = await loadConfig('pare.yaml');
+ *   const result = await build(config, { cache: new BlobCache(defaultCacheDir()) });
+ *   await writeLayout('out', result.root, { tag: 'latest' });
+ */
+export { PareError, isPareError, hasCode, type ErrorCode, type Position } from './errors.js';
+export { VERSION } from './version.js';
+
+// config
+export { loadConfig, parseConfig, configSpec, toJsonSchema, type Config } from './config/index.js';
+
+// pipeline
+export { build, buildArch, resolveArch, type BuildOptions, type BuildResult, type ArchImage, type Resolved } from './build/build.js';
+export { lockConfig, resolveLocked } from './build/locked.js';
+export { makeLockfile, parseLockfile, serializeLockfile, checkLockMatches, type Lockfile } from './resolve/lock.js';
+export { resolve, type Plan } from './resolve/solver.js';
+export { Universe } from './resolve/universe.js';
+export { formatPlan } from './resolve/explain.js';
+
+// Debian sources
+export { compareVersions, parseVersion } from './sources/debian/version.js';
+export { parseRelations, satisfies } from './sources/debian/relations.js';
+export { parsePackagesIndex, type PackageRecord } from './sources/debian/packages-index.js';
+export { readDeb } from './sources/debian/deb.js';
+export { loadDefaultKeyring, loadKeyringFile } from './sources/debian/keyring-data.js';
+export { parseKeyring, verifyCleartext, verifyDetached, type Keyring } from './sources/debian/openpgp/index.js';
+
+// fetch, tree, image
+export { BlobCache, defaultCacheDir, fetchBlob, fetchBlobs, nodeHttp, ttyProgress, silentProgress, type Http, type Progress } from './fetch/index.js';
+export { FileTree, type TreeEntry } from './tree/index.js';
+export { buildLayer, makeImage, makeIndex, writeLayout, readLayout, writeDockerArchive, type Image, type ImageIndex, type Layer } from './oci/index.js';
+export { pushImage, pushLayout, parseReference, RegistryClient } from './oci/registry/index.js';
+
+// distroless checks and supply chain
+export { checkImage } from './distroless/check.js';
+export { writeSpdx, writeCyclonedx, modelFromFiles, buildSbomModel } from './supply/sbom/index.js';
+export { generateKeyPair, loadSigner, signImage, verifyImage, type Signer } from './supply/sign/index.js';
+export { attest, verifyAttestations, signEnvelope, verifyEnvelope } from './supply/attest/index.js';
