@@ -77,6 +77,11 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
 
     const plan = JSON.parse((await pareInProcess(['resolve', cfg, '--json', '--cache-dir', join(work, 'cache')])).stdout) as { packages: Array<{ name: string; version: string; sha256: string }> };
     const want = plan.packages.map((p) => `${p.name}=${p.version}`).sort();
+    const lockFile = join(work, 'sbom.lock.json');
+    assert.equal((await pareInProcess(['lock', cfg, '-o', lockFile, '--cache-dir', join(work, 'cache')])).code, 0);
+    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { archs: Record<string, { packages: Array<{ name: string; version: string; sha256: string }> }> };
+    const locked = Object.values(lock.archs)[0]!.packages;
+    assert.deepEqual(locked.map((p) => `${p.name}=${p.version}`).sort(), want, 'the lock pins the same package set');
     const img = await readImageFiles(join(work, 'out'));
     const status = img.entries.filter((e) => e.path.startsWith('var/lib/dpkg/status.d/') && !e.path.endsWith('.md5sums')).map((e) => {
       const t = Buffer.from(e.data!).toString();
@@ -88,7 +93,7 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
     assert.deepEqual(spdxPkgs.map((p) => `${p.name}=${p.versionInfo}`).sort(), want);
     assert.deepEqual(cdxPkgs.map((c) => `${c.name}=${c.version}`).sort(), want);
 
-    for (const p of plan.packages) {
+    for (const p of locked) {
       assert.equal(spdxPkgs.find((s) => s.name === p.name).checksums[0].checksumValue, p.sha256);
       assert.equal(cdxPkgs.find((c) => c.name === p.name).hashes[0].content, p.sha256);
     }
