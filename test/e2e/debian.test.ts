@@ -87,6 +87,21 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
     assert.match(res.stdout, /^OpenSSL 3\.\d+\.\d+/);
   });
 
+  it('--debug adds busybox under /busybox: its shell runs under runc, and pare check flags it', async () => {
+    const out = join(work, 'debug');
+    const r = await pare(['build', join(REPO_ROOT, 'examples/base.yaml'), '-o', out, '--debug', '--cache-dir', cacheA]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.notEqual(r.stdout.trim(), baseDigest);
+    const res = await runImage(out, { tag: 'latest', args: ['-c', 'echo "shell as $(id -u)"; ls /usr/lib/x86_64-linux-gnu/libssl.so.3'] });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, 'shell as 65532\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n');
+    const check = await pare(['check', out]);
+    assert.equal(check.code, 1);
+    assert.match(check.stderr, /\/busybox\/sh/);
+    assert.equal((await pare(['check', out, '--allow-path', '/busybox/**'])).code, 0);
+    assert.equal((await pare(['check', join(work, 'base')])).code, 0, 'the normal image stays shell-free');
+  });
+
   it('the docker-archive converts with skopeo to the same config digest', async () => {
     const layoutCfg = JSON.parse(await skopeo(['inspect', '--raw', `oci:${opensslLayout}:1`])) as { config: { digest: string } };
     const copy = join(work, 'copied');
