@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { pare, pareInProcess } from '../helpers/cli.js';
 import { createSigningKey, type SigningKey } from '../helpers/gpg.js';
@@ -111,6 +112,41 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.match(a.stdout, /^sha256:[0-9a-f]{64}\n$/);
     assert.equal(b.stdout, a.stdout);
     assert.deepEqual(await readFile(join(work, 'det-b', 'index.json')), await readFile(join(work, 'det-a', 'index.json')));
+  });
+
+  it('fixes every time to SOURCE_DATE_EPOCH, else to the newest package file; tar headers carry no host data', async () => {
+    const file = await config(['base-files', 'hello']);
+    const layerOf = async (out: string) => {
+      const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+      const manifest = JSON.parse(await readFile(join(out, 'blobs/sha256', index.manifests[0]!.digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: Array<{ digest: string }> };
+      const cfg = JSON.parse(await readFile(join(out, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8')) as { created: string; history: Array<{ created: string }> };
+      return { cfg, tar: gunzipSync(await readFile(join(out, 'blobs/sha256', manifest.layers[0]!.digest.slice(7)))) };
+    };
+    const headers = (tar: Buffer) => {
+      const out: Array<{ name: string; mtime: number; uname: string; gname: string }> = [];
+      for (let off = 0; off + 512 <= tar.length && tar[off] !== 0; ) {
+        const h = tar.subarray(off, off + 512);
+        const str = (a: number, n: number) => h.subarray(a, a + n).toString('latin1').replace(/\0.*$/s, '');
+        const size = parseInt(str(124, 12), 8) || 0;
+        out.push({ name: str(0, 100), mtime: parseInt(str(136, 12), 8), uname: str(265, 32), gname: str(297, 32) });
+        off += 512 + Math.ceil(size / 512) * 512;
+      }
+      return out;
+    };
+    const pinned = await pareInProcess(['build', file, '-o', join(work, 'sde'), '--cache-dir', join(work, 'sde-cache')], { SOURCE_DATE_EPOCH: '1600000000' });
+    assert.equal(pinned.code, 0, pinned.stderr);
+    const a = await layerOf(join(work, 'sde'));
+    assert.equal(a.cfg.created, '2020-09-13T12:26:40Z');
+    assert.ok(a.cfg.history.every((h) => h.created === a.cfg.created));
+    const ha = headers(a.tar);
+    assert.ok(ha.length > 10);
+    assert.ok(ha.every((h) => h.mtime <= 1_600_000_000), 'no mtime after SOURCE_DATE_EPOCH');
+    assert.ok(ha.every((h) => h.uname === '' && h.gname === ''), 'no user or group names');
+    const newest = await pareInProcess(['build', file, '-o', join(work, 'sde-2'), '--cache-dir', join(work, 'sde-cache')], { SOURCE_DATE_EPOCH: '' });
+    assert.equal(newest.code, 0, newest.stderr);
+    const b = await layerOf(join(work, 'sde-2'));
+    assert.equal(b.cfg.created, '2023-11-14T22:13:20Z'); // the fixture packages' file time
+    assert.notEqual(newest.stdout, pinned.stdout);
   });
 
   it('rejects a repository signed by a key not in the keyring (SIG_NO_KEY)', async () => {
