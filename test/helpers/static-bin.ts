@@ -15,7 +15,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -82,7 +82,11 @@ async function compile(source: string): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pare-static-'));
   const src = path.join(dir, 'prog.c');
   const out = path.join(dir, 'prog');
-  await writeFile(src, source);
-  await run('gcc', ['-static', '-O2', '-s', '-o', out, src]);
-  return readFile(out);
+  try {
+    await writeFile(src, source);
+    await run('gcc', ['-static', '-O2', '-s', '-o', out, src]);
+    return await readFile(out);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
