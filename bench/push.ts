@@ -5,7 +5,9 @@
  * the `pare push` CLI as a process) against `skopeo copy` of the same layout.
  * Every run starts a fresh registry (new storage, new port), so no tool's
  * cache of blob locations (skopeo keeps one) turns a cold push into a mount.
- * Run: npm run build && node dist/bench/push.js [runs]
+ * Run: npm run build && node dist/bench/push.js [runs] [LAYOUT:TAG]
+ * With LAYOUT:TAG (e.g. the `out:latest` that README line 1 builds from
+ * examples/base.yaml) that layout is pushed instead of the random image.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,7 +36,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'pare-bench-push-'));
   try {
-    const img = await randomImage('bench', [20_000_000, 4_000_000, 1_000_000]);
+    const given = process.argv[3];
+    const img = given ? await readLayout(given.slice(0, given.lastIndexOf(':')), given.slice(given.lastIndexOf(':') + 1)) : await randomImage('bench', [20_000_000, 4_000_000, 1_000_000]);
+    if (!('layers' in img)) throw new Error(`${given} is an index; pass a single-platform layout`);
     const dir = path.join(tmp, 'layout');
     await writeLayout(dir, img, { tag: 'v1' });
     const size = img.layers.reduce((n, l) => n + l.size, 0) + img.configBytes.length;
