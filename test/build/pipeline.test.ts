@@ -234,6 +234,24 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.equal(new Set(runs.map((r) => r.stdout)).size, 1);
   });
 
+  it('fetches indexes by hash when the Release says Acquire-By-Hash, by name otherwise', async () => {
+    const before = repo.requests.length;
+    const r = await build(await config(['hello']));
+    assert.equal(r.code, 0, r.stderr);
+    const seen = repo.requests.slice(before);
+    assert.ok(seen.some((p) => /^dists\/stable\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/.test(p)), seen.join('\n'));
+    assert.ok(!seen.includes('dists/stable/main/binary-amd64/Packages.gz'));
+    const plain = await startFixtureRepo({ suites: { stable: [packages[0]!] }, key: repo.key, byHash: false });
+    try {
+      const p = await build(await config(['base-files'], { url: plain.url, suites: ['stable'] }));
+      assert.equal(p.code, 0, p.stderr);
+      assert.ok(plain.requests.includes('dists/stable/main/binary-amd64/Packages.gz'), plain.requests.join('\n'));
+      assert.ok(!plain.requests.some((x) => x.includes('by-hash')));
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('rejects a Release past its Valid-Until (RELEASE_EXPIRED)', async () => {
     const stale = await startFixtureRepo({ suites: { stable: [packages[0]!] }, key: repo.key, validUntil: new Date('2020-01-01T00:00:00Z') });
     try {
