@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
@@ -23,21 +22,16 @@ import { keySigner, type Signer } from '../../src/supply/sign/keys.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, validateImage } from '../helpers/image.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-/** Temp dirs made by this file, removed when it ends. */
-const temps: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(prefix);
-  temps.push(d);
-  return d;
-}
-after(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+
+const tempDir = tempDirs('pare-attest-');
 
 const run = promisify(execFile);
 const hexOf = (c: string): string => c.repeat(64);
 
 async function layout(content: string): Promise<{ dir: string; image: Image }> {
-  const dir = path.join(await tempDir(path.join(tmpdir(), 'pare-attest-')), 'oci');
+  const dir = path.join(await tempDir(), 'oci');
   const entries: TreeEntry[] = [{ path: 'etc/hello', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from(content) }];
   const image = await probeImage({}, entries);
   await writeLayout(dir, image, { tag: 'v1' });
@@ -60,7 +54,7 @@ let pubFile: string;
 
 before(async () => {
   signer = keySigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-  pubFile = path.join(await tempDir(path.join(tmpdir(), 'pare-attest-key-')), 'cosign.pub');
+  pubFile = path.join(await tempDir(), 'cosign.pub');
   await writeFile(pubFile, signer.publicKeyPem());
 });
 

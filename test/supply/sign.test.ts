@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, scryptSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
@@ -21,15 +20,10 @@ import { SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from '../../src/suppl
 import type { TreeEntry } from '../../src/tree/types.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, skopeo, validateImage } from '../helpers/image.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-/** Temp dirs made by this file, removed when it ends. */
-const temps: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(prefix);
-  temps.push(d);
-  return d;
-}
-after(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+
+const tempDir = tempDirs('pare-sign-');
 
 const run = promisify(execFile);
 const ENV = { PARE_PASSWORD: 'correct horse', COSIGN_PASSWORD: undefined };
@@ -44,7 +38,7 @@ function tinyImage(content: string): Promise<Image> {
 }
 
 async function layout(content = 'a', tag = 'latest'): Promise<{ dir: string; image: Image }> {
-  const dir = path.join(await tempDir(path.join(tmpdir(), 'pare-sign-')), 'oci');
+  const dir = path.join(await tempDir(), 'oci');
   const image = await tinyImage(content);
   await writeLayout(dir, image, { tag });
   return { dir, image };
@@ -69,7 +63,7 @@ async function sigFromTag(dir: string, digest: string): Promise<{ payload: Buffe
 let keys: { dir: string; key: string; pub: string; signer: Signer };
 
 before(async () => {
-  const dir = await tempDir(path.join(tmpdir(), 'pare-keys-'));
+  const dir = await tempDir();
   const r = await pareInProcess(['keygen', '--output-key-prefix', path.join(dir, 'cosign')], ENV);
   assert.equal(r.code, 0, r.stderr);
   const key = path.join(dir, 'cosign.key');
