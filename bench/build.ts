@@ -18,7 +18,9 @@ import { planSuites } from '../src/build/sources.js';
 import { loadConfig } from '../src/config/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, config: { type: 'string', default: 'examples/base.yaml' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, config: { type: 'string', default: 'examples/base.yaml' } },
+});
 const runs = Number(values.runs);
 const configPath = resolve(root, values.config!);
 const work = mkdtempSync(join(tmpdir(), 'pare-bench-'));
@@ -26,7 +28,12 @@ const pareCache = join(work, 'pare-cache');
 
 function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): { ms: number; stdout: string } {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, CI: '1' } });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    env: { ...process.env, CI: '1' },
+  });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return { ms, stdout: r.stdout };
@@ -50,12 +57,22 @@ function pareBuildNoMemo(): number {
 }
 
 function pareBuild(): number {
-  return sh(process.execPath, [join(root, 'bin/pare.js'), 'build', configPath, '-o', join(work, 'pare-out'), '--cache-dir', pareCache]).ms;
+  return sh(process.execPath, [
+    join(root, 'bin/pare.js'),
+    'build',
+    configPath,
+    '-o',
+    join(work, 'pare-out'),
+    '--cache-dir',
+    pareCache,
+  ]).ms;
 }
 
 async function main(): Promise<void> {
   // The exact package set pare installs, and the mirrors it uses.
-  const plan = JSON.parse(sh(process.execPath, [join(root, 'bin/pare.js'), 'resolve', configPath, '--json', '--cache-dir', pareCache]).stdout) as { packages: Array<{ name: string }> };
+  const plan = JSON.parse(
+    sh(process.execPath, [join(root, 'bin/pare.js'), 'resolve', configPath, '--json', '--cache-dir', pareCache]).stdout,
+  ) as { packages: Array<{ name: string }> };
   const names = plan.packages.map((p) => p.name);
   const config = await loadConfig(configPath);
   const specs = await planSuites(config, {});
@@ -115,9 +132,13 @@ async function main(): Promise<void> {
   console.log(`|---|---|---|`);
   console.log(`| pare build (filled cache) | ${Math.round(p)} ms | ${fmt(pareTimes)} |`);
   const m = median(noMemoTimes);
-  console.log(`| pare build (packages + indexes cached, no memoized work) | ${Math.round(m)} ms | ${fmt(noMemoTimes)} |`);
+  console.log(
+    `| pare build (packages + indexes cached, no memoized work) | ${Math.round(m)} ms | ${fmt(noMemoTimes)} |`,
+  );
   console.log(`| mmdebstrap --variant=extract + umoci (filled caches) | ${Math.round(q)} ms | ${fmt(peerTimes)} |`);
-  console.log(`ratio: pare (filled cache) is ${(q / p).toFixed(1)}x faster; without memoized work ${(q / m).toFixed(1)}x`);
+  console.log(
+    `ratio: pare (filled cache) is ${(q / p).toFixed(1)}x faster; without memoized work ${(q / m).toFixed(1)}x`,
+  );
   rmSync(work, { recursive: true, force: true });
 }
 

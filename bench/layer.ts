@@ -32,7 +32,15 @@ function hostTree(): TreeEntry[] {
         walk(a, r);
       } else if (st.isFile() && st.size < 8 << 20) {
         try {
-          out.push({ path: r, type: 'file', mode: st.mode & 0o7777, uid: 0, gid: 0, data: readFileSync(a), mtime: st.mtimeMs / 1000 });
+          out.push({
+            path: r,
+            type: 'file',
+            mode: st.mode & 0o7777,
+            uid: 0,
+            gid: 0,
+            data: readFileSync(a),
+            mtime: st.mtimeMs / 1000,
+          });
           total += st.size;
         } catch {
           /* unreadable: skip */
@@ -71,7 +79,9 @@ async function main(): Promise<void> {
   }
   t0 = performance.now();
   const serial = gzipSync(tar, { level: 6 });
-  t.diagnostic(`reference: serial zlib.gzipSync level 6: ${mb(serial.length)} MB in ${(performance.now() - t0).toFixed(0)} ms`);
+  t.diagnostic(
+    `reference: serial zlib.gzipSync level 6: ${mb(serial.length)} MB in ${(performance.now() - t0).toFixed(0)} ms`,
+  );
 }
 
 await main();

@@ -37,12 +37,16 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'pare-bench-push-'));
   try {
     const given = process.argv[3];
-    const img = given ? await readLayout(given.slice(0, given.lastIndexOf(':')), given.slice(given.lastIndexOf(':') + 1)) : await randomImage('bench', [20_000_000, 4_000_000, 1_000_000]);
+    const img = given
+      ? await readLayout(given.slice(0, given.lastIndexOf(':')), given.slice(given.lastIndexOf(':') + 1))
+      : await randomImage('bench', [20_000_000, 4_000_000, 1_000_000]);
     if (!('layers' in img)) throw new Error(`${given} is an index; pass a single-platform layout`);
     const dir = path.join(tmp, 'layout');
     await writeLayout(dir, img, { tag: 'v1' });
     const size = img.layers.reduce((n, l) => n + l.size, 0) + img.configBytes.length;
-    console.log(`image: ${img.layers.length} layers, ${(size / 1e6).toFixed(1)} MB, to docker-registry on loopback, ${RUNS} runs each`);
+    console.log(
+      `image: ${img.layers.length} layers, ${(size / 1e6).toFixed(1)} MB, to docker-registry on loopback, ${RUNS} runs each`,
+    );
 
     const t: Record<string, number[]> = {};
     const add = (k: string, ms: number) => (t[k] ??= []).push(ms);
@@ -50,9 +54,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const reg = await startRegistry();
       try {
-        const skopeo = (repo: string) => run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${dir}:v1`, `docker://${reg.host}/${repo}:v1`]);
-        const cli = (repo: string) => run(process.execPath, [PARE_BIN, 'push', `${dir}:v1`, `${reg.host}/${repo}:v1`, '--insecure'], { env: { ...process.env, CI: '1' } });
-        const lib = async (repo: string) => pushImage(`${reg.host}/${repo}:v1`, await readLayout(dir, 'v1'), { insecure: true });
+        const skopeo = (repo: string) =>
+          run('skopeo', [
+            'copy',
+            '--quiet',
+            '--dest-tls-verify=false',
+            `oci:${dir}:v1`,
+            `docker://${reg.host}/${repo}:v1`,
+          ]);
+        const cli = (repo: string) =>
+          run(process.execPath, [PARE_BIN, 'push', `${dir}:v1`, `${reg.host}/${repo}:v1`, '--insecure'], {
+            env: { ...process.env, CI: '1' },
+          });
+        const lib = async (repo: string) =>
+          pushImage(`${reg.host}/${repo}:v1`, await readLayout(dir, 'v1'), { insecure: true });
         add('skopeo cold', await timed(() => skopeo('skopeo')));
         add('skopeo repeat', await timed(() => skopeo('skopeo')));
         add('pare lib cold', await timed(() => lib('lib')));
@@ -65,10 +80,15 @@ async function main(): Promise<void> {
       }
     }
     const med = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
-    for (const [k, v] of Object.entries(t)) console.log(`${k.padEnd(16)} median ${med[k]!.toFixed(0).padStart(5)} ms   runs: ${v.map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [k, v] of Object.entries(t))
+      console.log(
+        `${k.padEnd(16)} median ${med[k]!.toFixed(0).padStart(5)} ms   runs: ${v.map((x) => x.toFixed(0)).join(' ')}`,
+      );
     for (const mode of ['cold', 'repeat']) {
       const s = med[`skopeo ${mode}`]!;
-      console.log(`${mode}: skopeo / pare cli = ${(s / med[`pare cli ${mode}`]!).toFixed(2)}x, skopeo / pare lib = ${(s / med[`pare lib ${mode}`]!).toFixed(2)}x`);
+      console.log(
+        `${mode}: skopeo / pare cli = ${(s / med[`pare cli ${mode}`]!).toFixed(2)}x, skopeo / pare lib = ${(s / med[`pare lib ${mode}`]!).toFixed(2)}x`,
+      );
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });

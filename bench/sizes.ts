@@ -38,7 +38,12 @@ const cache = values['cache-dir'] ?? join(work, 'cache');
 const images = values.only ? values.only.split(',') : CATALOG;
 
 function pare(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [pareBin, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, CI: '1' } });
+  const r = spawnSync(process.execPath, [pareBin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    env: { ...process.env, CI: '1' },
+  });
   if (r.status !== 0) throw new Error(`pare ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
 }
@@ -59,10 +64,17 @@ function measure(name: string): Row {
   const build = pare(['build', join('examples', `${name}.yaml`), '-o', layout, '--cache-dir', cache, '-q']);
   // "amd64: slicing removed 39 files, 570.3 KiB (583984 bytes)"
   const sliced = /slicing removed (\d+) files?, .*?\((\d+) bytes\)/.exec(build.stderr);
-  const check = JSON.parse(pare(['check', layout, '--json']).stdout) as { summary: { packages: unknown[]; files: number; bytes: number } };
-  const blob = (digest: string): Buffer => readFileSync(join(layout, 'blobs', 'sha256', digest.replace(/^sha256:/, '')));
+  const check = JSON.parse(pare(['check', layout, '--json']).stdout) as {
+    summary: { packages: unknown[]; files: number; bytes: number };
+  };
+  const blob = (digest: string): Buffer =>
+    readFileSync(join(layout, 'blobs', 'sha256', digest.replace(/^sha256:/, '')));
   const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  const manifest = JSON.parse(blob(index.manifests[0]!.digest).toString()) as { mediaType?: string; manifests?: unknown; layers: { digest: string; size: number; mediaType: string }[] };
+  const manifest = JSON.parse(blob(index.manifests[0]!.digest).toString()) as {
+    mediaType?: string;
+    manifests?: unknown;
+    layers: { digest: string; size: number; mediaType: string }[];
+  };
   if (manifest.manifests) throw new Error(`${name}: expected a single-platform image`);
   let tar = 0;
   let compressed = 0;

@@ -1,3 +1,7 @@
 #!/usr/bin/env node
 import { main } from '../dist/src/cli/main.js';
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

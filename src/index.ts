@@ -13,7 +13,15 @@ export { VERSION } from './version.js';
 export { loadConfig, parseConfig, configSpec, toJsonSchema, type Config } from './config/index.js';
 
 // pipeline
-export { build, buildArch, resolveArch, type BuildOptions, type BuildResult, type ArchImage, type Resolved } from './build/build.js';
+export {
+  build,
+  buildArch,
+  resolveArch,
+  type BuildOptions,
+  type BuildResult,
+  type ArchImage,
+  type Resolved,
+} from './build/build.js';
 export { lockConfig, resolveLocked } from './build/locked.js';
 export { makeLockfile, parseLockfile, serializeLockfile, checkLockMatches, type Lockfile } from './resolve/lock.js';
 export { resolve, type Plan } from './resolve/solver.js';
@@ -29,9 +37,29 @@ export { loadDefaultKeyring, loadKeyringFile } from './sources/debian/keyring-da
 export { parseKeyring, verifyCleartext, verifyDetached, type Keyring } from './sources/debian/openpgp/index.js';
 
 // fetch, tree, image
-export { BlobCache, defaultCacheDir, fetchBlob, fetchBlobs, nodeHttp, ttyProgress, silentProgress, type Http, type Progress } from './fetch/index.js';
+export {
+  BlobCache,
+  defaultCacheDir,
+  fetchBlob,
+  fetchBlobs,
+  nodeHttp,
+  ttyProgress,
+  silentProgress,
+  type Http,
+  type Progress,
+} from './fetch/index.js';
 export { FileTree, type TreeEntry } from './tree/index.js';
-export { buildLayer, makeImage, makeIndex, writeLayout, readLayout, writeDockerArchive, type Image, type ImageIndex, type Layer } from './oci/index.js';
+export {
+  buildLayer,
+  makeImage,
+  makeIndex,
+  writeLayout,
+  readLayout,
+  writeDockerArchive,
+  type Image,
+  type ImageIndex,
+  type Layer,
+} from './oci/index.js';
 export { pushImage, pushLayout, parseReference, RegistryClient } from './oci/registry/index.js';
 
 // distroless checks and supply chain

@@ -46,7 +46,13 @@ export async function assemble(records: PackageRecord[], debs: Uint8Array[], cac
   // Decompress in parallel (xz/zstd/gzip run off the main thread where possible),
   // then insert in a fixed order so the tree never depends on timing.
   const contents = await Promise.all(
-    records.map((r, i) => readDeb(debs[i]!, `${r.name}_${r.version}_${r.architecture}.deb`, cache ? { unpackData: memoizedUnpack(cache, r.sha256) } : {})),
+    records.map((r, i) =>
+      readDeb(
+        debs[i]!,
+        `${r.name}_${r.version}_${r.architecture}.deb`,
+        cache ? { unpackData: memoizedUnpack(cache, r.sha256) } : {},
+      ),
+    ),
   );
   const tree = new FileTree();
   const packages: InstalledPackage[] = [];
@@ -56,7 +62,11 @@ export async function assemble(records: PackageRecord[], debs: Uint8Array[], cac
     let pkgNewest = 0;
     for (const e of c.data) if (e.mtime > pkgNewest) pkgNewest = e.mtime;
     tree.addPackage(record.name, c.data);
-    packages.push({ record, control: { control: c.control, md5sums: c.md5sums, conffiles: c.conffiles }, newest: pkgNewest });
+    packages.push({
+      record,
+      control: { control: c.control, md5sums: c.md5sums, conffiles: c.conffiles },
+      newest: pkgNewest,
+    });
     if (pkgNewest > newest) newest = pkgNewest;
   });
   return { tree, packages, newest };

@@ -100,7 +100,12 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const bytes = records.reduce((n, r) => n + r.size, 0);
   progress.phase(`fetching packages (${resolved.arch})`, records.length, bytes);
   const debs = await fetchBlobs(
-    records.map((r) => ({ url: `${r.origin!.url}/${r.filename}`, sha256: r.sha256, size: r.size, label: `${r.name}_${r.version}_${r.architecture}.deb` })),
+    records.map((r) => ({
+      url: `${r.origin!.url}/${r.filename}`,
+      sha256: r.sha256,
+      size: r.size,
+      label: `${r.name}_${r.version}_${r.architecture}.deb`,
+    })),
     { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
   ).catch((e: unknown) => {
     if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
@@ -129,7 +134,10 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
-  const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress }) : undefined;
+  const debug =
+    (opts.debug ?? config.debug)
+      ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
+      : undefined;
   const image = makeImage({
     layers: debug ? [layer, debug.layer] : [layer],
     history: [
@@ -154,10 +162,15 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
   const images: ArchImage[] = [];
   for (const arch of config.archs) {
-    const resolved = opts.lock ? await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts) : await resolveArch(config, arch, opts);
+    const resolved = opts.lock
+      ? await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)
+      : await resolveArch(config, arch, opts);
     images.push(await buildArch(config, resolved, opts));
   }
   (opts.progress ?? silentProgress).end();
-  const root = images.length === 1 ? images[0]!.image : makeIndex({ manifests: images.map((i) => i.image), annotations: config.annotations });
+  const root =
+    images.length === 1
+      ? images[0]!.image
+      : makeIndex({ manifests: images.map((i) => i.image), annotations: config.annotations });
   return { config, images, root };
 }

@@ -44,17 +44,25 @@ export async function readPathSources(config: Config): Promise<Map<string, Sourc
     try {
       real = await realpath(src);
     } catch (e) {
-      throw new ConfigError('CONFIG_READ', `${where(p)}paths: cannot read source "${shown}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-        pos: p.pos,
-        hint: `sources are relative to ${config.dir}`,
-        cause: e,
-      });
+      throw new ConfigError(
+        'CONFIG_READ',
+        `${where(p)}paths: cannot read source "${shown}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        {
+          pos: p.pos,
+          hint: `sources are relative to ${config.dir}`,
+          cause: e,
+        },
+      );
     }
     if (real !== context && !real.startsWith(context + path.sep)) {
-      throw new ConfigError('CONFIG_SCHEMA', `${where(p)}paths: source "${shown}" resolves to ${real}, outside the build context ${context}`, {
-        pos: p.pos,
-        hint: 'copy the file into the directory of the config file; sources may not leave it, not even through a symlink',
-      });
+      throw new ConfigError(
+        'CONFIG_SCHEMA',
+        `${where(p)}paths: source "${shown}" resolves to ${real}, outside the build context ${context}`,
+        {
+          pos: p.pos,
+          hint: 'copy the file into the directory of the config file; sources may not leave it, not even through a symlink',
+        },
+      );
     }
     const nodes: SourceNode[] = [];
     await readNode(real, '', nodes);

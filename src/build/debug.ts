@@ -30,16 +30,25 @@ export async function debugLayer(
   const universe = new Universe(arch);
   for (const s of suites) {
     // Indexes the resolver already loaded are reused; otherwise read them (verified against the InRelease).
-    const loaded = (s as OpenedSuite & { indexes?: Awaited<ReturnType<typeof loadIndexes>> }).indexes ?? (await loadIndexes(s, opts));
+    const loaded =
+      (s as OpenedSuite & { indexes?: Awaited<ReturnType<typeof loadIndexes>> }).indexes ??
+      (await loadIndexes(s, opts));
     for (const idx of loaded) universe.addIndex(idx);
   }
   const plan = resolve(universe, { packages: [BUSYBOX_PACKAGE], exclude: [] });
   const record = plan.packages.find((p) => p.record.name === BUSYBOX_PACKAGE)!.record;
   const label = `${record.name}_${record.version}_${record.architecture}.deb`;
-  const [deb] = await fetchBlobs([{ url: `${record.origin!.url}/${record.filename}`, sha256: record.sha256, size: record.size, label }], opts);
+  const [deb] = await fetchBlobs(
+    [{ url: `${record.origin!.url}/${record.filename}`, sha256: record.sha256, size: record.size, label }],
+    opts,
+  );
   const contents = await readDeb(deb!, label);
   const binary = findBusybox(contents.data, label);
-  const entries = debugEntries(binary, { record, control: { control: contents.control, md5sums: contents.md5sums, conffiles: contents.conffiles }, newest: mtime });
+  const entries = debugEntries(binary, {
+    record,
+    control: { control: contents.control, md5sums: contents.md5sums, conffiles: contents.conffiles },
+    newest: mtime,
+  });
   const layer = await buildLayer(entries, { mtime });
   return { layer, record, entrypoint: [`/${BUSYBOX_DIR}/sh`], path: `/${BUSYBOX_DIR}` };
 }

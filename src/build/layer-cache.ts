@@ -11,7 +11,11 @@ import type { TreeEntry } from '../tree/types.js';
 
 const LEVEL = 6;
 
-export async function cachedLayer(entries: readonly TreeEntry[], mtime: number, cache?: BlobCache): Promise<BuiltLayer> {
+export async function cachedLayer(
+  entries: readonly TreeEntry[],
+  mtime: number,
+  cache?: BlobCache,
+): Promise<BuiltLayer> {
   const { tar, diffId } = layerTar(entries, mtime);
   const key = `gzip:${LEVEL}:${diffId}`;
   const pointer = cache ? await cache.getMeta(key) : undefined;

@@ -5,14 +5,23 @@
  */
 import type { Config } from '../config/index.js';
 import { ResolveError } from '../errors.js';
-import { checkLockMatches, makeLockfile, type LockedPackage, type LockedRepository, type Lockfile } from '../resolve/lock.js';
+import {
+  checkLockMatches,
+  makeLockfile,
+  type LockedPackage,
+  type LockedRepository,
+  type Lockfile,
+} from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
 import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packages-index.js';
 import type { BuildOptions, Resolved } from './build.js';
 import { resolveArch } from './build.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 
-export async function lockConfig(config: Config, opts: BuildOptions): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
+export async function lockConfig(
+  config: Config,
+  opts: BuildOptions,
+): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
   const resolved: Resolved[] = [];
   for (const arch of config.archs) resolved.push(await resolveArch(config, arch, opts));
   const first = resolved[0]!;
@@ -37,7 +46,9 @@ function repoUrl(repo: LockedRepository, specs: SuiteSpec[], file: string): stri
   if (repo.url) return repo.url;
   const spec = specs.find((s) => s.suite === repo.suite);
   if (!spec) {
-    throw new ResolveError('LOCK_MISMATCH', `${file}: the locked suite ${repo.suite} is not in the config`, { hint: 'run `pare lock` again' });
+    throw new ResolveError('LOCK_MISMATCH', `${file}: the locked suite ${repo.suite} is not in the config`, {
+      hint: 'run `pare lock` again',
+    });
   }
   return spec.url;
 }
@@ -63,7 +74,13 @@ function lockedRecord(p: LockedPackage, url: string, repo: LockedRepository): Pa
 }
 
 /** A plan read from the lock: no InRelease, no index; the sha256 pins each package. */
-export async function resolveLocked(config: Config, arch: string, lock: Lockfile, lockFile: string, opts: BuildOptions): Promise<Resolved> {
+export async function resolveLocked(
+  config: Config,
+  arch: string,
+  lock: Lockfile,
+  lockFile: string,
+  opts: BuildOptions,
+): Promise<Resolved> {
   checkLockMatches(lock, config, lockFile);
   const specs = await planSuites(config, opts);
   const a = lock.archs[arch]!;

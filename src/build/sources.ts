@@ -38,7 +38,13 @@ export async function planSuites(config: Config, opts: Pick<SourceOptions, 'env'
   for (const repo of config.contents.repositories) {
     for (const suite of repo.suites) {
       const m = repo.url ? { url: repo.url, via: 'config' } : chooseMirror(suite, ctx);
-      specs.push({ url: m.url, via: m.via, suite, components: repo.components, keyringFiles: keyringFor(repo, config) });
+      specs.push({
+        url: m.url,
+        via: m.via,
+        suite,
+        components: repo.components,
+        keyringFiles: keyringFor(repo, config),
+      });
     }
   }
   return specs;
@@ -57,19 +63,26 @@ async function keyringOf(files: string[], memo: Map<string, Promise<Keyring>>): 
       if (files.length === 1) return loadKeyringFile(files[0]!);
       // Several files: check each (errors name the file), then merge their keys.
       files.forEach((f) => loadKeyringFile(f));
-      return parseKeyring(files.map((f) => readFileSync(f)), files.join(', '));
+      return parseKeyring(
+        files.map((f) => readFileSync(f)),
+        files.join(', '),
+      );
     })();
     memo.set(key, k);
   }
   return k;
 }
 
-
 /** Fetch and verify every suite's InRelease, in parallel. */
 export async function openSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<OpenedSuite[]> {
   const memo = new Map<string, Promise<Keyring>>();
   return Promise.all(
-    specs.map(async (s) => openSuite({ url: s.url, suite: s.suite, components: s.components, arch, keyring: await keyringOf(s.keyringFiles, memo) }, opts)),
+    specs.map(async (s) =>
+      openSuite(
+        { url: s.url, suite: s.suite, components: s.components, arch, keyring: await keyringOf(s.keyringFiles, memo) },
+        opts,
+      ),
+    ),
   );
 }
 

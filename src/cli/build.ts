@@ -17,9 +17,13 @@ async function readLockfile(file: string): Promise<Lockfile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ResolveError('LOCK_MISMATCH', `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-      hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
-    });
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      {
+        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
+      },
+    );
   }
   return parseLockfile(text, file);
 }
@@ -27,19 +31,37 @@ async function readLockfile(file: string): Promise<Lockfile> {
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
-  usage: 'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug] [--no-sbom] [--sign-key cosign.key]',
+  usage:
+    'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug] [--no-sbom] [--sign-key cosign.key]',
   options: {
-    output: { type: 'string', short: 'o', description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)' },
+    output: {
+      type: 'string',
+      short: 'o',
+      description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)',
+    },
     tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
-    debug: { type: 'boolean', description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)' },
-    tag: { type: 'string', short: 't', description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)' },
-    locked: { type: 'boolean', description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed' },
+    debug: {
+      type: 'boolean',
+      description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)',
+    },
+    tag: {
+      type: 'string',
+      short: 't',
+      description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)',
+    },
+    locked: {
+      type: 'boolean',
+      description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed',
+    },
     lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
     ...buildSbomOptions,
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare build examples/base.yaml -o out' });
+    if (positionals.length !== 1)
+      throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
+        hint: 'pare build examples/base.yaml -o out',
+      });
     const { result } = await runBuild(positionals[0]!, values, io);
     const digest = 'digest' in result.root ? result.root.digest : '';
     io.stdout.write(`${digest}\n`);
@@ -51,10 +73,16 @@ export const buildCommand: Command = {
  * The body of `pare build`, shared with `pare publish`: build, write the
  * outputs, then SBOMs and (with --sign-key) signature and attestations.
  */
-export async function runBuild(file: string, values: Record<string, unknown>, io: CliIO): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
+export async function runBuild(
+  file: string,
+  values: Record<string, unknown>,
+  io: CliIO,
+): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
   const config = await loadConfig(file);
   if (values.tarball && config.archs.length > 1) {
-    throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, { hint: 'use -o DIR for a multi-architecture image index' });
+    throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, {
+      hint: 'use -o DIR for a multi-architecture image index',
+    });
   }
   const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
   const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
@@ -62,19 +90,47 @@ export async function runBuild(file: string, values: Record<string, unknown>, io
   const signer = await signerFor(values, io, outDir);
   const started = performance.now();
   const progress = progressFrom(values, io);
-  const result = await build(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress, lock, debug: values.debug === true ? true : undefined });
+  const result = await build(config, {
+    cache: cacheFrom(values, io),
+    offline: values.offline as boolean | undefined,
+    env: io.env,
+    progress,
+    lock,
+    debug: values.debug === true ? true : undefined,
+  });
   const tagArg = (values.tag as string | undefined) ?? 'latest';
-  const [name, tag] = tagArg.includes(':') ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)] : [`pare/${basename(file, extname(file))}`, tagArg];
+  const [name, tag] = tagArg.includes(':')
+    ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)]
+    : [`pare/${basename(file, extname(file))}`, tagArg];
   if (outDir) await writeLayout(outDir, result.root, { tag });
-  if (values.tarball) await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
-  await buildSupplyChain(result, { outDir, tarball: values.tarball as string | undefined, tag, repoTag: `${name}:${tag}`, sbom: values['no-sbom'] !== true, signer, lockFile: lock?.file }, io);
+  if (values.tarball)
+    await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
+  await buildSupplyChain(
+    result,
+    {
+      outDir,
+      tarball: values.tarball as string | undefined,
+      tag,
+      repoTag: `${name}:${tag}`,
+      sbom: values['no-sbom'] !== true,
+      signer,
+      lockFile: lock?.file,
+    },
+    io,
+  );
   const ms = Math.round(performance.now() - started);
   for (const img of result.images) {
     const files = img.assembled.tree.entries().length;
     const size = img.image.layers.reduce((n, l) => n + l.size, 0);
-    io.stderr.write(`${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`);
-    io.stderr.write(`${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`);
+    io.stderr.write(
+      `${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`,
+    );
+    io.stderr.write(
+      `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,
+    );
   }
-  io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`);
+  io.stderr.write(
+    `built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`,
+  );
   return { result, outDir, tag };
 }

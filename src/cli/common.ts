@@ -3,7 +3,10 @@ import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress 
 import type { CliIO } from './io.js';
 
 export const sourceOptions = {
-  'cache-dir': { type: 'string', description: 'Cache directory (default: $PARE_CACHE_DIR, $XDG_CACHE_HOME/pare or ~/.cache/pare)' },
+  'cache-dir': {
+    type: 'string',
+    description: 'Cache directory (default: $PARE_CACHE_DIR, $XDG_CACHE_HOME/pare or ~/.cache/pare)',
+  },
   offline: { type: 'boolean', description: 'Use only cached repository metadata and packages' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress display' },
 } as const;

@@ -7,14 +7,18 @@ import type { Command } from './main.js';
 
 export const keygenCommand: Command = {
   name: 'keygen',
-  summary: 'Write a cosign-compatible key pair (PREFIX.key encrypted with $PARE_PASSWORD or $COSIGN_PASSWORD, PREFIX.pub)',
+  summary:
+    'Write a cosign-compatible key pair (PREFIX.key encrypted with $PARE_PASSWORD or $COSIGN_PASSWORD, PREFIX.pub)',
   usage: 'pare keygen [--output-key-prefix cosign] [--force]',
   options: {
     'output-key-prefix': { type: 'string', description: 'Write PREFIX.key and PREFIX.pub (default: cosign)' },
     force: { type: 'boolean', description: 'Replace existing key files' },
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 0) throw new UsageError('USAGE', `unexpected argument ${positionals[0]}`, { hint: 'pare keygen --output-key-prefix NAME' });
+    if (positionals.length !== 0)
+      throw new UsageError('USAGE', `unexpected argument ${positionals[0]}`, {
+        hint: 'pare keygen --output-key-prefix NAME',
+      });
     const prefix = (values['output-key-prefix'] as string | undefined) ?? 'cosign';
     const password = passwordFromEnv(io.env);
     const keyFile = `${prefix}.key`;
@@ -34,7 +38,9 @@ async function refuseExisting(file: string): Promise<void> {
     () => false,
   );
   if (there) {
-    throw new OutputError('OUTPUT_EXISTS', `${file} exists`, { hint: 'choose another --output-key-prefix, or pass --force to replace the key pair' });
+    throw new OutputError('OUTPUT_EXISTS', `${file} exists`, {
+      hint: 'choose another --output-key-prefix, or pass --force to replace the key pair',
+    });
   }
 }
 
@@ -45,6 +51,9 @@ async function writeAtomic(file: string, text: string, mode: number): Promise<vo
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, { cause: e, hint: 'check that the directory is writable' });
+    throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check that the directory is writable',
+    });
   }
 }

@@ -18,24 +18,40 @@ export const lockCommand: Command = {
   summary: 'Resolve a config and pin every package (version, sha256, repository) in a lock file',
   usage: 'pare lock CONFIG [-o FILE]',
   options: {
-    output: { type: 'string', short: 'o', description: 'Lock file to write (default: CONFIG with .lock.json, e.g. pare.lock.json)' },
+    output: {
+      type: 'string',
+      short: 'o',
+      description: 'Lock file to write (default: CONFIG with .lock.json, e.g. pare.lock.json)',
+    },
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare lock pare.yaml' });
+    if (positionals.length !== 1)
+      throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
+        hint: 'pare lock pare.yaml',
+      });
     const config = await loadConfig(positionals[0]!);
     const file = (values.output as string | undefined) ?? defaultLockPath(positionals[0]!);
     const progress = progressFrom(values, io);
-    const { lock } = await lockConfig(config, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress });
+    const { lock } = await lockConfig(config, {
+      cache: cacheFrom(values, io),
+      offline: values.offline as boolean | undefined,
+      env: io.env,
+      progress,
+    });
     progress.end();
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await writeFile(tmp, serializeLockfile(lock));
       await rename(tmp, file);
     } catch (e) {
-      throw new OutputError('OUTPUT_WRITE', `cannot write lock file ${file}: ${(e as Error).message}`, { hint: 'check the directory exists and is writable', cause: e });
+      throw new OutputError('OUTPUT_WRITE', `cannot write lock file ${file}: ${(e as Error).message}`, {
+        hint: 'check the directory exists and is writable',
+        cause: e,
+      });
     }
-    for (const [arch, a] of Object.entries(lock.archs)) io.stderr.write(`${arch}: ${a.packages.length} packages locked\n`);
+    for (const [arch, a] of Object.entries(lock.archs))
+      io.stderr.write(`${arch}: ${a.packages.length} packages locked\n`);
     io.stdout.write(`${file}\n`);
     return EXIT.OK;
   },

@@ -58,7 +58,7 @@ async function help(): Promise<string> {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `pare <command> --help` for a command\'s options.',
+    "Run `pare <command> --help` for a command's options.",
     '',
   ].join('\n');
 }
@@ -68,7 +68,16 @@ function commandHelp(c: Command): string {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
     return `  ${flag.padEnd(28)} ${o.description}`;
   });
-  return [`Usage: ${c.usage}`, '', c.summary, '', 'Options:', ...opts, `  ${'-h, --help'.padEnd(28)} Show this help`, ''].join('\n');
+  return [
+    `Usage: ${c.usage}`,
+    '',
+    c.summary,
+    '',
+    'Options:',
+    ...opts,
+    `  ${'-h, --help'.padEnd(28)} Show this help`,
+    '',
+  ].join('\n');
 }
 
 export function printError(e: unknown, io: CliIO): number {
@@ -98,8 +107,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed;
   try {
-    const options = Object.fromEntries(Object.entries(cmd.options).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.multiple ? { multiple: true } : {}) }]));
-    parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const options = Object.fromEntries(
+      Object.entries(cmd.options).map(([k, v]) => [
+        k,
+        { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.multiple ? { multiple: true } : {}) },
+      ]),
+    );
+    parsed = parseArgs({
+      args: rest,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     io.stderr.write(`pare ${name}: ${(e as Error).message}\n\n${commandHelp(cmd)}`);
     return EXIT.USAGE;

@@ -11,14 +11,22 @@ export const pushCommand: Command = {
   usage: 'pare push DIR[:TAG] HOST[:PORT]/REPOSITORY[:TAG] [--insecure]',
   options: {
     insecure: { type: 'boolean', description: 'Speak plain http to the registry (also needed for localhost)' },
-    'mount-from': { type: 'string', multiple: true, description: 'Another repository on the same registry to mount shared blobs from' },
+    'mount-from': {
+      type: 'string',
+      multiple: true,
+      description: 'Another repository on the same registry to mount shared blobs from',
+    },
     quiet: { type: 'boolean', short: 'q', description: 'No progress display' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 2) {
-      throw new UsageError('USAGE', `expected a layout and a registry reference, got ${positionals.length} argument(s)`, {
-        hint: 'pare push out:latest registry.local:5000/team/app:1.0 (add --insecure for a plain-http registry)',
-      });
+      throw new UsageError(
+        'USAGE',
+        `expected a layout and a registry reference, got ${positionals.length} argument(s)`,
+        {
+          hint: 'pare push out:latest registry.local:5000/team/app:1.0 (add --insecure for a plain-http registry)',
+        },
+      );
     }
     const [dir, tag] = await splitLayoutArg(positionals[0]!);
     const ref = parseReference(positionals[1]!);
@@ -29,8 +37,14 @@ export const pushCommand: Command = {
       auth: { env: io.env },
       progress: progressFrom(values, io),
     });
-    const counts = Object.values(result.blobs).reduce<Record<string, number>>((acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc), {});
-    const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'no blobs';
+    const counts = Object.values(result.blobs).reduce<Record<string, number>>(
+      (acc, r) => ((acc[r] = (acc[r] ?? 0) + 1), acc),
+      {},
+    );
+    const summary =
+      Object.entries(counts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'no blobs';
     io.stderr.write(`pushed ${result.reference} (blobs: ${summary})\n`);
     for (const a of result.attachments) io.stderr.write(`  attached ${a}\n`);
     io.stdout.write(`${result.reference}\n`);

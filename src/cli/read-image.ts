@@ -29,10 +29,21 @@ export interface ImageFiles {
   name?: string;
 }
 
-const HOST_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const HOST_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 function readError(message: string, cause?: unknown): OutputError {
-  return new OutputError('IMAGE_READ', message, { cause, hint: 'pass an OCI layout directory (DIR or DIR:TAG) or a docker-archive file' });
+  return new OutputError('IMAGE_READ', message, {
+    cause,
+    hint: 'pass an OCI layout directory (DIR or DIR:TAG) or a docker-archive file',
+  });
 }
 
 async function kind(p: string): Promise<'file' | 'dir' | undefined> {
@@ -55,8 +66,13 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 function pick(root: Image | ImageIndex, arch: string | undefined, where: string): Image {
   if (!isImageIndex(root)) return root;
   const want = arch ?? HOST_ARCH[process.arch] ?? process.arch;
-  const img = root.manifests.find((m) => m.platform?.architecture === want) ?? (arch === undefined ? root.manifests[0] : undefined);
-  if (!img) throw readError(`${where} has no image for ${want} (has: ${root.manifests.map((m) => m.platform?.architecture).join(', ')})`);
+  const img =
+    root.manifests.find((m) => m.platform?.architecture === want) ??
+    (arch === undefined ? root.manifests[0] : undefined);
+  if (!img)
+    throw readError(
+      `${where} has no image for ${want} (has: ${root.manifests.map((m) => m.platform?.architecture).join(', ')})`,
+    );
   return img;
 }
 
@@ -64,14 +80,23 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
   const source = `oci:${dir}${tag === undefined ? '' : `:${tag}`}`;
   const img = pick(await readLayout(dir, tag), arch, source);
   const layers: RawTarEntry[][] = [];
-  for (const l of img.layers) layers.push(await layerEntries(await collect(await l.open()), `${source}: layer ${l.digest}`));
-  return { entries: overlayLayers(layers), config: img.config, layers: img.layers.length, source, digest: img.digest, ...(tag !== undefined ? { name: tag } : {}) };
+  for (const l of img.layers)
+    layers.push(await layerEntries(await collect(await l.open()), `${source}: layer ${l.digest}`));
+  return {
+    entries: overlayLayers(layers),
+    config: img.config,
+    layers: img.layers.length,
+    source,
+    digest: img.digest,
+    ...(tag !== undefined ? { name: tag } : {}),
+  };
 }
 
 async function fromArchive(file: string): Promise<ImageFiles> {
   const source = `docker-archive:${file}`;
   const members = new Map<string, Uint8Array>();
-  for (const e of readTar(await readFile(file), source)) if (e.type === 'file') members.set(e.name.replace(/^\.\//, ''), e.data);
+  for (const e of readTar(await readFile(file), source))
+    if (e.type === 'file') members.set(e.name.replace(/^\.\//, ''), e.data);
   const json = <T>(name: string): T => {
     const b = members.get(name);
     if (!b) throw readError(`${source} has no ${name}`);
@@ -82,7 +107,8 @@ async function fromArchive(file: string): Promise<ImageFiles> {
     }
   };
   const manifest = json<Array<{ Config: string; Layers: string[] }>>('manifest.json');
-  if (manifest.length !== 1) throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
+  if (manifest.length !== 1)
+    throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
   const m = manifest[0]!;
   const layers: RawTarEntry[][] = [];
   for (const name of m.Layers) {
@@ -93,7 +119,14 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   const index = members.has('index.json') ? json<{ manifests?: Array<{ digest?: string }> }>('index.json') : undefined;
   const digest = index?.manifests?.length === 1 ? index.manifests[0]!.digest : undefined;
   const name = (m as { RepoTags?: string[] }).RepoTags?.[0];
-  return { entries: overlayLayers(layers), config: json<ImageConfig>(m.Config), layers: m.Layers.length, source, ...(digest ? { digest } : {}), ...(name ? { name } : {}) };
+  return {
+    entries: overlayLayers(layers),
+    config: json<ImageConfig>(m.Config),
+    layers: m.Layers.length,
+    source,
+    ...(digest ? { digest } : {}),
+    ...(name ? { name } : {}),
+  };
 }
 
 /** Read the merged root filesystem of the image at `ref`. */
@@ -102,6 +135,7 @@ export async function readImageFiles(ref: string, opts: { arch?: string } = {}):
   if (k === 'file') return fromArchive(ref);
   if (k === 'dir') return fromLayout(ref, undefined, opts.arch);
   const colon = ref.lastIndexOf(':');
-  if (colon > 0 && (await kind(ref.slice(0, colon))) === 'dir') return fromLayout(ref.slice(0, colon), ref.slice(colon + 1), opts.arch);
+  if (colon > 0 && (await kind(ref.slice(0, colon))) === 'dir')
+    return fromLayout(ref.slice(0, colon), ref.slice(colon + 1), opts.arch);
   throw readError(`no image at ${path.resolve(ref)}`);
 }

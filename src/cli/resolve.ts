@@ -11,22 +11,44 @@ export const resolveCommand: Command = {
   summary: 'Print the packages a config resolves to and why each one is there',
   usage: 'pare resolve CONFIG [--arch ARCH] [--json]',
   options: {
-    arch: { type: 'string', description: 'Architecture (default: the config\'s first)' },
+    arch: { type: 'string', description: "Architecture (default: the config's first)" },
     json: { type: 'boolean', description: 'Machine-readable output' },
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, { hint: 'pare resolve examples/base.yaml' });
+    if (positionals.length !== 1)
+      throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
+        hint: 'pare resolve examples/base.yaml',
+      });
     const config = await loadConfig(positionals[0]!);
     const arch = (values.arch as string | undefined) ?? config.archs[0]!;
     const progress = progressFrom(values, io);
-    const r = await resolveArch(config, arch, { cache: cacheFrom(values, io), offline: values.offline as boolean | undefined, env: io.env, progress });
+    const r = await resolveArch(config, arch, {
+      cache: cacheFrom(values, io),
+      offline: values.offline as boolean | undefined,
+      env: io.env,
+      progress,
+    });
     progress.end();
     if (values.json) {
       const out = {
         arch,
-        repositories: r.suites.map((s, i) => ({ url: s.url, suite: s.suite, via: r.specs[i]!.via, inRelease: `sha256:${s.inReleaseSha256}`, date: s.release.date?.toISOString() })),
-        packages: r.plan.packages.map((p) => ({ name: p.record.name, version: p.record.version, architecture: p.record.architecture, size: p.record.size, sha256: p.record.sha256, filename: p.record.filename, reasons: p.reasons })),
+        repositories: r.suites.map((s, i) => ({
+          url: s.url,
+          suite: s.suite,
+          via: r.specs[i]!.via,
+          inRelease: `sha256:${s.inReleaseSha256}`,
+          date: s.release.date?.toISOString(),
+        })),
+        packages: r.plan.packages.map((p) => ({
+          name: p.record.name,
+          version: p.record.version,
+          architecture: p.record.architecture,
+          size: p.record.size,
+          sha256: p.record.sha256,
+          filename: p.record.filename,
+          reasons: p.reasons,
+        })),
         excluded: r.plan.excluded,
       };
       io.stdout.write(JSON.stringify(out, null, 2) + '\n');

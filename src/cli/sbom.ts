@@ -23,26 +23,46 @@ import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
 import { readImageFiles } from './read-image.js';
 
-const USAGE = 'pare sbom IMAGE --format spdx|cyclonedx [-o FILE] [--name NAME] [--arch ARCH]   (IMAGE: DIR, DIR:TAG or a docker-archive file)';
-const FORMATS: Record<string, 'spdx' | 'cyclonedx'> = { spdx: 'spdx', 'spdx-json': 'spdx', cyclonedx: 'cyclonedx', 'cyclonedx-json': 'cyclonedx', cdx: 'cyclonedx' };
+const USAGE =
+  'pare sbom IMAGE --format spdx|cyclonedx [-o FILE] [--name NAME] [--arch ARCH]   (IMAGE: DIR, DIR:TAG or a docker-archive file)';
+const FORMATS: Record<string, 'spdx' | 'cyclonedx'> = {
+  spdx: 'spdx',
+  'spdx-json': 'spdx',
+  cyclonedx: 'cyclonedx',
+  'cyclonedx-json': 'cyclonedx',
+  cdx: 'cyclonedx',
+};
 
-export const render = (format: 'spdx' | 'cyclonedx', m: SbomModel): Buffer => (format === 'spdx' ? writeSpdx(m) : writeCyclonedx(m));
+export const render = (format: 'spdx' | 'cyclonedx', m: SbomModel): Buffer =>
+  format === 'spdx' ? writeSpdx(m) : writeCyclonedx(m);
 
 /** Write every file or none: all go to temporary names first, then are renamed into place. */
 export async function writeAllOrNothing(files: ReadonlyArray<{ file: string; bytes: Uint8Array }>): Promise<void> {
-  const temps = files.map((f) => ({ ...f, tmp: path.join(path.dirname(f.file), `.${path.basename(f.file)}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`) }));
+  const temps = files.map((f) => ({
+    ...f,
+    tmp: path.join(
+      path.dirname(f.file),
+      `.${path.basename(f.file)}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`,
+    ),
+  }));
   try {
     for (const t of temps) await writeFile(t.tmp, t.bytes, { flag: 'wx', mode: 0o644 });
     for (const t of temps) await rename(t.tmp, t.file);
   } catch (e) {
     await Promise.all(temps.map((t) => rm(t.tmp, { force: true })));
-    throw new OutputError('OUTPUT_WRITE', `cannot write ${temps.map((t) => t.file).join(', ')}: ${(e as Error).message}`, { cause: e, hint: 'check that the output directory is writable' });
+    throw new OutputError(
+      'OUTPUT_WRITE',
+      `cannot write ${temps.map((t) => t.file).join(', ')}: ${(e as Error).message}`,
+      { cause: e, hint: 'check that the output directory is writable' },
+    );
   }
 }
 
 /** The tag an OCI layout gives its image (ref.name of its one non-artifact entry), if any. */
 async function layoutRefName(dir: string): Promise<string | undefined> {
-  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8').catch(() => '{}')) as { manifests?: Array<{ annotations?: Record<string, string> }> };
+  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8').catch(() => '{}')) as {
+    manifests?: Array<{ annotations?: Record<string, string> }>;
+  };
   const names = (index.manifests ?? [])
     .filter((m) => m.annotations?.['dev.pare.referrer.subject'] === undefined)
     .map((m) => m.annotations?.[ANNOTATION.refName])
@@ -58,22 +78,34 @@ export function layoutImageName(dir: string, tag: string | undefined): string {
 
 export const sbomCommand: Command = {
   name: 'sbom',
-  summary: 'Write an SPDX 2.3 or CycloneDX 1.6 SBOM of an image (OCI layout or docker-archive), read from the image itself',
+  summary:
+    'Write an SPDX 2.3 or CycloneDX 1.6 SBOM of an image (OCI layout or docker-archive), read from the image itself',
   usage: USAGE,
   options: {
     format: { type: 'string', short: 'f', description: 'spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.6 JSON)' },
     output: { type: 'string', short: 'o', description: 'Write to FILE (atomically) instead of stdout' },
-    name: { type: 'string', description: 'Image name in the SBOM (default: DIRNAME:TAG for a layout, the RepoTag of a docker-archive)' },
-    arch: { type: 'string', description: 'Architecture in a multi-arch layout (default: this host\'s)' },
+    name: {
+      type: 'string',
+      description: 'Image name in the SBOM (default: DIRNAME:TAG for a layout, the RepoTag of a docker-archive)',
+    },
+    arch: { type: 'string', description: "Architecture in a multi-arch layout (default: this host's)" },
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new UsageError('USAGE', `expected one image, got ${positionals.length}`, { hint: USAGE });
+    if (positionals.length !== 1)
+      throw new UsageError('USAGE', `expected one image, got ${positionals.length}`, { hint: USAGE });
     const format = FORMATS[String(values.format ?? '').toLowerCase()];
-    if (!format) throw new UsageError('USAGE', values.format === undefined ? '--format is required' : `unknown --format ${JSON.stringify(values.format)}`, { hint: 'use --format spdx or --format cyclonedx' });
+    if (!format)
+      throw new UsageError(
+        'USAGE',
+        values.format === undefined ? '--format is required' : `unknown --format ${JSON.stringify(values.format)}`,
+        { hint: 'use --format spdx or --format cyclonedx' },
+      );
     const ref = positionals[0]!;
     const img = await readImageFiles(ref, { arch: values.arch as string | undefined });
     if (!img.digest) {
-      throw new OutputError('IMAGE_READ', `${img.source} does not record the image's manifest digest`, { hint: 'save it with Docker 25 or later, or copy it to an OCI layout (skopeo copy ... oci:DIR) and pass DIR' });
+      throw new OutputError('IMAGE_READ', `${img.source} does not record the image's manifest digest`, {
+        hint: 'save it with Docker 25 or later, or copy it to an OCI layout (skopeo copy ... oci:DIR) and pass DIR',
+      });
     }
     let name = values.name as string | undefined;
     if (name === undefined && img.source.startsWith('oci:')) {
@@ -82,13 +114,20 @@ export const sbomCommand: Command = {
     }
     const model = modelFromFiles({
       entries: img.entries,
-      image: { name: name ?? img.name ?? 'image', digest: img.digest, arch: img.config.architecture, created: createdSeconds(img.config.created) },
+      image: {
+        name: name ?? img.name ?? 'image',
+        digest: img.digest,
+        arch: img.config.architecture,
+        created: createdSeconds(img.config.created),
+      },
       tool: PARE_TOOL,
     });
     const bytes = render(format, model);
     if (values.output) {
       await writeAllOrNothing([{ file: values.output as string, bytes }]);
-      io.stderr.write(`${format} SBOM of ${img.digest} (${model.packages.length} packages) → ${values.output as string}\n`);
+      io.stderr.write(
+        `${format} SBOM of ${img.digest} (${model.packages.length} packages) → ${values.output as string}\n`,
+      );
     } else io.stdout.write(bytes.toString('utf8'));
     return EXIT.OK;
   },
@@ -98,14 +137,25 @@ export const sbomCommand: Command = {
 
 export const buildSbomOptions = {
   'no-sbom': { type: 'boolean', description: 'Do not write DIR.spdx.json and DIR.cdx.json next to the output' },
-  'sign-key': { type: 'string', description: 'Sign the layout and attach SPDX, CycloneDX and SLSA provenance attestations (cosign key; password from $PARE_PASSWORD or $COSIGN_PASSWORD)' },
+  'sign-key': {
+    type: 'string',
+    description:
+      'Sign the layout and attach SPDX, CycloneDX and SLSA provenance attestations (cosign key; password from $PARE_PASSWORD or $COSIGN_PASSWORD)',
+  },
 } as const;
 
 /** The signer for --sign-key, loaded before the build so a wrong key or password fails before anything is written. */
-export async function signerFor(values: Record<string, unknown>, io: CliIO, outDir: string | undefined): Promise<Signer | undefined> {
+export async function signerFor(
+  values: Record<string, unknown>,
+  io: CliIO,
+  outDir: string | undefined,
+): Promise<Signer | undefined> {
   const file = values['sign-key'] as string | undefined;
   if (file === undefined) return undefined;
-  if (!outDir) throw new UsageError('USAGE', '--sign-key attaches attestations to an OCI layout, but no -o DIR is written', { hint: 'pare build CONFIG -o DIR --sign-key cosign.key' });
+  if (!outDir)
+    throw new UsageError('USAGE', '--sign-key attaches attestations to an OCI layout, but no -o DIR is written', {
+      hint: 'pare build CONFIG -o DIR --sign-key cosign.key',
+    });
   const { readKeyFile } = await import('./sign.js');
   const { loadSigner, passwordFromEnv } = await import('../supply/sign/keys.js');
   const key = await readKeyFile({ key: file }, 'pare build CONFIG -o DIR --sign-key cosign.key');
@@ -138,7 +188,10 @@ export async function buildSupplyChain(result: BuildResult, opts: BuildSupplyOpt
   if (opts.sbom) {
     const files = made.flatMap((m) => {
       const stem = `${path.resolve(base)}${multi ? `.${m.img.arch}` : ''}`;
-      return [{ file: `${stem}.spdx.json`, bytes: m.spdx }, { file: `${stem}.cdx.json`, bytes: m.cyclonedx }];
+      return [
+        { file: `${stem}.spdx.json`, bytes: m.spdx },
+        { file: `${stem}.cdx.json`, bytes: m.cyclonedx },
+      ];
     });
     await writeAllOrNothing(files);
     io.stderr.write(`SBOMs: ${files.map((f) => path.relative(process.cwd(), f.file) || f.file).join(', ')}\n`);
@@ -157,6 +210,8 @@ export async function buildSupplyChain(result: BuildResult, opts: BuildSupplyOpt
       })),
       opts.signer,
     );
-    io.stderr.write(`signed ${r.digest} (${r.signatureTag}); attested ${r.attached.length} statements (${r.attestationTag})\n`);
+    io.stderr.write(
+      `signed ${r.digest} (${r.signatureTag}); attested ${r.attached.length} statements (${r.attestationTag})\n`,
+    );
   }
 }

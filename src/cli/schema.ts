@@ -8,7 +8,11 @@ export const schemaCommand: Command = {
   usage: 'pare schema',
   options: {},
   async run(_args, io) {
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'pare image definition', ...toJsonSchema(configSpec) };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      title: 'pare image definition',
+      ...toJsonSchema(configSpec),
+    };
     io.stdout.write(JSON.stringify(schema, null, 2) + '\n');
     return EXIT.OK;
   },

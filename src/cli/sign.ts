@@ -13,9 +13,22 @@ export const signCommand: Command = {
   summary: 'Sign an image in an OCI layout with a cosign key (stored as a referrer and as the sha256-<hex>.sig tag)',
   usage: USAGE,
   options: {
-    key: { type: 'string', description: 'Encrypted private key (from `pare keygen` or `cosign generate-key-pair`); password from $PARE_PASSWORD or $COSIGN_PASSWORD' },
-    identity: { type: 'string', description: 'docker-reference the signature claims (default: the tag\'s repository, else the layout directory name)' },
-    annotations: { type: 'string', short: 'a', multiple: true, description: 'KEY=VALUE signed into the payload\'s optional section' },
+    key: {
+      type: 'string',
+      description:
+        'Encrypted private key (from `pare keygen` or `cosign generate-key-pair`); password from $PARE_PASSWORD or $COSIGN_PASSWORD',
+    },
+    identity: {
+      type: 'string',
+      description:
+        "docker-reference the signature claims (default: the tag's repository, else the layout directory name)",
+    },
+    annotations: {
+      type: 'string',
+      short: 'a',
+      multiple: true,
+      description: "KEY=VALUE signed into the payload's optional section",
+    },
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
@@ -23,7 +36,9 @@ export const signCommand: Command = {
     const signer = await loadSigner(key.text, passwordFromEnv(io.env), key.file);
     const annotations = parseAnnotations((values.annotations as string[] | undefined) ?? []);
     const r = await signImage(ref, signer, { identity: values.identity as string | undefined, annotations });
-    io.stderr.write(`signed ${r.digest} as ${r.identity}; signature stored as referrer ${r.referrer} and tag ${r.tag}\n`);
+    io.stderr.write(
+      `signed ${r.digest} as ${r.identity}; signature stored as referrer ${r.referrer} and tag ${r.tag}\n`,
+    );
     io.stdout.write(`${r.digest}\n`);
     return EXIT.OK;
   },
@@ -41,17 +56,25 @@ function parseAnnotations(list: string[]): Record<string, string> {
 
 // ---- shared by sign, verify and verify-attestation ----
 
-
 export async function imageArg(positionals: string[], usage: string): Promise<LayoutRef> {
-  if (positionals.length !== 1) throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, { hint: usage });
+  if (positionals.length !== 1)
+    throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, {
+      hint: usage,
+    });
   return parseLayoutRef(positionals[0]!);
 }
 
-export async function readKeyFile(values: Record<string, unknown>, usage: string): Promise<{ file: string; text: string }> {
+export async function readKeyFile(
+  values: Record<string, unknown>,
+  usage: string,
+): Promise<{ file: string; text: string }> {
   const file = values.key as string | undefined;
   if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
   const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new SupplyError('KEY_READ', `cannot read key ${file}: ${(e as Error).message}`, { cause: e, hint: 'create a key pair with `pare keygen`' });
+    throw new SupplyError('KEY_READ', `cannot read key ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'create a key pair with `pare keygen`',
+    });
   });
   return { file, text };
 }

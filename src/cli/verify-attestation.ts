@@ -11,11 +11,15 @@ const USAGE = 'pare verify-attestation DIR[:TAG] --key cosign.pub [--type slsapr
 
 export const verifyAttestationCommand: Command = {
   name: 'verify-attestation',
-  summary: 'Verify the in-toto attestations of an image in an OCI layout (signature and subject digest); prints the envelopes',
+  summary:
+    'Verify the in-toto attestations of an image in an OCI layout (signature and subject digest); prints the envelopes',
   usage: USAGE,
   options: {
     key: { type: 'string', description: 'Public key (PEM), e.g. cosign.pub' },
-    type: { type: 'string', description: 'Predicate type: slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a URI (default: all)' },
+    type: {
+      type: 'string',
+      description: 'Predicate type: slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a URI (default: all)',
+    },
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
@@ -23,11 +27,15 @@ export const verifyAttestationCommand: Command = {
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const type = values.type as string | undefined;
     if (type !== undefined && !isKnownPredicateAlias(type)) {
-      throw new UsageError('USAGE', `unknown --type ${JSON.stringify(type)}`, { hint: 'use slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a predicate type URI' });
+      throw new UsageError('USAGE', `unknown --type ${JSON.stringify(type)}`, {
+        hint: 'use slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a predicate type URI',
+      });
     }
     const verified = await verifyAttestations(ref, key.text, { type });
     const types = [...new Set(verified.map((v) => v.statement.predicateType))].join(', ');
-    io.stderr.write(`Verification for ${verified[0]!.digest} --\n${verified.length} attestation(s) verified against ${key.file} (${types})\n`);
+    io.stderr.write(
+      `Verification for ${verified[0]!.digest} --\n${verified.length} attestation(s) verified against ${key.file} (${types})\n`,
+    );
     for (const v of verified) io.stdout.write(`${serializeEnvelope(v.envelope).toString('utf8')}\n`);
     return EXIT.OK;
   },

@@ -18,7 +18,9 @@ export const verifyCommand: Command = {
     const key = await readKeyFile(values, USAGE);
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const verified = await verifyImage(ref, key.text);
-    io.stderr.write(`Verification for ${verified[0]!.digest} --\nThe cosign claims were validated; ${verified.length} signature(s) verified against ${key.file}\n`);
+    io.stderr.write(
+      `Verification for ${verified[0]!.digest} --\nThe cosign claims were validated; ${verified.length} signature(s) verified against ${key.file}\n`,
+    );
     for (const v of verified) io.stdout.write(`${v.payload.toString('utf8')}\n`);
     return EXIT.OK;
   },

@@ -41,14 +41,26 @@ export function checkContent(raw: Raw, doc: Document, text: string, dir: string)
   ((raw.paths ?? []) as Raw[]).forEach((p, i) => {
     const key = `paths[${i}]`;
     const type = p.type as PathType;
-    if (String(p.path).split('/').includes('..')) add(['paths', i, 'path'], `${key}.path`, `"${p.path}" has a '..' component`);
+    if (String(p.path).split('/').includes('..'))
+      add(['paths', i, 'path'], `${key}.path`, `"${p.path}" has a '..' component`);
     if (p.permissions !== undefined) {
       const [s, e] = rangeOf(doc, ['paths', i, 'permissions']);
-      if (parseMode(text.slice(s, e)) === undefined) add(['paths', i, 'permissions'], `${key}.permissions`, `"${text.slice(s, e)}" is not an octal mode (e.g. 0o755, 0755 or "755")`);
+      if (parseMode(text.slice(s, e)) === undefined)
+        add(
+          ['paths', i, 'permissions'],
+          `${key}.permissions`,
+          `"${text.slice(s, e)}" is not an octal mode (e.g. 0o755, 0755 or "755")`,
+        );
     }
     if (type === 'file') {
-      if (p.source === undefined) add(['paths', i], key, 'a "file" entry needs "source" (a file relative to the config file)');
-      else if (!insideContext(String(p.source))) add(['paths', i, 'source'], `${key}.source`, `"${p.source}" is outside the build context ${dir}; name a file inside the config file's directory`);
+      if (p.source === undefined)
+        add(['paths', i], key, 'a "file" entry needs "source" (a file relative to the config file)');
+      else if (!insideContext(String(p.source)))
+        add(
+          ['paths', i, 'source'],
+          `${key}.source`,
+          `"${p.source}" is outside the build context ${dir}; name a file inside the config file's directory`,
+        );
     }
     if ((type === 'symlink' || type === 'hardlink') && p.target === undefined && p.source === undefined) {
       add(['paths', i], key, `a "${type}" entry needs "target"`);
@@ -61,10 +73,19 @@ export function checkContent(raw: Raw, doc: Document, text: string, dir: string)
 }
 
 function ruleSet(r: Raw | undefined): SliceRuleConfig {
-  return { include: ((r?.include ?? []) as unknown[]).map(String), exclude: ((r?.exclude ?? []) as unknown[]).map(String) };
+  return {
+    include: ((r?.include ?? []) as unknown[]).map(String),
+    exclude: ((r?.exclude ?? []) as unknown[]).map(String),
+  };
 }
 
-export function normalizeContent(raw: Raw, doc: Document, text: string, dir: string, posAt: (path: (string | number)[]) => Position): { paths: PathConfig[]; slicing: SlicingConfig; debug: boolean } {
+export function normalizeContent(
+  raw: Raw,
+  doc: Document,
+  text: string,
+  dir: string,
+  posAt: (path: (string | number)[]) => Position,
+): { paths: PathConfig[]; slicing: SlicingConfig; debug: boolean } {
   const paths: PathConfig[] = ((raw.paths ?? []) as Raw[]).map((p, i) => {
     const type = p.type as PathType;
     const [s, e] = rangeOf(doc, ['paths', i, 'permissions']);
@@ -82,6 +103,8 @@ export function normalizeContent(raw: Raw, doc: Document, text: string, dir: str
     };
   });
   const s = (raw.slicing ?? {}) as Raw;
-  const packages = Object.fromEntries(Object.entries((s.packages ?? {}) as Record<string, Raw>).map(([k, v]) => [k, ruleSet(v)]));
+  const packages = Object.fromEntries(
+    Object.entries((s.packages ?? {}) as Record<string, Raw>).map(([k, v]) => [k, ruleSet(v)]),
+  );
   return { paths, slicing: { enabled: s.enabled !== false, ...ruleSet(s), packages }, debug: raw.debug === true };
 }

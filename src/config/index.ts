@@ -2,4 +2,13 @@ export { loadConfig } from './load.js';
 export { parseConfig } from './parse.js';
 export { configSpec, ARCHS } from './schema.js';
 export { toJsonSchema } from './spec.js';
-export type { Config, RepositoryConfig, UserConfig, GroupConfig, PathConfig, PathType, SlicingConfig, SliceRuleConfig } from './types.js';
+export type {
+  Config,
+  RepositoryConfig,
+  UserConfig,
+  GroupConfig,
+  PathConfig,
+  PathType,
+  SlicingConfig,
+  SliceRuleConfig,
+} from './types.js';

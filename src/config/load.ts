@@ -11,10 +11,14 @@ export async function loadConfig(file: string): Promise<Config> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ConfigError('CONFIG_READ', `cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, {
-      hint: 'pass the path of an image definition, e.g. `pare build examples/base.yaml`',
-      cause: e,
-    });
+    throw new ConfigError(
+      'CONFIG_READ',
+      `cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      {
+        hint: 'pass the path of an image definition, e.g. `pare build examples/base.yaml`',
+        cause: e,
+      },
+    );
   }
   return parseConfig(text, file, dirname(resolve(file)));
 }

@@ -15,7 +15,13 @@ import { validateNode, type Problem } from './validate.js';
 
 const PACKAGE_RE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 
-function report(file: string, text: string, lc: LineCounter, problems: Problem[], code: 'CONFIG_PARSE' | 'CONFIG_SCHEMA'): never {
+function report(
+  file: string,
+  text: string,
+  lc: LineCounter,
+  problems: Problem[],
+  code: 'CONFIG_PARSE' | 'CONFIG_SCHEMA',
+): never {
   const lines = problems.map((p) => {
     const { line, col } = lc.linePos(p.offset);
     return { ...p, line, col };
@@ -25,7 +31,10 @@ function report(file: string, text: string, lc: LineCounter, problems: Problem[]
   const msg = lines.map((p) => `${file}:${p.line}:${p.col}: ${p.key ? `${p.key}: ` : ''}${p.message}`).join('\n');
   throw new ConfigError(code, `${msg}\n${excerpt(text, first.line, first.col, first.length)}`, {
     pos: { file, line: first.line, col: first.col },
-    hint: code === 'CONFIG_PARSE' ? 'fix the YAML syntax at the position shown' : 'run `pare schema` for the accepted keys, or see examples/base.yaml',
+    hint:
+      code === 'CONFIG_PARSE'
+        ? 'fix the YAML syntax at the position shown'
+        : 'run `pare schema` for the accepted keys, or see examples/base.yaml',
     detail: { problems: lines.map(({ key, message, line, col }) => ({ key, message, line, col })) },
   });
 }
@@ -41,7 +50,12 @@ function repoFromLine(line: string, pos: Position): RepositoryConfig {
   const words = line.trim().split(/\s+/);
   const url = /^https?:\/\//.test(words[0] ?? '') ? words.shift() : undefined;
   const suite = words.shift();
-  if (!suite) throw new ConfigError('CONFIG_SCHEMA', `${pos.file}:${pos.line}:${pos.col}: contents.repositories: "${line}" names no suite`, { pos, hint: 'write "[URL] SUITE [COMPONENT...]", e.g. "bookworm main"' });
+  if (!suite)
+    throw new ConfigError(
+      'CONFIG_SCHEMA',
+      `${pos.file}:${pos.line}:${pos.col}: contents.repositories: "${line}" names no suite`,
+      { pos, hint: 'write "[URL] SUITE [COMPONENT...]", e.g. "bookworm main"' },
+    );
   return { url, suites: [suite], components: words.length ? words : ['main'], pos };
 }
 
@@ -49,23 +63,53 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length) {
-    report(file, text, lc, doc.errors.map((e) => ({ key: '', message: e.message.split('\n')[0]!, offset: e.pos[0], length: Math.max(1, e.pos[1] - e.pos[0]) })), 'CONFIG_PARSE');
+    report(
+      file,
+      text,
+      lc,
+      doc.errors.map((e) => ({
+        key: '',
+        message: e.message.split('\n')[0]!,
+        offset: e.pos[0],
+        length: Math.max(1, e.pos[1] - e.pos[0]),
+      })),
+      'CONFIG_PARSE',
+    );
   }
   const problems: Problem[] = [];
   validateNode(doc.contents as never, configSpec, '', problems);
   // Semantic checks that need positions too.
   const raw = doc.toJS() as Record<string, any> | null;
   if (problems.length === 0 && raw) {
-    const at = (path: (string | number)[]): number => (doc.getIn(path, true) as { range?: [number] } | undefined)?.range?.[0] ?? 0;
+    const at = (path: (string | number)[]): number =>
+      (doc.getIn(path, true) as { range?: [number] } | undefined)?.range?.[0] ?? 0;
     (raw.contents.packages as string[]).forEach((p, i) => {
-      if (!PACKAGE_RE.test(String(p))) problems.push({ key: `contents.packages[${i}]`, message: `"${p}" is not a Debian package name (optionally NAME=VERSION)`, offset: at(['contents', 'packages', i]), length: String(p).length });
+      if (!PACKAGE_RE.test(String(p)))
+        problems.push({
+          key: `contents.packages[${i}]`,
+          message: `"${p}" is not a Debian package name (optionally NAME=VERSION)`,
+          offset: at(['contents', 'packages', i]),
+          length: String(p).length,
+        });
     });
     const wd = raw['work-dir'];
-    if (wd !== undefined && !String(wd).startsWith('/')) problems.push({ key: 'work-dir', message: `"${wd}" must be an absolute path`, offset: at(['work-dir']), length: String(wd).length });
+    if (wd !== undefined && !String(wd).startsWith('/'))
+      problems.push({
+        key: 'work-dir',
+        message: `"${wd}" must be an absolute path`,
+        offset: at(['work-dir']),
+        length: String(wd).length,
+      });
     const users = (raw.accounts?.users ?? []) as Array<{ username: string; uid: number }>;
     const names = new Set<string>();
     users.forEach((u, i) => {
-      if (names.has(u.username)) problems.push({ key: `accounts.users[${i}].username`, message: `user "${u.username}" is defined twice`, offset: at(['accounts', 'users', i]), length: 1 });
+      if (names.has(u.username))
+        problems.push({
+          key: `accounts.users[${i}].username`,
+          message: `user "${u.username}" is defined twice`,
+          offset: at(['accounts', 'users', i]),
+          length: 1,
+        });
       names.add(u.username);
     });
     problems.push(...checkContent(raw, doc, text, dir));
@@ -75,7 +119,14 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
   return normalize(raw, text, file, dir, lc, doc);
 }
 
-function normalize(raw: Record<string, any>, text: string, file: string, dir: string, lc: LineCounter, doc: ReturnType<typeof parseDocument>): Config {
+function normalize(
+  raw: Record<string, any>,
+  text: string,
+  file: string,
+  dir: string,
+  lc: LineCounter,
+  doc: ReturnType<typeof parseDocument>,
+): Config {
   const resolvePath = (p: string) => (posix.isAbsolute(p) ? p : posix.join(dir, p));
   const posAt = (path: (string | number)[]): Position => {
     const off = (doc.getIn(path, true) as { range?: [number] } | undefined)?.range?.[0] ?? 0;
@@ -87,7 +138,13 @@ function normalize(raw: Record<string, any>, text: string, file: string, dir: st
     const pos = posAt(['contents', 'repositories', i]);
     if (typeof r === 'string') return repoFromLine(r, pos);
     const o = r as { url?: string; suites: string[]; components?: string[]; keyring?: string[] };
-    return { url: o.url?.replace(/\/+$/, ''), suites: o.suites.map(String), components: (o.components ?? ['main']).map(String), keyring: o.keyring?.map(resolvePath), pos };
+    return {
+      url: o.url?.replace(/\/+$/, ''),
+      suites: o.suites.map(String),
+      components: (o.components ?? ['main']).map(String),
+      keyring: o.keyring?.map(resolvePath),
+      pos,
+    };
   });
   const users: UserConfig[] = ((raw.accounts?.users ?? []) as any[]).map((u) => ({
     username: String(u.username),
@@ -96,10 +153,17 @@ function normalize(raw: Record<string, any>, text: string, file: string, dir: st
     homedir: u.homedir ?? `/home/${u.username}`,
     shell: u.shell ?? '/sbin/nologin',
   }));
-  const groups: GroupConfig[] = ((raw.accounts?.groups ?? []) as any[]).map((g) => ({ groupname: String(g.groupname), gid: g.gid, members: (g.members ?? []).map(String) }));
+  const groups: GroupConfig[] = ((raw.accounts?.groups ?? []) as any[]).map((g) => ({
+    groupname: String(g.groupname),
+    gid: g.gid,
+    members: (g.members ?? []).map(String),
+  }));
   const runAs = raw.accounts?.['run-as'];
-  const entrypoint = raw.entrypoint ? [...(splitCommand(raw.entrypoint.command) ?? []), ...((raw.entrypoint.args ?? []) as string[])] : undefined;
-  const strMap = (m: unknown) => Object.fromEntries(Object.entries((m ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  const entrypoint = raw.entrypoint
+    ? [...(splitCommand(raw.entrypoint.command) ?? []), ...((raw.entrypoint.args ?? []) as string[])]
+    : undefined;
+  const strMap = (m: unknown) =>
+    Object.fromEntries(Object.entries((m ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
   return {
     file,
     dir,

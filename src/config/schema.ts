@@ -10,13 +10,25 @@ export const ARCHS = ['amd64', 'arm64', 'armhf', 'i386', 'ppc64el', 's390x', 'ri
 
 const repository = oneOf(
   [
-    str('One-line form, as in sources.list: "[URL] SUITE [COMPONENT...]". Without a URL the Debian mirror is discovered.'),
+    str(
+      'One-line form, as in sources.list: "[URL] SUITE [COMPONENT...]". Without a URL the Debian mirror is discovered.',
+    ),
     obj(
       {
-        url: str('Repository base URL (http or https). Omit to use the Debian mirror from $PARE_MIRROR / $PARE_SECURITY_MIRROR or the host apt sources.', { pattern: '^https?://' }),
-        suites: arr(str('Suite or codename, e.g. bookworm, bookworm-updates, bookworm-security'), 'Suites merged into one package universe; the highest version wins.', 1),
+        url: str(
+          'Repository base URL (http or https). Omit to use the Debian mirror from $PARE_MIRROR / $PARE_SECURITY_MIRROR or the host apt sources.',
+          { pattern: '^https?://' },
+        ),
+        suites: arr(
+          str('Suite or codename, e.g. bookworm, bookworm-updates, bookworm-security'),
+          'Suites merged into one package universe; the highest version wins.',
+          1,
+        ),
         components: arr(str(), 'Archive components (default: [main]).', 1),
-        keyring: arr(str(), 'Keyring files (binary .gpg or armored .asc) that sign this repository; default: contents.keyring.'),
+        keyring: arr(
+          str(),
+          'Keyring files (binary .gpg or armored .asc) that sign this repository; default: contents.keyring.',
+        ),
       },
       'A Debian repository.',
       ['suites'],
@@ -53,7 +65,9 @@ const pathEntry = obj(
   {
     path: str('Absolute image path.', { pattern: '^/', patternHint: 'an absolute path (starting with /)' }),
     type: str('What to do at the path.', { enum: PATH_TYPES }),
-    source: str('file: a file or directory relative to the config file\'s directory (the build context); symlink/hardlink: the target (apko spelling).'),
+    source: str(
+      "file: a file or directory relative to the config file's directory (the build context); symlink/hardlink: the target (apko spelling).",
+    ),
     target: str('symlink: the link target; hardlink: the image path to link to.'),
     uid: int('Owner uid (default 0).', 0, 2 ** 31 - 1),
     gid: int('Owner gid (default 0).', 0, 2 ** 31 - 1),
@@ -65,15 +79,23 @@ const pathEntry = obj(
 );
 
 const sliceRules = {
-  include: arr(str('A glob over image paths: * within a segment, ** across segments, ?.'), 'Keep these paths even when a rule drops them.'),
+  include: arr(
+    str('A glob over image paths: * within a segment, ** across segments, ?.'),
+    'Keep these paths even when a rule drops them.',
+  ),
   exclude: arr(str('A glob over image paths: * within a segment, ** across segments, ?.'), 'Drop these paths.'),
 };
 
 const slicing = obj(
   {
-    enabled: bool('Apply the built-in rules that drop docs (except copyright), man and info pages, lintian overrides and locales other than C.UTF-8 (default true). Your own rules apply either way.'),
+    enabled: bool(
+      'Apply the built-in rules that drop docs (except copyright), man and info pages, lintian overrides and locales other than C.UTF-8 (default true). Your own rules apply either way.',
+    ),
     ...sliceRules,
-    packages: map(obj(sliceRules, 'Rules for the files of one package; they win over the image rules.'), 'Per-package rules, by package name.'),
+    packages: map(
+      obj(sliceRules, 'Rules for the files of one package; they win over the image rules.'),
+      'Per-package rules, by package name.',
+    ),
   },
   'Slicing: drop files a runtime never reads.',
 );
@@ -83,14 +105,24 @@ export const configSpec: Spec = obj(
     contents: obj(
       {
         repositories: arr(repository, 'Debian repositories.', 1),
-        keyring: arr(str(), 'OpenPGP keyrings that sign the repositories (default: the Debian archive keys shipped with pare).'),
-        packages: arr(str('A package name, optionally NAME=VERSION.'), 'Packages to install with their dependencies.', 1),
+        keyring: arr(
+          str(),
+          'OpenPGP keyrings that sign the repositories (default: the Debian archive keys shipped with pare).',
+        ),
+        packages: arr(
+          str('A package name, optionally NAME=VERSION.'),
+          'Packages to install with their dependencies.',
+          1,
+        ),
         exclude: arr(str(), 'Packages never installed; dependencies on them count as satisfied and are recorded.'),
       },
       'What goes into the image.',
       ['repositories', 'packages'],
     ),
-    entrypoint: obj({ command: str('The entrypoint command line (split on spaces unless given as a list).'), args: arr(str()) }, 'Image entrypoint.'),
+    entrypoint: obj(
+      { command: str('The entrypoint command line (split on spaces unless given as a list).'), args: arr(str()) },
+      'Image entrypoint.',
+    ),
     cmd: oneOf([str(), arr(str())], 'Default arguments (Cmd).'),
     'work-dir': str('Working directory.'),
     environment: map(str(), 'Environment variables.'),
@@ -104,9 +136,14 @@ export const configSpec: Spec = obj(
     ),
     annotations: map(str(), 'OCI annotations; also written as image config labels.'),
     archs: arr(str('Architecture.', { enum: ARCHS }), 'Architectures to build (default: [amd64]).', 1),
-    paths: arr(pathEntry, 'Application content: files from the build context, directories, symlinks, hard links, permission changes.'),
+    paths: arr(
+      pathEntry,
+      'Application content: files from the build context, directories, symlinks, hard links, permission changes.',
+    ),
     slicing,
-    debug: bool('Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).'),
+    debug: bool(
+      'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',
+    ),
   },
   'pare image definition (pare.yaml).',
   ['contents'],

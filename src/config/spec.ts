@@ -11,13 +11,36 @@ export type Spec =
   | { kind: 'object'; description?: string; props: Record<string, Spec>; required?: readonly string[]; values?: Spec }
   | { kind: 'oneOf'; description?: string; options: readonly Spec[] };
 
-export const str = (description?: string, extra: Partial<Extract<Spec, { kind: 'string' }>> = {}): Spec => ({ kind: 'string', description, ...extra });
-export const int = (description?: string, min?: number, max?: number): Spec => ({ kind: 'integer', description, min, max });
+export const str = (description?: string, extra: Partial<Extract<Spec, { kind: 'string' }>> = {}): Spec => ({
+  kind: 'string',
+  description,
+  ...extra,
+});
+export const int = (description?: string, min?: number, max?: number): Spec => ({
+  kind: 'integer',
+  description,
+  min,
+  max,
+});
 export const bool = (description?: string): Spec => ({ kind: 'boolean', description });
-export const arr = (items: Spec, description?: string, minItems?: number): Spec => ({ kind: 'array', items, description, minItems });
-export const obj = (props: Record<string, Spec>, description?: string, required?: readonly string[]): Spec => ({ kind: 'object', props, description, required });
+export const arr = (items: Spec, description?: string, minItems?: number): Spec => ({
+  kind: 'array',
+  items,
+  description,
+  minItems,
+});
+export const obj = (props: Record<string, Spec>, description?: string, required?: readonly string[]): Spec => ({
+  kind: 'object',
+  props,
+  description,
+  required,
+});
 export const map = (values: Spec, description?: string): Spec => ({ kind: 'object', props: {}, values, description });
-export const oneOf = (options: readonly Spec[], description?: string): Spec => ({ kind: 'oneOf', options, description });
+export const oneOf = (options: readonly Spec[], description?: string): Spec => ({
+  kind: 'oneOf',
+  options,
+  description,
+});
 
 export function specName(s: Spec): string {
   switch (s.kind) {
@@ -26,7 +49,10 @@ export function specName(s: Spec): string {
     case 'array':
       return 'a list';
     case 'oneOf':
-      return s.options.map(specName).filter((v, i, a) => a.indexOf(v) === i).join(' or ');
+      return s.options
+        .map(specName)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(' or ');
     case 'integer':
       return 'an integer';
     case 'boolean':
@@ -41,9 +67,19 @@ export function toJsonSchema(s: Spec): Record<string, unknown> {
   const base: Record<string, unknown> = s.description ? { description: s.description } : {};
   switch (s.kind) {
     case 'string':
-      return { ...base, type: 'string', ...(s.enum ? { enum: [...s.enum] } : {}), ...(s.pattern ? { pattern: s.pattern } : {}) };
+      return {
+        ...base,
+        type: 'string',
+        ...(s.enum ? { enum: [...s.enum] } : {}),
+        ...(s.pattern ? { pattern: s.pattern } : {}),
+      };
     case 'integer':
-      return { ...base, type: 'integer', ...(s.min !== undefined ? { minimum: s.min } : {}), ...(s.max !== undefined ? { maximum: s.max } : {}) };
+      return {
+        ...base,
+        type: 'integer',
+        ...(s.min !== undefined ? { minimum: s.min } : {}),
+        ...(s.max !== undefined ? { maximum: s.max } : {}),
+      };
     case 'boolean':
       return { ...base, type: 'boolean' };
     case 'array':

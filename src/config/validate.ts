@@ -37,25 +37,39 @@ function keyOf(pair: Pair): string {
   return isScalar(k) ? String(k.value) : String(k);
 }
 
-export function validateNode(node: Node | null | undefined, spec: Spec, key: string, problems: Problem[], at = 0): void {
+export function validateNode(
+  node: Node | null | undefined,
+  spec: Spec,
+  key: string,
+  problems: Problem[],
+  at = 0,
+): void {
   const [offset, length] = range(node, at);
   const fail = (message: string): void => {
     problems.push({ key, message, offset, length });
   };
   switch (spec.kind) {
     case 'string': {
-      if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number') || node.value === null) {
+      if (
+        !isScalar(node) ||
+        (typeof node.value !== 'string' && typeof node.value !== 'number') ||
+        node.value === null
+      ) {
         return fail(`expected a string, got ${describe(node)}`);
       }
       const v = String(node.value);
       if (spec.enum && !spec.enum.includes(v)) return fail(`"${v}" is not one of: ${spec.enum.join(', ')}`);
-      if (spec.pattern && !new RegExp(spec.pattern).test(v)) return fail(`"${v}" does not match ${spec.patternHint ?? spec.pattern}`);
+      if (spec.pattern && !new RegExp(spec.pattern).test(v))
+        return fail(`"${v}" does not match ${spec.patternHint ?? spec.pattern}`);
       return;
     }
     case 'integer': {
-      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) return fail(`expected an integer, got ${describe(node)}`);
-      if (spec.min !== undefined && node.value < spec.min) return fail(`${node.value} is below the minimum ${spec.min}`);
-      if (spec.max !== undefined && node.value > spec.max) return fail(`${node.value} is above the maximum ${spec.max}`);
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
+        return fail(`expected an integer, got ${describe(node)}`);
+      if (spec.min !== undefined && node.value < spec.min)
+        return fail(`${node.value} is below the minimum ${spec.min}`);
+      if (spec.max !== undefined && node.value > spec.max)
+        return fail(`${node.value} is above the maximum ${spec.max}`);
       return;
     }
     case 'boolean':
@@ -76,7 +90,12 @@ export function validateNode(node: Node | null | undefined, spec: Spec, key: str
       const ok = attempts.find((p) => p.length === 0);
       if (ok) return;
       // Report the option whose shape matches (same container kind), else a summary.
-      const sameShape = spec.options.findIndex((o) => (o.kind === 'object' && isMap(node)) || (o.kind === 'array' && isSeq(node)) || (o.kind !== 'object' && o.kind !== 'array' && isScalar(node)));
+      const sameShape = spec.options.findIndex(
+        (o) =>
+          (o.kind === 'object' && isMap(node)) ||
+          (o.kind === 'array' && isSeq(node)) ||
+          (o.kind !== 'object' && o.kind !== 'array' && isScalar(node)),
+      );
       if (sameShape >= 0) problems.push(...attempts[sameShape]!);
       else fail(`expected ${specName(spec)}, got ${describe(node)}`);
       return;
@@ -105,7 +124,13 @@ export function validateNode(node: Node | null | undefined, spec: Spec, key: str
         validateNode(pair.value as Node, sub, child, problems, koff);
       }
       for (const r of spec.required ?? []) {
-        if (!seen.has(r)) problems.push({ key: key ? `${key}.${r}` : r, message: `missing required key "${r}"`, offset, length: Math.min(length, 1) });
+        if (!seen.has(r))
+          problems.push({
+            key: key ? `${key}.${r}` : r,
+            message: `missing required key "${r}"`,
+            offset,
+            length: Math.min(length, 1),
+          });
       }
       return;
     }

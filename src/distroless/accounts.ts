@@ -51,7 +51,9 @@ function runAs(v: string | undefined, users: UserConfig[], file: string): string
   const [who, group] = v.split(':');
   const u = /^\d+$/.test(who!) ? users.find((x) => x.uid === Number(who)) : users.find((x) => x.username === who);
   if (!u && !/^\d+$/.test(who!)) {
-    throw new ConfigError('CONFIG_SCHEMA', `${file}: accounts.run-as: no user named "${who}"`, { hint: `define it under accounts.users, or use one of: ${users.map((x) => x.username).join(', ')}` });
+    throw new ConfigError('CONFIG_SCHEMA', `${file}: accounts.run-as: no user named "${who}"`, {
+      hint: `define it under accounts.users, or use one of: ${users.map((x) => x.username).join(', ')}`,
+    });
   }
   const uid = u ? u.uid : Number(who);
   const gid = group !== undefined ? group : String(u ? u.gid : uid);

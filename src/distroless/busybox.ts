@@ -15,7 +15,27 @@ export const BUSYBOX_DIR = 'busybox';
 export const BUSYBOX_PACKAGE = 'busybox-static';
 
 /** Applets a busybox build is sure to have, if the name table cannot be found. */
-const FALLBACK_APPLETS = ['[', 'ash', 'cat', 'chmod', 'cp', 'env', 'grep', 'head', 'id', 'ls', 'mkdir', 'mv', 'ps', 'rm', 'sed', 'sh', 'tail', 'vi', 'wget'];
+const FALLBACK_APPLETS = [
+  '[',
+  'ash',
+  'cat',
+  'chmod',
+  'cp',
+  'env',
+  'grep',
+  'head',
+  'id',
+  'ls',
+  'mkdir',
+  'mv',
+  'ps',
+  'rm',
+  'sed',
+  'sh',
+  'tail',
+  'vi',
+  'wget',
+];
 
 /** The applet names compiled into a busybox binary (without "busybox" itself). */
 export function busyboxApplets(binary: Uint8Array): string[] {
@@ -40,7 +60,9 @@ export function busyboxApplets(binary: Uint8Array): string[] {
 export function findBusybox(data: readonly RawTarEntry[], label: string): Uint8Array {
   const e = data.find((x) => x.type === 'file' && /(^|\/)bin\/busybox$/.test(x.name));
   if (!e) {
-    throw new ConfigError('PACKAGE_NOT_FOUND', `${label} has no bin/busybox`, { hint: 'the debug layer needs Debian\'s busybox-static package from the configured repositories' });
+    throw new ConfigError('PACKAGE_NOT_FOUND', `${label} has no bin/busybox`, {
+      hint: "the debug layer needs Debian's busybox-static package from the configured repositories",
+    });
   }
   return e.data;
 }
@@ -52,6 +74,7 @@ export function debugEntries(binary: Uint8Array, pkg: InstalledPackage): TreeEnt
     { path: BUSYBOX_DIR, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner },
     { path: `${BUSYBOX_DIR}/busybox`, type: 'file', mode: 0o755, uid: 0, gid: 0, data: binary, owner },
   ];
-  for (const a of busyboxApplets(binary)) out.push({ path: `${BUSYBOX_DIR}/${a}`, type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: 'busybox', owner });
+  for (const a of busyboxApplets(binary))
+    out.push({ path: `${BUSYBOX_DIR}/${a}`, type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: 'busybox', owner });
   return [...out, ...statusEntries([pkg])];
 }

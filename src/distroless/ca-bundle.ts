@@ -23,7 +23,9 @@ export function pemName(certPath: string): string {
 export function bundleCertificates(tree: FileTree): string[] {
   return tree
     .entries()
-    .filter((e) => e.path.startsWith(CERT_DIR) && e.path.endsWith('.crt') && (e.type === 'file' || e.type === 'hardlink'))
+    .filter(
+      (e) => e.path.startsWith(CERT_DIR) && e.path.endsWith('.crt') && (e.type === 'file' || e.type === 'hardlink'),
+    )
     .map((e) => e.path)
     .sort(compareBytewise);
 }
@@ -42,14 +44,32 @@ export function concatCertificates(certs: readonly Uint8Array[]): Uint8Array {
  * Add the bundle and the .pem links when ca-certificates is installed.
  * Returns the number of certificates (0 when the package is absent).
  */
-export function addCaBundle(tree: FileTree, packages: readonly InstalledPackage[], opts: { links?: boolean } = {}): number {
+export function addCaBundle(
+  tree: FileTree,
+  packages: readonly InstalledPackage[],
+  opts: { links?: boolean } = {},
+): number {
   if (!packages.some((p) => p.record.name === 'ca-certificates')) return 0;
   const certs = bundleCertificates(tree);
   const data = certs.map((p) => tree.resolve(p)?.data ?? new Uint8Array(0));
-  tree.add({ path: CA_BUNDLE, type: 'file', mode: 0o644, uid: 0, gid: 0, data: concatCertificates(data), owner: 'pare' }, { replace: true });
+  tree.add(
+    { path: CA_BUNDLE, type: 'file', mode: 0o644, uid: 0, gid: 0, data: concatCertificates(data), owner: 'pare' },
+    { replace: true },
+  );
   if (opts.links !== false) {
     for (const p of certs) {
-      tree.add({ path: `etc/ssl/certs/${pemName(p)}`, type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: `/${p}`, owner: 'pare' }, { replace: true });
+      tree.add(
+        {
+          path: `etc/ssl/certs/${pemName(p)}`,
+          type: 'symlink',
+          mode: 0o777,
+          uid: 0,
+          gid: 0,
+          target: `/${p}`,
+          owner: 'pare',
+        },
+        { replace: true },
+      );
     }
   }
   return certs.length;

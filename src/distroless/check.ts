@@ -21,7 +21,8 @@ const TEMP_DIRS = ['tmp', 'var/tmp'];
  * only as a sticky directory; what is inside is checked like anything else.
  */
 const LOCK_DIRS = ['var/lock', 'run/lock'];
-const stickyLockDir = (e: TreeEntry): boolean => e.type === 'dir' && (e.mode & 0o1000) !== 0 && LOCK_DIRS.includes(e.path);
+const stickyLockDir = (e: TreeEntry): boolean =>
+  e.type === 'dir' && (e.mode & 0o1000) !== 0 && LOCK_DIRS.includes(e.path);
 
 export interface Finding {
   category: CheckCategory;
@@ -65,7 +66,12 @@ export function isRootUser(user: string | undefined): boolean {
   return who === '' || who === 'root' || /^0+$/.test(who);
 }
 
-export function checkImage(entries: readonly TreeEntry[], config: { User?: string }, layers: number, opts: CheckOptions = {}): CheckReport {
+export function checkImage(
+  entries: readonly TreeEntry[],
+  config: { User?: string },
+  layers: number,
+  opts: CheckOptions = {},
+): CheckReport {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const raw: Omit<Finding, 'allowed'>[] = [];
   for (const e of entries) {
@@ -74,22 +80,39 @@ export function checkImage(entries: readonly TreeEntry[], config: { User?: strin
     if (e.type !== 'dir' && isBinDir(parentOf(e.path))) {
       const what = e.type === 'symlink' ? ` (a symlink to ${e.target})` : '';
       if (SHELLS.has(name)) raw.push({ category: 'shell', path: abs, message: `shell ${abs}${what}` });
-      if (PACKAGE_MANAGERS.has(name)) raw.push({ category: 'package-manager', path: abs, message: `package manager ${abs}${what}` });
+      if (PACKAGE_MANAGERS.has(name))
+        raw.push({ category: 'package-manager', path: abs, message: `package manager ${abs}${what}` });
     }
-    const file = e.type === 'hardlink' ? byPath.get(e.target!) ?? e : e;
+    const file = e.type === 'hardlink' ? (byPath.get(e.target!) ?? e) : e;
     if ((e.type === 'file' || e.type === 'hardlink') && (file.mode & 0o6000) !== 0) {
       const kind = (file.mode & 0o4000 ? ['setuid'] : []).concat(file.mode & 0o2000 ? ['setgid'] : []).join('+');
-      raw.push({ category: 'setuid', path: abs, message: `${kind} file ${abs} (mode ${mode(file.mode)}, uid ${file.uid})` });
+      raw.push({
+        category: 'setuid',
+        path: abs,
+        message: `${kind} file ${abs} (mode ${mode(file.mode)}, uid ${file.uid})`,
+      });
     }
-    if (e.type !== 'symlink' && (file.mode & 0o002) !== 0 && !TEMP_DIRS.some((t) => e.path === t || e.path.startsWith(`${t}/`)) && !stickyLockDir(e)) {
-      raw.push({ category: 'world-writable', path: abs, message: `world-writable ${e.type === 'dir' ? 'directory' : 'file'} ${abs} (mode ${mode(file.mode)})` });
+    if (
+      e.type !== 'symlink' &&
+      (file.mode & 0o002) !== 0 &&
+      !TEMP_DIRS.some((t) => e.path === t || e.path.startsWith(`${t}/`)) &&
+      !stickyLockDir(e)
+    ) {
+      raw.push({
+        category: 'world-writable',
+        path: abs,
+        message: `world-writable ${e.type === 'dir' ? 'directory' : 'file'} ${abs} (mode ${mode(file.mode)})`,
+      });
     }
   }
   if (isRootUser(config.User)) {
     raw.push({ category: 'root-user', message: `the image runs as root (User ${JSON.stringify(config.User ?? '')})` });
   }
   const allow = new Set(opts.allow ?? []);
-  const findings = raw.map((f) => ({ ...f, allowed: allow.has(f.category) || (f.path !== undefined && matchAny(opts.allowPaths ?? [], f.path)) }));
+  const findings = raw.map((f) => ({
+    ...f,
+    allowed: allow.has(f.category) || (f.path !== undefined && matchAny(opts.allowPaths ?? [], f.path)),
+  }));
   return { ok: findings.every((f) => f.allowed), findings, summary: summarize(entries, config, layers) };
 }
 

@@ -42,17 +42,31 @@ const u32 = (n: number): Buffer => {
 export function jksTrustStore(certs: readonly TrustedCert[], password = 'changeit'): Uint8Array {
   const parts: Buffer[] = [u32(JKS_MAGIC), u32(JKS_VERSION), u32(certs.length)];
   for (const c of certs) {
-    parts.push(u32(TRUSTED_CERT), utf(c.alias.toLowerCase()), Buffer.alloc(8) /* timestamp 0 */, utf('X.509'), u32(c.der.byteLength), Buffer.from(c.der));
+    parts.push(
+      u32(TRUSTED_CERT),
+      utf(c.alias.toLowerCase()),
+      Buffer.alloc(8) /* timestamp 0 */,
+      utf('X.509'),
+      u32(c.der.byteLength),
+      Buffer.from(c.der),
+    );
   }
   const body = Buffer.concat(parts);
   // JavaKeyStore: SHA-1 over the password as UTF-16BE chars, "Mighty Aphrodite", then the body.
-  const digest = createHash('sha1').update(Buffer.from(password, 'utf16le').swap16()).update('Mighty Aphrodite', 'utf8').update(body).digest();
+  const digest = createHash('sha1')
+    .update(Buffer.from(password, 'utf16le').swap16())
+    .update('Mighty Aphrodite', 'utf8')
+    .update(body)
+    .digest();
   return Buffer.concat([body, digest]);
 }
 
 /** Image paths of symlinks that point at the Java trust store (a JRE's lib/security/cacerts). */
 function javaLinks(tree: FileTree): string[] {
-  return tree.entries().filter((e) => e.type === 'symlink' && (e.target === `/${JAVA_CACERTS}` || e.target?.endsWith(`/${JAVA_CACERTS}`))).map((e) => e.path);
+  return tree
+    .entries()
+    .filter((e) => e.type === 'symlink' && (e.target === `/${JAVA_CACERTS}` || e.target?.endsWith(`/${JAVA_CACERTS}`)))
+    .map((e) => e.path);
 }
 
 /**
@@ -71,6 +85,14 @@ export function addJavaCacerts(tree: FileTree): number {
   for (const dir of ['etc', 'etc/ssl', 'etc/ssl/certs', 'etc/ssl/certs/java']) {
     if (!tree.has(dir)) tree.add({ path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner: 'pare' });
   }
-  tree.add({ path: JAVA_CACERTS, type: 'file', mode: 0o644, uid: 0, gid: 0, data: jksTrustStore(certs), owner: 'pare' });
+  tree.add({
+    path: JAVA_CACERTS,
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    data: jksTrustStore(certs),
+    owner: 'pare',
+  });
   return certs.length;
 }

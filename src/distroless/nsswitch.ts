@@ -19,5 +19,16 @@ netgroup:       files
 `;
 
 export function addNsswitch(tree: FileTree): void {
-  tree.add({ path: 'etc/nsswitch.conf', type: 'file', mode: 0o644, uid: 0, gid: 0, data: new TextEncoder().encode(NSSWITCH), owner: 'pare' }, { replace: true });
+  tree.add(
+    {
+      path: 'etc/nsswitch.conf',
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      data: new TextEncoder().encode(NSSWITCH),
+      owner: 'pare',
+    },
+    { replace: true },
+  );
 }

@@ -16,7 +16,10 @@ const STATUS_LINE = 'Status: install ok installed';
 /** The status.d paragraph for a package's control file text. */
 export function statusParagraph(control: string): string {
   // One paragraph: no blank lines, no Status field of its own.
-  const kept = control.replace(/\r\n/g, '\n').split('\n').filter((l) => l.trim() !== '' && !/^Status:/i.test(l));
+  const kept = control
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^Status:/i.test(l));
   const at = kept.findIndex((l) => /^Package:/i.test(l));
   kept.splice(at + 1, 0, STATUS_LINE);
   return kept.join('\n') + '\n';
@@ -28,12 +31,30 @@ const enc = new TextEncoder();
 export function statusEntries(packages: readonly InstalledPackage[], owner = 'pare'): TreeEntry[] {
   const dir = (path: string): TreeEntry => ({ path, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner });
   const out: TreeEntry[] = [dir('var'), dir('var/lib'), dir('var/lib/dpkg'), dir(STATUS_DIR)];
-  const sorted = [...packages].sort((a, b) => (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
+  const sorted = [...packages].sort((a, b) =>
+    a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0,
+  );
   for (const p of sorted) {
     const name = p.record.name;
-    out.push({ path: `${STATUS_DIR}/${name}`, type: 'file', mode: 0o644, uid: 0, gid: 0, data: enc.encode(statusParagraph(p.control.control)), owner });
+    out.push({
+      path: `${STATUS_DIR}/${name}`,
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      data: enc.encode(statusParagraph(p.control.control)),
+      owner,
+    });
     if (p.control.md5sums !== undefined) {
-      out.push({ path: `${STATUS_DIR}/${name}.md5sums`, type: 'file', mode: 0o644, uid: 0, gid: 0, data: enc.encode(p.control.md5sums), owner });
+      out.push({
+        path: `${STATUS_DIR}/${name}.md5sums`,
+        type: 'file',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        data: enc.encode(p.control.md5sums),
+        owner,
+      });
     }
   }
   return out;

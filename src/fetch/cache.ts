@@ -12,7 +12,8 @@ import { FetchError } from '../errors.js';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PARE_CACHE_DIR) return env.PARE_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const base =
+    env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
   return join(base, 'pare');
 }
 
@@ -46,10 +47,14 @@ export class BlobCache {
   async put(sha256: string, data: Uint8Array, label: string): Promise<void> {
     const got = sha256Hex(data);
     if (got !== sha256) {
-      throw new FetchError('HASH_MISMATCH', `${label}: sha256 mismatch: got ${got}, want ${sha256} (${data.byteLength} bytes read)`, {
-        hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
-        detail: { got, want: sha256, bytes: data.byteLength },
-      });
+      throw new FetchError(
+        'HASH_MISMATCH',
+        `${label}: sha256 mismatch: got ${got}, want ${sha256} (${data.byteLength} bytes read)`,
+        {
+          hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
+          detail: { got, want: sha256, bytes: data.byteLength },
+        },
+      );
     }
     await this.writeAtomic(this.path(sha256), data);
   }

@@ -29,15 +29,21 @@ export async function fetchBlob(req: BlobRequest, opts: FetchOptions): Promise<B
   const hit = await opts.cache.get(req.sha256);
   if (hit) return hit;
   if (opts.offline) {
-    throw new FetchError('FETCH_NETWORK', `${req.label} is not in the cache and --offline is set`, { hint: 'run once without --offline to fill the cache' });
+    throw new FetchError('FETCH_NETWORK', `${req.label} is not in the cache and --offline is set`, {
+      hint: 'run once without --offline to fill the cache',
+    });
   }
   const http = opts.http ?? nodeHttp;
   const res = await http.get(req.url, { onData: (n) => opts.progress?.bytes(n) });
   if (req.size !== undefined && res.body.byteLength !== req.size) {
-    throw new FetchError('SIZE_MISMATCH', `${req.label}: size mismatch: got ${res.body.byteLength} bytes, want ${req.size} (from ${req.url})`, {
-      hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
-      detail: { got: res.body.byteLength, want: req.size, url: req.url },
-    });
+    throw new FetchError(
+      'SIZE_MISMATCH',
+      `${req.label}: size mismatch: got ${res.body.byteLength} bytes, want ${req.size} (from ${req.url})`,
+      {
+        hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
+        detail: { got: res.body.byteLength, want: req.size, url: req.url },
+      },
+    );
   }
   await opts.cache.put(req.sha256, res.body, `${req.label} (from ${req.url})`);
   return res.body;

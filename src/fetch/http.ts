@@ -35,7 +35,11 @@ async function once(url: string, opts: HttpOptions): Promise<HttpResponse> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? 60_000);
   try {
-    const res = await fetch(url, { headers: { 'user-agent': 'pare', ...opts.headers }, signal: ctl.signal, redirect: 'follow' });
+    const res = await fetch(url, {
+      headers: { 'user-agent': 'pare', ...opts.headers },
+      signal: ctl.signal,
+      redirect: 'follow',
+    });
     const chunks: Buffer[] = [];
     if (res.body) {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -74,7 +78,10 @@ export const nodeHttp: Http = {
       if (res.status >= 200 && res.status < 300) return res;
       if (opts.accept?.includes(res.status)) return res;
       lastError = new FetchError('FETCH_HTTP', `cannot fetch ${url}: HTTP ${res.status}`, {
-        hint: res.status === 404 ? 'the file is not on the server: check the URL, suite, component and architecture' : 'the server failed; retry later',
+        hint:
+          res.status === 404
+            ? 'the file is not on the server: check the URL, suite, component and architecture'
+            : 'the server failed; retry later',
         detail: { status: res.status, url },
       });
       if (!transient(res.status)) break;

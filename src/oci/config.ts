@@ -99,7 +99,8 @@ function sortedRecord<T>(r: Record<string, T>): Record<string, T> {
 }
 
 function envList(env: ImageConfigOptions['env']): string[] {
-  const list = env === undefined ? [] : Array.isArray(env) ? [...env] : Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const list =
+    env === undefined ? [] : Array.isArray(env) ? [...env] : Object.entries(env).map(([k, v]) => `${k}=${v}`);
   for (const e of list) {
     if (!/^[^=]+=/.test(e)) throw new UsageError('USAGE', `environment entry ${JSON.stringify(e)} is not NAME=value`);
   }
@@ -111,7 +112,8 @@ function ports(list: string[]): Record<string, Record<string, never>> {
   const out: Record<string, Record<string, never>> = {};
   for (const p of list) {
     const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/.exec(p);
-    if (!m || Number(m[1]) > 65535) throw new UsageError('USAGE', `exposed port ${JSON.stringify(p)} is not PORT[/tcp|udp|sctp]`);
+    if (!m || Number(m[1]) > 65535)
+      throw new UsageError('USAGE', `exposed port ${JSON.stringify(p)} is not PORT[/tcp|udp|sctp]`);
     out[`${m[1]}/${m[2] ?? 'tcp'}`] = {};
   }
   return sortedRecord(out);
@@ -159,5 +161,7 @@ export function makeConfig(
 
 /** The platform an image config declares. */
 export function configPlatform(c: Pick<ImageConfig, 'architecture' | 'os' | 'variant'>): Platform {
-  return c.variant === undefined ? { architecture: c.architecture, os: c.os } : { architecture: c.architecture, os: c.os, variant: c.variant };
+  return c.variant === undefined
+    ? { architecture: c.architecture, os: c.os }
+    : { architecture: c.architecture, os: c.os, variant: c.variant };
 }

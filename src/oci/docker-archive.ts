@@ -26,7 +26,11 @@ export interface DockerArchiveOptions {
   tag: string;
 }
 
-export async function writeDockerArchive(file: string, image: Image, opts: DockerArchiveOptions): Promise<{ digest: string }> {
+export async function writeDockerArchive(
+  file: string,
+  image: Image,
+  opts: DockerArchiveOptions,
+): Promise<{ digest: string }> {
   const repoTag = normalizeRepoTag(opts.tag);
   const target = path.resolve(file);
   const state = await inspectTarget(target, 'file');
@@ -65,7 +69,9 @@ function smallFile(name: string, bytes: Buffer): Buffer[] {
 
 async function* archiveChunks(image: Image, repoTag: string): AsyncGenerator<Buffer> {
   const blobPath = (digest: string): string => `blobs/sha256/${digestHex(digest)}`;
-  const manifestJson = [{ Config: blobPath(image.configDigest), RepoTags: [repoTag], Layers: image.layers.map((l) => blobPath(l.digest)) }];
+  const manifestJson = [
+    { Config: blobPath(image.configDigest), RepoTags: [repoTag], Layers: image.layers.map((l) => blobPath(l.digest)) },
+  ];
   const index: OciIndex = {
     schemaVersion: 2,
     mediaType: MEDIA.index,

@@ -6,7 +6,15 @@
  */
 import { UsageError } from '../errors.js';
 import { sha256 } from './digest.js';
-import { bytesBlob, imageBlobs, imageDescriptor, sortedAnnotations, type Blob, type Descriptor, type Image } from './manifest.js';
+import {
+  bytesBlob,
+  imageBlobs,
+  imageDescriptor,
+  sortedAnnotations,
+  type Blob,
+  type Descriptor,
+  type Image,
+} from './manifest.js';
 import { MEDIA } from './media.js';
 
 export interface OciIndex {
@@ -32,7 +40,11 @@ export function makeIndex(opts: { manifests: Image[]; annotations?: Record<strin
     if (seen.has(key)) throw new UsageError('USAGE', `two images in one index for platform ${key.replace(/\/$/, '')}`);
     seen.add(key);
   }
-  const index: OciIndex = { schemaVersion: 2, mediaType: MEDIA.index, manifests: opts.manifests.map((m) => imageDescriptor(m)) };
+  const index: OciIndex = {
+    schemaVersion: 2,
+    mediaType: MEDIA.index,
+    manifests: opts.manifests.map((m) => imageDescriptor(m)),
+  };
   const ann = sortedAnnotations(opts.annotations);
   if (ann) index.annotations = ann;
   const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');

@@ -124,7 +124,16 @@ export function normalizeEntries(entries: readonly TreeEntry[]): TreeEntry[] {
       out[i] =
         i === leader
           ? { ...file, path: self.path, owner: self.owner ?? file.owner }
-          : { path: self.path, type: 'hardlink', mode: file.mode, uid: file.uid, gid: file.gid, target: leaderPath, mtime: self.mtime, owner: self.owner };
+          : {
+              path: self.path,
+              type: 'hardlink',
+              mode: file.mode,
+              uid: file.uid,
+              gid: file.gid,
+              target: leaderPath,
+              mtime: self.mtime,
+              owner: self.owner,
+            };
     }
   }
   return out;

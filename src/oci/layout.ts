@@ -64,7 +64,11 @@ async function writeLayoutInto(dir: string, images: Image | ImageIndex, tag: str
 }
 
 async function writeBlob(file: string, blob: Blob): Promise<void> {
-  await pipeline(await blob.open(), new VerifyingStream(blob, `blob ${blob.digest}`), createWriteStream(file, { flags: 'wx' }));
+  await pipeline(
+    await blob.open(),
+    new VerifyingStream(blob, `blob ${blob.digest}`),
+    createWriteStream(file, { flags: 'wx' }),
+  );
 }
 
 async function forEachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -117,7 +121,13 @@ export async function inspectTarget(target: string, kind: 'layout' | 'file'): Pr
 }
 
 function describe(st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): string {
-  return st.isFile() ? 'a file' : st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : 'a special file';
+  return st.isFile()
+    ? 'a file'
+    : st.isDirectory()
+      ? 'a directory'
+      : st.isSymbolicLink()
+        ? 'a symbolic link'
+        : 'a special file';
 }
 
 /** A unique temporary name next to `target` (same filesystem, so rename is atomic). */
@@ -188,22 +198,36 @@ export function checkTag(tag: string): void {
  */
 export async function readLayout(dir: string, ref?: string): Promise<Image | ImageIndex> {
   const root = path.resolve(dir);
-  const layout = await readJson<{ imageLayoutVersion?: string }>(path.join(root, 'oci-layout'), root).catch((e: unknown) => {
-    throw readError(`${root} is not an OCI image layout (no readable oci-layout file)`, e);
-  });
+  const layout = await readJson<{ imageLayoutVersion?: string }>(path.join(root, 'oci-layout'), root).catch(
+    (e: unknown) => {
+      throw readError(`${root} is not an OCI image layout (no readable oci-layout file)`, e);
+    },
+  );
   if (typeof layout.imageLayoutVersion !== 'string') throw readError(`${root}/oci-layout has no imageLayoutVersion`);
   const index = await readJson<OciIndex>(path.join(root, 'index.json'), root);
   const entries = index.manifests ?? [];
   const tags = entries.map((m) => m.annotations?.[ANNOTATION.refName]).filter((t): t is string => t !== undefined);
   let desc: Descriptor | undefined;
   if (ref !== undefined) {
-    desc = /^sha256:[0-9a-f]{64}$/.test(ref) ? entries.find((m) => m.digest === ref) : entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
-    if (!desc) throw readError(`no image tagged ${JSON.stringify(ref)} in ${root}`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
+    desc = /^sha256:[0-9a-f]{64}$/.test(ref)
+      ? entries.find((m) => m.digest === ref)
+      : entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
+    if (!desc)
+      throw readError(
+        `no image tagged ${JSON.stringify(ref)} in ${root}`,
+        undefined,
+        `tags present: ${tags.join(', ') || '(none)'}`,
+      );
   } else {
     // Signatures, attestations and SBOMs attached to an image (OCI 1.1 referrers
     // and cosign's sha256-<hex>.sig/.att/.sbom tags) are not images to pick.
     const images = entries.filter((m) => !isAttachment(m));
-    if (images.length !== 1) throw readError(`${root} holds ${images.length} images; name one`, undefined, `tags present: ${tags.join(', ') || '(none)'}`);
+    if (images.length !== 1)
+      throw readError(
+        `${root} holds ${images.length} images; name one`,
+        undefined,
+        `tags present: ${tags.join(', ') || '(none)'}`,
+      );
     desc = images[0]!;
   }
   return readDescriptor(root, desc);
@@ -211,7 +235,11 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
 
 function isAttachment(d: Descriptor & { artifactType?: string }): boolean {
   const name = d.annotations?.[ANNOTATION.refName] ?? '';
-  return d.artifactType !== undefined || d.annotations?.['dev.pare.referrer.subject'] !== undefined || /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(name);
+  return (
+    d.artifactType !== undefined ||
+    d.annotations?.['dev.pare.referrer.subject'] !== undefined ||
+    /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(name)
+  );
 }
 
 async function readDescriptor(root: string, desc: Descriptor): Promise<Image | ImageIndex> {
@@ -303,6 +331,10 @@ function parse<T>(bytes: Buffer, what: string): T {
   }
 }
 
-function readError(message: string, cause?: unknown, hint = 'check that the path is an OCI image layout written completely'): OutputError {
+function readError(
+  message: string,
+  cause?: unknown,
+  hint = 'check that the path is an OCI image layout written completely',
+): OutputError {
   return new OutputError('IMAGE_READ', message, { hint, cause });
 }

@@ -64,7 +64,9 @@ export function descriptor(d: Descriptor): Descriptor {
 }
 
 function platformDescriptor(p: Platform): Platform {
-  return p.variant === undefined ? { architecture: p.architecture, os: p.os } : { architecture: p.architecture, os: p.os, variant: p.variant };
+  return p.variant === undefined
+    ? { architecture: p.architecture, os: p.os }
+    : { architecture: p.architecture, os: p.os, variant: p.variant };
 }
 
 export function makeImage(opts: MakeImageOptions): Image {
@@ -106,7 +108,12 @@ export interface Blob {
 }
 
 export function bytesBlob(mediaType: string, digest: string, bytes: Buffer): Blob {
-  return { mediaType, digest, size: bytes.length, open: () => Promise.resolve(Readable.from([bytes], { objectMode: false })) };
+  return {
+    mediaType,
+    digest,
+    size: bytes.length,
+    open: () => Promise.resolve(Readable.from([bytes], { objectMode: false })),
+  };
 }
 
 /** The image's own blobs: layers, config, manifest (deduplicated by digest). */
@@ -122,5 +129,11 @@ export function imageBlobs(img: Image): Blob[] {
 
 /** The descriptor that points at an image (for an index or index.json). */
 export function imageDescriptor(img: Image, annotations?: Record<string, string>): Descriptor {
-  return descriptor({ mediaType: img.mediaType, digest: img.digest, size: img.manifestBytes.length, platform: img.platform, annotations });
+  return descriptor({
+    mediaType: img.mediaType,
+    digest: img.digest,
+    size: img.manifestBytes.length,
+    platform: img.platform,
+    annotations,
+  });
 }

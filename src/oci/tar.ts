@@ -86,7 +86,9 @@ export function encodeHeader(h: TarHeaderInput): Buffer[] {
   const out: Buffer[] = [];
   if (records.length > 0) {
     const body = Buffer.concat(records);
-    out.push(rawHeader({ name: 'PaxHeader', typeflag: 'x', mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: h.mtime }));
+    out.push(
+      rawHeader({ name: 'PaxHeader', typeflag: 'x', mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: h.mtime }),
+    );
     out.push(body, padding(body.length));
   }
   const shortName = needsPax(h.name, 100) ? asciiPrefix(h.name, 99) : h.name;

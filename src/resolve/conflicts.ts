@@ -17,7 +17,10 @@ export function checkConflicts(selected: Candidate[], chains: Map<string, string
   const sorted = [...selected].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const pkg of sorted) {
     const rec = pkg.record;
-    for (const [field, groups] of [['Conflicts', rec.conflicts], ['Breaks', rec.breaks]] as const) {
+    for (const [field, groups] of [
+      ['Conflicts', rec.conflicts],
+      ['Breaks', rec.breaks],
+    ] as const) {
       for (const rel of groups.flat()) {
         if (!appliesToArch(rel, arch)) continue;
         const hit = victim(pkg, rel, byName, providers);

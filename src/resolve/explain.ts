@@ -11,12 +11,16 @@ export function formatPlan(plan: Plan, opts: FormatPlanOptions = {}): string {
   let total = 0;
   for (const { record: r, reasons } of plan.packages) {
     total += r.size;
-    const why = opts.allReasons || reasons.length <= 1 ? reasons.join('; ') : `${reasons[0]} (+${reasons.length - 1} more)`;
+    const why =
+      opts.allReasons || reasons.length <= 1 ? reasons.join('; ') : `${reasons[0]} (+${reasons.length - 1} more)`;
     rows.push([r.name, r.version, r.architecture, formatSize(r.size), why]);
   }
   const widths = rows[0]!.slice(0, -1).map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]): string =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   let out = rows.map(line).join('\n') + '\n';
   const n = plan.packages.length;
   out += `\n${n} package${n === 1 ? '' : 's'} for ${plan.arch}, ${formatSize(total)} to download\n`;

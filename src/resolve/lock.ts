@@ -52,7 +52,12 @@ export interface Lockfile {
 export function lockedConfigDigest(config: Config): string {
   const c = config.contents;
   const canonical = {
-    repositories: c.repositories.map((r) => ({ url: r.url ?? null, suites: r.suites, components: r.components, keyring: r.keyring ?? null })),
+    repositories: c.repositories.map((r) => ({
+      url: r.url ?? null,
+      suites: r.suites,
+      components: r.components,
+      keyring: r.keyring ?? null,
+    })),
     keyring: c.keyring,
     packages: c.packages,
     exclude: c.exclude,
@@ -63,7 +68,15 @@ export function lockedConfigDigest(config: Config): string {
 
 export interface LockInput {
   config: Config;
-  repositories: Array<{ url: string; configured: boolean; suite: string; components: string[]; inReleaseSha256: string; date?: Date; signers: string[] }>;
+  repositories: Array<{
+    url: string;
+    configured: boolean;
+    suite: string;
+    components: string[];
+    inReleaseSha256: string;
+    date?: Date;
+    signers: string[];
+  }>;
   fingerprints: string[];
   plans: Plan[];
 }
@@ -76,8 +89,22 @@ export function makeLockfile(input: LockInput): Lockfile {
       packages: plan.packages.map(({ record, reasons }) => {
         const o = record.origin!;
         const repository = repoIndex.get(`${o.url}\0${o.suite}`);
-        if (repository === undefined) throw new ResolveError('LOCK_MISMATCH', `${record.name}: its repository ${o.url} ${o.suite} is not among the locked ones`);
-        return { name: record.name, version: record.version, architecture: record.architecture, sha256: record.sha256, size: record.size, filename: record.filename, repository, source: record.source, reasons };
+        if (repository === undefined)
+          throw new ResolveError(
+            'LOCK_MISMATCH',
+            `${record.name}: its repository ${o.url} ${o.suite} is not among the locked ones`,
+          );
+        return {
+          name: record.name,
+          version: record.version,
+          architecture: record.architecture,
+          sha256: record.sha256,
+          size: record.size,
+          filename: record.filename,
+          repository,
+          source: record.source,
+          reasons,
+        };
       }),
       excluded: plan.excluded,
     };
@@ -106,7 +133,9 @@ const HEX = /^[0-9a-f]{64}$/;
 /** Parse and check a lock file's shape; errors name the file. */
 export function parseLockfile(text: string, file: string): Lockfile {
   const bad = (why: string): never => {
-    throw new ResolveError('LOCK_MISMATCH', `${file}: not a valid pare lock file: ${why}`, { hint: 'regenerate it with `pare lock CONFIG`' });
+    throw new ResolveError('LOCK_MISMATCH', `${file}: not a valid pare lock file: ${why}`, {
+      hint: 'regenerate it with `pare lock CONFIG`',
+    });
   };
   let lock: Lockfile;
   try {
@@ -114,14 +143,23 @@ export function parseLockfile(text: string, file: string): Lockfile {
   } catch (e) {
     return bad((e as Error).message);
   }
-  if (lock?.lockfileVersion !== LOCKFILE_VERSION) bad(`lockfileVersion ${String(lock?.lockfileVersion)} (this pare reads ${LOCKFILE_VERSION})`);
-  if (!Array.isArray(lock.repositories) || typeof lock.archs !== 'object' || typeof lock.config?.digest !== 'string') bad('missing repositories, archs or config');
+  if (lock?.lockfileVersion !== LOCKFILE_VERSION)
+    bad(`lockfileVersion ${String(lock?.lockfileVersion)} (this pare reads ${LOCKFILE_VERSION})`);
+  if (!Array.isArray(lock.repositories) || typeof lock.archs !== 'object' || typeof lock.config?.digest !== 'string')
+    bad('missing repositories, archs or config');
   for (const [arch, a] of Object.entries(lock.archs)) {
     for (const p of a.packages ?? bad(`archs.${arch}.packages is missing`)) {
-      if (typeof p.name !== 'string' || !HEX.test(p.sha256) || !Number.isInteger(p.size) || typeof p.filename !== 'string' || !lock.repositories[p.repository]) {
+      if (
+        typeof p.name !== 'string' ||
+        !HEX.test(p.sha256) ||
+        !Number.isInteger(p.size) ||
+        typeof p.filename !== 'string' ||
+        !lock.repositories[p.repository]
+      ) {
         bad(`archs.${arch}: package entry ${JSON.stringify(p.name)} is incomplete`);
       }
-      if (p.filename.startsWith('/') || p.filename.split('/').includes('..')) bad(`archs.${arch}: ${p.name} has a hostile filename ${p.filename}`);
+      if (p.filename.startsWith('/') || p.filename.split('/').includes('..'))
+        bad(`archs.${arch}: ${p.name} has a hostile filename ${p.filename}`);
     }
   }
   return lock;
@@ -131,12 +169,19 @@ export function parseLockfile(text: string, file: string): Lockfile {
 export function checkLockMatches(lock: Lockfile, config: Config, file: string): void {
   const want = lockedConfigDigest(config);
   if (lock.config.digest !== want) {
-    throw new ResolveError('LOCK_MISMATCH', `${file} was made from a different ${config.file}: its contents or archs changed since the lock was written`, {
-      hint: `run \`pare lock ${config.file}\` to update the lock, or revert the config change`,
-      detail: { lock: lock.config.digest, config: want },
-    });
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      `${file} was made from a different ${config.file}: its contents or archs changed since the lock was written`,
+      {
+        hint: `run \`pare lock ${config.file}\` to update the lock, or revert the config change`,
+        detail: { lock: lock.config.digest, config: want },
+      },
+    );
   }
   for (const arch of config.archs) {
-    if (!lock.archs[arch]) throw new ResolveError('LOCK_MISMATCH', `${file} has no packages for architecture ${arch}`, { hint: `run \`pare lock ${config.file}\`` });
+    if (!lock.archs[arch])
+      throw new ResolveError('LOCK_MISMATCH', `${file} has no packages for architecture ${arch}`, {
+        hint: `run \`pare lock ${config.file}\``,
+      });
   }
 }

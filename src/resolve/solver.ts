@@ -6,7 +6,13 @@
  */
 import { ResolveError } from '../errors.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
-import { appliesToArch, formatAlternatives, satisfies, type Relation, type RelOp } from '../sources/debian/relations.js';
+import {
+  appliesToArch,
+  formatAlternatives,
+  satisfies,
+  type Relation,
+  type RelOp,
+} from '../sources/debian/relations.js';
 import { checkConflicts } from './conflicts.js';
 import { archOk, providerOrder } from './match.js';
 import { suggestNames } from './suggest.js';
@@ -88,7 +94,10 @@ class Attempt {
       const pkg = this.queue[i]!;
       const rec = pkg.record;
       const chain = this.chains.get(pkg.name)!;
-      for (const [field, groups] of [['Pre-Depends', rec.preDepends], ['Depends', rec.depends]] as const) {
+      for (const [field, groups] of [
+        ['Pre-Depends', rec.preDepends],
+        ['Depends', rec.depends],
+      ] as const) {
         for (const group of groups) {
           if (!this.depend(pkg, chain, field, group)) return undefined;
         }
@@ -109,12 +118,16 @@ class Attempt {
     const version = eq < 0 ? undefined : spec.slice(eq + 1).trim();
     const chain = `requested ${spec}`;
     if (this.exclude.has(name)) {
-      throw new ResolveError('UNSATISFIABLE', `${name} is both requested and excluded`, { hint: `remove ${name} from the packages or from exclude` });
+      throw new ResolveError('UNSATISFIABLE', `${name} is both requested and excluded`, {
+        hint: `remove ${name} from the packages or from exclude`,
+      });
     }
     if (!this.u.has(name)) {
       const similar = suggestNames(name, this.u.names());
       throw new ResolveError('PACKAGE_NOT_FOUND', `requested package ${name} is not available for ${this.u.arch}`, {
-        hint: similar.length ? `did you mean ${similar.join(', ')}?` : 'check the name and the configured repositories and components',
+        hint: similar.length
+          ? `did you mean ${similar.join(', ')}?`
+          : 'check the name and the configured repositories and components',
         detail: { name, similar },
       });
     }
@@ -134,16 +147,16 @@ class Attempt {
     const why = `${pkg.name} ${field} ${formatAlternatives(alts)}`;
     for (const alt of alts) {
       const q = this.satisfiedBy(alt);
-      if (q) return this.addReason(q.name, why), true;
+      if (q) return (this.addReason(q.name, why), true);
     }
     for (const alt of alts) {
       const ex = this.excludedFor(alt);
-      if (ex) return this.addExcluded(ex, why), true;
+      if (ex) return (this.addExcluded(ex, why), true);
     }
     let clash: Relation | undefined;
     for (const alt of alts) {
       const pick = this.choose(alt);
-      if (pick) return this.select(pick, `${chain} → ${why}`, why), true;
+      if (pick) return (this.select(pick, `${chain} → ${why}`, why), true);
       if (!clash && alt.op && this.selected.has(alt.name)) clash = alt;
     }
     if (clash) {
@@ -185,7 +198,9 @@ class Attempt {
       const real = this.u.versions(rel.name).find((v) => this.usable(v, rel));
       if (real) return real;
     }
-    const provs = this.u.providers(rel.name).filter((p) => !this.exclude.has(p.pkg.name) && this.providerUsable(p, rel) && !this.selected.has(p.pkg.name));
+    const provs = this.u
+      .providers(rel.name)
+      .filter((p) => !this.exclude.has(p.pkg.name) && this.providerUsable(p, rel) && !this.selected.has(p.pkg.name));
     return provs.sort(providerOrder)[0]?.pkg;
   }
 

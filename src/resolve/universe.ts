@@ -47,7 +47,14 @@ export class Universe {
   addRecords(records: Iterable<PackageRecord>): this {
     for (const r of records) {
       const providesText = r.provides.map(formatRelation).join(', ');
-      this.add({ name: r.name, version: r.version, architecture: r.architecture, record: r, providesText, provides: () => r.provides });
+      this.add({
+        name: r.name,
+        version: r.version,
+        architecture: r.architecture,
+        record: r,
+        providesText,
+        provides: () => r.provides,
+      });
     }
     return this;
   }
@@ -137,18 +144,19 @@ export class Universe {
   private searchProviders(idx: NonNullable<Universe['provided']>, name: string): Provider[] {
     const out: Provider[] = [];
     const { blob, starts, owners } = idx;
-    for (let pos = blob.indexOf(name); pos !== -1; ) {
+    for (let pos = blob.indexOf(name); pos !== -1;) {
       const before = pos === 0 ? 10 : blob.charCodeAt(pos - 1);
       const after = blob.charCodeAt(pos + name.length);
       let k = 0;
-      for (let lo = 0, hi = starts.length - 1; lo <= hi; ) {
+      for (let lo = 0, hi = starts.length - 1; lo <= hi;) {
         const mid = (lo + hi) >> 1;
-        if (starts[mid]! <= pos) (k = mid), (lo = mid + 1);
+        if (starts[mid]! <= pos) ((k = mid), (lo = mid + 1));
         else hi = mid - 1;
       }
       if (WORD_EDGE.has(before) && (Number.isNaN(after) || WORD_END.has(after))) {
         for (const p of owners[k]!.provides()) {
-          if (p.name === name) out.push(p.version === undefined ? { pkg: owners[k]! } : { pkg: owners[k]!, version: p.version });
+          if (p.name === name)
+            out.push(p.version === undefined ? { pkg: owners[k]! } : { pkg: owners[k]!, version: p.version });
         }
         pos = k + 1 < starts.length ? blob.indexOf(name, starts[k + 1]!) : -1;
       } else {
@@ -161,7 +169,9 @@ export class Universe {
   /** Name order, newest first within a name, one entry per name and version. */
   private sortProviders(list: Provider[]): Provider[] {
     if (list.length < 2) return list;
-    list.sort((a, b) => (a.pkg.name < b.pkg.name ? -1 : a.pkg.name > b.pkg.name ? 1 : compareVersions(b.pkg.version, a.pkg.version)));
+    list.sort((a, b) =>
+      a.pkg.name < b.pkg.name ? -1 : a.pkg.name > b.pkg.name ? 1 : compareVersions(b.pkg.version, a.pkg.version),
+    );
     return list.filter((p, i) => {
       const prev = list[i - 1];
       return !prev || prev.pkg.name !== p.pkg.name || compareVersions(prev.pkg.version, p.pkg.version) !== 0;

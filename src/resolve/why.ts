@@ -19,12 +19,18 @@ export function whyNot(at: Attempt, rel: Relation): string {
       out.push(`${rel.name} ${sel.version} is already selected (${by})`);
     } else if (matching.length === 0) {
       const list = versions.map((v) => v.version);
-      out.push(`only ${rel.name} ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''} ${list.length === 1 ? 'is' : 'are'} available`);
+      out.push(
+        `only ${rel.name} ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''} ${list.length === 1 ? 'is' : 'are'} available`,
+      );
     } else if (!matching.some((v) => archOk(v, rel, u.arch))) {
-      out.push(`${rel.name} is not Multi-Arch: ${rel.arch === 'any' ? 'allowed' : 'foreign'}, so ${shown} cannot be satisfied`);
+      out.push(
+        `${rel.name} is not Multi-Arch: ${rel.arch === 'any' ? 'allowed' : 'foreign'}, so ${shown} cannot be satisfied`,
+      );
     } else {
       const pins = at.pins.get(rel.name) ?? [];
-      out.push(`${rel.name} ${matching[0]!.version} would fit but ${pins.map((c) => `${c.chain} (${c.op} ${c.version})`).join('; ')} rules it out`);
+      out.push(
+        `${rel.name} ${matching[0]!.version} would fit but ${pins.map((c) => `${c.chain} (${c.op} ${c.version})`).join('; ')} rules it out`,
+      );
     }
   }
   if (providers.length > 0 && (versions.length === 0 || rel.op !== undefined)) {

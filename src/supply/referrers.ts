@@ -65,19 +65,27 @@ export async function parseLayoutRef(arg: string): Promise<LayoutRef> {
 }
 
 const isArtifactEntry = (m: { annotations?: Record<string, string> }): boolean =>
-  m.annotations?.[SUBJECT_ANNOTATION] !== undefined || /^sha256-[0-9a-f]{64}\.(sig|att)$/.test(m.annotations?.[ANNOTATION.refName] ?? '');
+  m.annotations?.[SUBJECT_ANNOTATION] !== undefined ||
+  /^sha256-[0-9a-f]{64}\.(sig|att)$/.test(m.annotations?.[ANNOTATION.refName] ?? '');
 
 /** The descriptor of the image (or index) a LayoutRef names. */
 export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
   const index = await readIndex(ref.dir);
   const entries = index.manifests ?? [];
-  const tags = entries.map((m) => m.annotations?.[ANNOTATION.refName]).filter((t): t is string => t !== undefined && !isArtifactEntry({ annotations: { [ANNOTATION.refName]: t } }));
+  const tags = entries
+    .map((m) => m.annotations?.[ANNOTATION.refName])
+    .filter((t): t is string => t !== undefined && !isArtifactEntry({ annotations: { [ANNOTATION.refName]: t } }));
   let found: IndexEntry[];
   if (ref.tag !== undefined) found = entries.filter((m) => m.annotations?.[ANNOTATION.refName] === ref.tag);
   else found = entries.filter((m) => !isArtifactEntry(m));
   if (found.length !== 1) {
-    const what = ref.tag !== undefined ? `no image tagged ${JSON.stringify(ref.tag)}` : `${found.length} images (name one as DIR:TAG)`;
-    throw new OutputError('IMAGE_READ', `${path.resolve(ref.dir)} holds ${what}`, { hint: `tags present: ${tags.join(', ') || '(none)'}` });
+    const what =
+      ref.tag !== undefined
+        ? `no image tagged ${JSON.stringify(ref.tag)}`
+        : `${found.length} images (name one as DIR:TAG)`;
+    throw new OutputError('IMAGE_READ', `${path.resolve(ref.dir)} holds ${what}`, {
+      hint: `tags present: ${tags.join(', ') || '(none)'}`,
+    });
   }
   const d = found[0]!;
   return { mediaType: d.mediaType, digest: d.digest, size: d.size };
@@ -110,7 +118,8 @@ export async function attachArtifact(
   const tag = cosignTag(subject.digest, suffix);
   const old = index.manifests.find((m) => m.annotations?.[ANNOTATION.refName] === tag);
   const layers = old ? (await readManifest(root, old)).layers : [];
-  if (!layers.some((l) => l.digest === layerDesc.digest && sameAnnotations(l.annotations, layerDesc.annotations))) layers.push(layerDesc);
+  if (!layers.some((l) => l.digest === layerDesc.digest && sameAnnotations(l.annotations, layerDesc.annotations)))
+    layers.push(layerDesc);
   const config = json(cosignConfig(layers));
   await writeBlob(root, config);
   const tagManifest = json({ schemaVersion: 2, mediaType: MEDIA.manifest, config: desc(MEDIA.config, config), layers });
@@ -119,15 +128,29 @@ export async function attachArtifact(
   const manifests: IndexEntry[] = index.manifests
     .filter((m) => m !== old)
     .map((m) => (m.digest === subject.digest && !isArtifactEntry(m) ? withKind(m) : m));
-  const tagEntry = { ...desc(MEDIA.manifest, tagManifest, { [ANNOTATION.refName]: tag, [KIND_ANNOTATION]: KIND[suffix] }) };
+  const tagEntry = {
+    ...desc(MEDIA.manifest, tagManifest, { [ANNOTATION.refName]: tag, [KIND_ANNOTATION]: KIND[suffix] }),
+  };
   manifests.push(tagEntry);
-  manifests.push({ mediaType: MEDIA.manifest, digest: sha256(referrer), size: referrer.length, artifactType, annotations: { [SUBJECT_ANNOTATION]: subject.digest } });
+  manifests.push({
+    mediaType: MEDIA.manifest,
+    digest: sha256(referrer),
+    size: referrer.length,
+    artifactType,
+    annotations: { [SUBJECT_ANNOTATION]: subject.digest },
+  });
   await writeIndex(root, { ...index, manifests });
   return { referrer: sha256(referrer), tag, tagDigest: tagEntry.digest };
 }
 
 /** Every artifact layer of `artifactType` attached to `digest`, from referrers and the cosign tag, each once. */
-export async function listArtifacts(dir: string, digest: string, artifactType: string, layerMediaType: string, suffix: TagSuffix): Promise<ArtifactLayer[]> {
+export async function listArtifacts(
+  dir: string,
+  digest: string,
+  artifactType: string,
+  layerMediaType: string,
+  suffix: TagSuffix,
+): Promise<ArtifactLayer[]> {
   const root = path.resolve(dir);
   const index = await readIndex(root);
   const descs: Descriptor[] = [];
@@ -172,7 +195,14 @@ function cosignConfig(layers: Descriptor[]): unknown {
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
 function sortAnn(a: Record<string, string> | undefined): Record<string, string> | undefined {
-  return a && Object.fromEntries(Object.keys(a).sort().map((k) => [k, a[k]!]));
+  return (
+    a &&
+    Object.fromEntries(
+      Object.keys(a)
+        .sort()
+        .map((k) => [k, a[k]!]),
+    )
+  );
 }
 
 function sameAnnotations(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
@@ -224,13 +254,19 @@ async function writeIndex(root: string, index: OciIndex): Promise<void> {
 }
 
 function writeError(root: string, e: unknown): OutputError {
-  return new OutputError('OUTPUT_WRITE', `cannot update ${root}: ${(e as Error)?.message ?? String(e)}`, { cause: e, hint: 'check that the layout directory is writable' });
+  return new OutputError('OUTPUT_WRITE', `cannot update ${root}: ${(e as Error)?.message ?? String(e)}`, {
+    cause: e,
+    hint: 'check that the layout directory is writable',
+  });
 }
 
 async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntry[] }> {
   const root = path.resolve(dir);
   const bytes = await readFile(path.join(root, 'index.json')).catch((e: unknown) => {
-    throw new OutputError('IMAGE_READ', `${root} is not an OCI image layout (no readable index.json)`, { cause: e, hint: 'pass the directory written by `pare build -o DIR`' });
+    throw new OutputError('IMAGE_READ', `${root} is not an OCI image layout (no readable index.json)`, {
+      cause: e,
+      hint: 'pass the directory written by `pare build -o DIR`',
+    });
   });
   const index = parseJson<OciIndex>(bytes, `${root}/index.json`);
   return { ...index, manifests: (index.manifests ?? []) as IndexEntry[] };
@@ -243,14 +279,21 @@ async function readManifest(root: string, d: Descriptor): Promise<ArtifactManife
 
 async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
   const bytes = await readFile(blobPath(root, d.digest)).catch((e: unknown) => {
-    throw new OutputError('IMAGE_READ', `blob ${d.digest} is missing from ${root}`, { cause: e, hint: 'the layout is incomplete; write it again' });
+    throw new OutputError('IMAGE_READ', `blob ${d.digest} is missing from ${root}`, {
+      cause: e,
+      hint: 'the layout is incomplete; write it again',
+    });
   });
   const got = sha256(bytes);
   if (got !== d.digest || bytes.length !== d.size) {
-    throw new VerifyError('HASH_MISMATCH', `blob ${d.digest} in ${root}: got ${got} (${bytes.length} bytes), want ${d.digest} (${d.size} bytes)`, {
-      hint: 'the blob was changed after it was written; sign or attest the image again',
-      detail: { got, want: d.digest },
-    });
+    throw new VerifyError(
+      'HASH_MISMATCH',
+      `blob ${d.digest} in ${root}: got ${got} (${bytes.length} bytes), want ${d.digest} (${d.size} bytes)`,
+      {
+        hint: 'the blob was changed after it was written; sign or attest the image again',
+        detail: { got, want: d.digest },
+      },
+    );
   }
   return bytes;
 }
@@ -259,6 +302,9 @@ function parseJson<T>(bytes: Buffer, what: string): T {
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch (e) {
-    throw new OutputError('IMAGE_READ', `${what} is not valid JSON`, { cause: e, hint: 'the layout is damaged; write it again' });
+    throw new OutputError('IMAGE_READ', `${what} is not valid JSON`, {
+      cause: e,
+      hint: 'the layout is damaged; write it again',
+    });
   }
 }

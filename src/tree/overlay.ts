@@ -34,7 +34,14 @@ export function overlayLayers(layers: Iterable<Iterable<RawTarEntry>>): TreeEntr
         continue;
       }
       if (raw.type !== 'file' && raw.type !== 'dir' && raw.type !== 'symlink' && raw.type !== 'hardlink') continue;
-      const e: TreeEntry = { path, type: raw.type, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid, mtime: raw.mtime };
+      const e: TreeEntry = {
+        path,
+        type: raw.type,
+        mode: raw.mode & 0o7777,
+        uid: raw.uid,
+        gid: raw.gid,
+        mtime: raw.mtime,
+      };
       if (raw.type === 'file') e.data = raw.data;
       else if (raw.type === 'symlink') e.target = raw.linkname;
       else if (raw.type === 'hardlink') e.target = normalizeName(raw.linkname.replace(/^\/+/, '')).path;

@@ -22,7 +22,16 @@ export function normalizeName(name: string): NormalizedPath {
   // Fast path for the common "./usr/bin/x" shape.
   let s = name.startsWith('./') ? name.slice(2) : name;
   if (s.endsWith('/')) s = s.slice(0, -1);
-  if (s !== '' && s.charCodeAt(0) !== 0x2f && !s.includes('//') && !s.includes('./') && !s.endsWith('/.') && s !== '.' && s !== '..' && !s.endsWith('/..')) {
+  if (
+    s !== '' &&
+    s.charCodeAt(0) !== 0x2f &&
+    !s.includes('//') &&
+    !s.includes('./') &&
+    !s.endsWith('/.') &&
+    s !== '.' &&
+    s !== '..' &&
+    !s.endsWith('/..')
+  ) {
     return { path: s };
   }
   const out: string[] = [];

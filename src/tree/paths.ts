@@ -27,7 +27,11 @@ const OWNER = 'paths';
 
 function fail(p: PathConfig, i: number, message: string, hint: string): ConfigError {
   const at = p.pos ? `${p.pos.file}:${p.pos.line}:${p.pos.col}: ` : '';
-  return new ConfigError('CONFIG_SCHEMA', `${at}paths[${i}] (${p.type} ${p.path}): ${message}`, { pos: p.pos, hint, detail: { path: p.path } });
+  return new ConfigError('CONFIG_SCHEMA', `${at}paths[${i}] (${p.type} ${p.path}): ${message}`, {
+    pos: p.pos,
+    hint,
+    detail: { path: p.path },
+  });
 }
 
 function setMeta(e: TreeEntry, p: PathConfig, modeToo: boolean): void {
@@ -52,34 +56,66 @@ function applyOne(tree: FileTree, p: PathConfig, i: number, sources: SourceFiles
   switch (p.type) {
     case 'directory': {
       const old = tree.get(path) ?? tree.resolve(path);
-      if (old && old.type !== 'dir') throw fail(p, i, `the image already has a ${old.type} there`, 'choose another path, or remove the package that ships it');
+      if (old && old.type !== 'dir')
+        throw fail(
+          p,
+          i,
+          `the image already has a ${old.type} there`,
+          'choose another path, or remove the package that ships it',
+        );
       if (old) setMeta(old, p, true);
       else tree.add({ path, type: 'dir', mode: p.permissions ?? 0o755, uid, gid, owner: OWNER });
-      if (p.recursive) for (const e of below(tree, tree.realpath(path)!)) if (e.type !== 'symlink') setMeta(e, p, e.type === 'dir');
+      if (p.recursive)
+        for (const e of below(tree, tree.realpath(path)!)) if (e.type !== 'symlink') setMeta(e, p, e.type === 'dir');
       return;
     }
     case 'empty-file':
-      tree.add({ path, type: 'file', mode: p.permissions ?? 0o644, uid, gid, data: new Uint8Array(0), owner: OWNER }, { replace: true });
+      tree.add(
+        { path, type: 'file', mode: p.permissions ?? 0o644, uid, gid, data: new Uint8Array(0), owner: OWNER },
+        { replace: true },
+      );
       return;
     case 'symlink':
       tree.add({ path, type: 'symlink', mode: 0o777, uid, gid, target: p.target!, owner: OWNER }, { replace: true });
       return;
     case 'hardlink': {
       const t = tree.resolve(p.target!.replace(/^\/+/, ''));
-      if (t?.type !== 'file' && t?.type !== 'hardlink') throw fail(p, i, `the target ${p.target} is not a regular file in the image`, 'link to a file a package or an earlier paths entry puts in the image');
-      tree.add({ path, type: 'hardlink', mode: t.mode, uid: t.uid, gid: t.gid, target: t.path, owner: OWNER }, { replace: true });
+      if (t?.type !== 'file' && t?.type !== 'hardlink')
+        throw fail(
+          p,
+          i,
+          `the target ${p.target} is not a regular file in the image`,
+          'link to a file a package or an earlier paths entry puts in the image',
+        );
+      tree.add(
+        { path, type: 'hardlink', mode: t.mode, uid: t.uid, gid: t.gid, target: t.path, owner: OWNER },
+        { replace: true },
+      );
       return;
     }
     case 'permissions': {
       const e = tree.resolve(path);
-      if (!e) throw fail(p, i, 'nothing is at that path in the image', 'change permissions of a path a package or an earlier paths entry creates');
+      if (!e)
+        throw fail(
+          p,
+          i,
+          'nothing is at that path in the image',
+          'change permissions of a path a package or an earlier paths entry creates',
+        );
       setMeta(e, p, true);
-      if (p.recursive && e.type === 'dir') for (const c of below(tree, e.path)) if (c.type !== 'symlink') setMeta(c, p, true);
+      if (p.recursive && e.type === 'dir')
+        for (const c of below(tree, e.path)) if (c.type !== 'symlink') setMeta(c, p, true);
       return;
     }
     case 'file': {
       const nodes = sources.get(p.source!);
-      if (!nodes?.length) throw fail(p, i, `the source ${p.source} was not read`, 'internal: the build layer reads sources before applying paths');
+      if (!nodes?.length)
+        throw fail(
+          p,
+          i,
+          `the source ${p.source} was not read`,
+          'internal: the build layer reads sources before applying paths',
+        );
       for (const n of nodes) {
         const at = joinPath(path, n.rel);
         if (n.type === 'dir') {
@@ -88,10 +124,16 @@ function applyOne(tree: FileTree, p: PathConfig, i: number, sources: SourceFiles
           if (old?.type === 'dir') setMeta(old, { ...p, permissions: 0o755 }, true);
           else tree.add({ path: at, type: 'dir', mode: 0o755, uid, gid, owner: OWNER }, { replace: true });
         } else if (n.type === 'symlink') {
-          tree.add({ path: at, type: 'symlink', mode: 0o777, uid, gid, target: n.target!, owner: OWNER }, { replace: true });
+          tree.add(
+            { path: at, type: 'symlink', mode: 0o777, uid, gid, target: n.target!, owner: OWNER },
+            { replace: true },
+          );
         } else {
           const mode = p.permissions ?? (n.executable ? 0o755 : 0o644);
-          tree.add({ path: at, type: 'file', mode, uid, gid, data: n.data ?? new Uint8Array(0), owner: OWNER }, { replace: true });
+          tree.add(
+            { path: at, type: 'file', mode, uid, gid, data: n.data ?? new Uint8Array(0), owner: OWNER },
+            { replace: true },
+          );
         }
       }
       return;

@@ -11,17 +11,26 @@ export function hostile(pkg: string, path: string, why: string): TreeError {
 
 function describe(e: TreeEntry): string {
   switch (e.type) {
-    case 'file': return `a file (mode ${e.mode.toString(8).padStart(4, '0')}, uid ${e.uid}, gid ${e.gid}, ${e.data?.byteLength ?? 0} bytes)`;
-    case 'dir': return 'a directory';
-    case 'symlink': return `a symlink to '${e.target}'`;
-    case 'hardlink': return `a hard link to '${e.target}'`;
+    case 'file':
+      return `a file (mode ${e.mode.toString(8).padStart(4, '0')}, uid ${e.uid}, gid ${e.gid}, ${e.data?.byteLength ?? 0} bytes)`;
+    case 'dir':
+      return 'a directory';
+    case 'symlink':
+      return `a symlink to '${e.target}'`;
+    case 'hardlink':
+      return `a hard link to '${e.target}'`;
   }
 }
 
 export function conflict(path: string, first: TreeEntry, second: TreeEntry, why?: string): TreeError {
   const a = first.owner ?? '(unknown)';
   const b = second.owner ?? '(unknown)';
-  const sameMeta = first.type === 'file' && second.type === 'file' && first.mode === second.mode && first.uid === second.uid && first.gid === second.gid;
+  const sameMeta =
+    first.type === 'file' &&
+    second.type === 'file' &&
+    first.mode === second.mode &&
+    first.uid === second.uid &&
+    first.gid === second.gid;
   const reason = why ?? (sameMeta ? 'with different content' : `as ${describe(first)} and as ${describe(second)}`);
   return new TreeError('FILE_CONFLICT', `'${path}' is shipped by both '${a}' and '${b}' ${reason}`, {
     hint: `Install only one of '${a}' and '${b}', or remove the path from one of them in the config.`,
@@ -32,8 +41,12 @@ export function conflict(path: string, first: TreeEntry, second: TreeEntry, why?
 /** `path` must be a directory for `name` from `pkg`, but another package ships something else there. */
 export function notADirectory(path: string, existing: TreeEntry, pkg: string, name: string): TreeError {
   const owner = existing.owner ?? '(unknown)';
-  return new TreeError('FILE_CONFLICT', `'${name}' from '${pkg}' needs '${path}' to be a directory, but '${owner}' ships it as a ${existing.type}`, {
-    hint: `Install only one of '${owner}' and '${pkg}'.`,
-    detail: { path, packages: [owner, pkg] },
-  });
+  return new TreeError(
+    'FILE_CONFLICT',
+    `'${name}' from '${pkg}' needs '${path}' to be a directory, but '${owner}' ships it as a ${existing.type}`,
+    {
+      hint: `Install only one of '${owner}' and '${pkg}'.`,
+      detail: { path, packages: [owner, pkg] },
+    },
+  );
 }

@@ -44,7 +44,12 @@ export const DEFAULT_SLICE: SliceRuleSet = {
     '/usr/share/bug/**',
     '/usr/share/doc-base/**',
   ],
-  include: ['/usr/share/doc/*/copyright', '/usr/share/locale/C.UTF-8/**', '/usr/share/locale/C.utf8/**', '/usr/share/locale/locale.alias'],
+  include: [
+    '/usr/share/doc/*/copyright',
+    '/usr/share/locale/C.UTF-8/**',
+    '/usr/share/locale/C.utf8/**',
+    '/usr/share/locale/locale.alias',
+  ],
 };
 
 export const NO_SLICING: SliceRules = { defaults: false, include: [], exclude: [] };

@@ -29,12 +29,22 @@ const BLOCK = 512;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const TYPES: Record<string, RawEntryType> = {
-  '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink',
-  '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo',
+  '0': 'file',
+  '\0': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
 };
 
 class Reader {
-  constructor(readonly buf: Uint8Array, readonly label: string) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly label: string,
+  ) {}
 
   fail(msg: string, off: number): ArchiveError {
     return new ArchiveError('ARCHIVE_FORMAT', `${this.label}: ${msg} (at offset ${off})`, {
@@ -140,13 +150,26 @@ function parsePax(r: Reader, data: Uint8Array, off: number, into: Overrides): vo
       return Math.floor(n);
     };
     switch (key) {
-      case 'path': into.path = value; break;
-      case 'linkpath': into.linkpath = value; break;
-      case 'size': into.size = int(); break;
-      case 'uid': into.uid = int(); break;
-      case 'gid': into.gid = int(); break;
-      case 'mtime': into.mtime = int(); break;
-      default: break;
+      case 'path':
+        into.path = value;
+        break;
+      case 'linkpath':
+        into.linkpath = value;
+        break;
+      case 'size':
+        into.size = int();
+        break;
+      case 'uid':
+        into.uid = int();
+        break;
+      case 'gid':
+        into.gid = int();
+        break;
+      case 'mtime':
+        into.mtime = int();
+        break;
+      default:
+        break;
     }
     i += len;
   }

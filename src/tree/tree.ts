@@ -67,7 +67,15 @@ export class FileTree {
         this.skipped.push({ owner: pkg, name: raw.name, typeflag: raw.typeflag });
         continue;
       }
-      const entry: TreeEntry = { path, type: t, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid, mtime: raw.mtime, owner: pkg };
+      const entry: TreeEntry = {
+        path,
+        type: t,
+        mode: raw.mode & 0o7777,
+        uid: raw.uid,
+        gid: raw.gid,
+        mtime: raw.mtime,
+        owner: pkg,
+      };
       if (t === 'file') entry.data = raw.data;
       else if (t === 'symlink') entry.target = raw.linkname;
       else if (t === 'hardlink') entry.target = raw.linkname;
@@ -267,16 +275,27 @@ export class FileTree {
     const path = dir.path;
     const t = link.target!;
     const dest = walk(this.#map, t.startsWith('/') ? t : joinPath(parentOf(path), t), ctx, true)!;
-    if (isWithin(dest, path)) throw hostile(ctx.pkg, ctx.name, `the symlink to '${t}' points into the directory it replaces`);
+    if (isWithin(dest, path))
+      throw hostile(ctx.pkg, ctx.name, `the symlink to '${t}' points into the directory it replaces`);
     const at = this.#map.get(dest);
-    if (at !== undefined && at.type !== 'dir') throw conflict(path, this.#withOwner(dir), link, `as a directory and as a symlink to '${t}', which is not a directory`);
+    if (at !== undefined && at.type !== 'dir')
+      throw conflict(
+        path,
+        this.#withOwner(dir),
+        link,
+        `as a directory and as a symlink to '${t}', which is not a directory`,
+      );
     const moved: TreeEntry[] = [];
     for (const [k, e] of this.#map) if (k !== path && isWithin(k, path)) moved.push(e);
     moved.sort((a, b) => compareBytewise(a.path, b.path));
     const outside = new Map<string, string[]>(); // moved file → links to it from outside the moved tree
     for (const e of moved) {
       const links = this.#links.get(e.path);
-      if (links) outside.set(e.path, [...links].filter((l) => !isWithin(l, path)));
+      if (links)
+        outside.set(
+          e.path,
+          [...links].filter((l) => !isWithin(l, path)),
+        );
       this.#remove(e.path);
     }
     this.#remove(path);
@@ -327,7 +346,16 @@ export class FileTree {
     this.#links.set(e.path, set);
     for (const l of links) {
       const old = this.#map.get(l)!;
-      this.#map.set(l, { path: l, type: 'hardlink', target: e.path, mode: file.mode, uid: file.uid, gid: file.gid, mtime: old.mtime, owner: old.owner });
+      this.#map.set(l, {
+        path: l,
+        type: 'hardlink',
+        target: e.path,
+        mode: file.mode,
+        uid: file.uid,
+        gid: file.gid,
+        mtime: old.mtime,
+        owner: old.owner,
+      });
       set.add(l);
     }
   }
@@ -375,7 +403,8 @@ function checkSymlinkTarget(parent: string, target: string, ctx: Ctx): void {
   for (const c of target.split('/')) {
     if (c === '' || c === '.') continue;
     if (c !== '..') depth++;
-    else if (depth-- === 0) throw hostile(ctx.pkg, ctx.name, `its symlink target '${target}' climbs above the image root`);
+    else if (depth-- === 0)
+      throw hostile(ctx.pkg, ctx.name, `its symlink target '${target}' climbs above the image root`);
   }
 }
 

@@ -22,7 +22,12 @@ const MAX_HOPS = 40; // like the kernel's ELOOP limit
  * non-directory is FILE_CONFLICT. Without one, '..' at the root stays at
  * the root and failures return undefined.
  */
-export function walk(map: ReadonlyMap<string, TreeEntry>, path: string, ctx: WalkCtx | undefined, followLast: boolean): string | undefined {
+export function walk(
+  map: ReadonlyMap<string, TreeEntry>,
+  path: string,
+  ctx: WalkCtx | undefined,
+  followLast: boolean,
+): string | undefined {
   // Fast path for a clean path whose existing prefixes are all directories:
   // every entry's parents are in the map, so the first missing prefix ends the search.
   if (!UNCLEAN.test(path)) {
@@ -40,7 +45,12 @@ export function walk(map: ReadonlyMap<string, TreeEntry>, path: string, ctx: Wal
   return walkSlow(map, path, ctx, followLast);
 }
 
-function walkSlow(map: ReadonlyMap<string, TreeEntry>, path: string, ctx: WalkCtx | undefined, followLast: boolean): string | undefined {
+function walkSlow(
+  map: ReadonlyMap<string, TreeEntry>,
+  path: string,
+  ctx: WalkCtx | undefined,
+  followLast: boolean,
+): string | undefined {
   let parts = path.split('/');
   let i = 0;
   let cur = '';

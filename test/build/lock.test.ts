@@ -25,14 +25,24 @@ describe('lock files', { timeout: 120_000 }, () => {
       suites: {
         stable: [
           { name: 'libc', version: '2.0-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.0' }] },
-          { name: 'hello', version: '1.0', depends: 'libc (>= 2.0)', files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }] },
+          {
+            name: 'hello',
+            version: '1.0',
+            depends: 'libc (>= 2.0)',
+            files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }],
+          },
         ],
-        'stable-updates': [{ name: 'libc', version: '2.1-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.1' }] }],
+        'stable-updates': [
+          { name: 'libc', version: '2.1-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.1' }] },
+        ],
       },
     });
     work = await mkdtemp(join(tmpdir(), 'pare-lock-'));
     file = join(work, 'pare.yaml');
-    await writeFile(file, `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [stable, stable-updates]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`);
+    await writeFile(
+      file,
+      `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [stable, stable-updates]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`,
+    );
   });
   after(async () => {
     await repo.close();
@@ -48,7 +58,10 @@ describe('lock files', { timeout: 120_000 }, () => {
     assert.equal(r.stdout.trim(), join(work, 'pare.lock.json'));
     lock = parseLockfile(await readFile(join(work, 'pare.lock.json'), 'utf8'), 'pare.lock.json');
     const pkgs = lock.archs.amd64!.packages;
-    assert.deepEqual(pkgs.map((p) => `${p.name}=${p.version}`), ['hello=1.0', 'libc=2.1-1']);
+    assert.deepEqual(
+      pkgs.map((p) => `${p.name}=${p.version}`),
+      ['hello=1.0', 'libc=2.1-1'],
+    );
     const libc = pkgs[1]!;
     assert.match(libc.sha256, /^[0-9a-f]{64}$/);
     assert.equal(libc.filename, 'pool/main/l/libc/libc_2.1-1_amd64.deb');
@@ -62,11 +75,22 @@ describe('lock files', { timeout: 120_000 }, () => {
 
   it('a locked build from another cache reproduces the same digest, reading no index', async () => {
     const before = repo.requests.length;
-    const r = await pareInProcess(['build', file, '--locked', '-o', join(work, 'locked'), '--cache-dir', join(work, 'c2')]);
+    const r = await pareInProcess([
+      'build',
+      file,
+      '--locked',
+      '-o',
+      join(work, 'locked'),
+      '--cache-dir',
+      join(work, 'c2'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), digest);
     const seen = repo.requests.slice(before);
-    assert.ok(seen.every((p) => p.startsWith('pool/')), `only packages fetched: ${seen.join(', ')}`);
+    assert.ok(
+      seen.every((p) => p.startsWith('pool/')),
+      `only packages fetched: ${seen.join(', ')}`,
+    );
     assert.ok(!seen.some((p) => /InRelease|Packages/.test(p)));
   });
 
@@ -77,16 +101,38 @@ describe('lock files', { timeout: 120_000 }, () => {
     const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(stanza)![1]!;
     const older = structuredClone(lock);
     const libc = older.archs.amd64!.packages.find((p) => p.name === 'libc')!;
-    Object.assign(libc, { version: field('Version'), sha256: field('SHA256'), size: Number(field('Size')), filename: field('Filename'), repository: 0 });
+    Object.assign(libc, {
+      version: field('Version'),
+      sha256: field('SHA256'),
+      size: Number(field('Size')),
+      filename: field('Filename'),
+      repository: 0,
+    });
     const lockFile = join(work, 'older.lock.json');
     await writeFile(lockFile, JSON.stringify(older));
     const out = join(work, 'older');
-    const r = await pareInProcess(['build', file, '--locked', '--lock', lockFile, '-o', out, '--cache-dir', join(work, 'c5')]);
+    const r = await pareInProcess([
+      'build',
+      file,
+      '--locked',
+      '--lock',
+      lockFile,
+      '-o',
+      out,
+      '--cache-dir',
+      join(work, 'c5'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.notEqual(r.stdout.trim(), digest);
-    const layout = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
-    const manifest = JSON.parse(await readFile(join(out, 'blobs/sha256', layout.manifests[0]!.digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string }> };
-    const tar = gunzipSync(await readFile(join(out, 'blobs/sha256', manifest.layers[0]!.digest.slice(7)))).toString('latin1');
+    const layout = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as {
+      manifests: Array<{ digest: string }>;
+    };
+    const manifest = JSON.parse(
+      await readFile(join(out, 'blobs/sha256', layout.manifests[0]!.digest.slice(7)), 'utf8'),
+    ) as { layers: Array<{ digest: string }> };
+    const tar = gunzipSync(await readFile(join(out, 'blobs/sha256', manifest.layers[0]!.digest.slice(7)))).toString(
+      'latin1',
+    );
     assert.ok(tar.includes('libc 2.0') && !tar.includes('libc 2.1'), 'the locked libc 2.0 is installed');
     assert.match(tar, /Version: 2\.0-1/); // its status.d entry comes from its own control file
   });
@@ -96,7 +142,15 @@ describe('lock files', { timeout: 120_000 }, () => {
     const text = await readFile(changed, 'utf8');
     await writeFile(changed, text.replace('packages: [hello]', 'packages: [hello, libc]'));
     try {
-      const r = await pareInProcess(['build', changed, '--locked', '-o', join(work, 'mismatch'), '--cache-dir', join(work, 'c3')]);
+      const r = await pareInProcess([
+        'build',
+        changed,
+        '--locked',
+        '-o',
+        join(work, 'mismatch'),
+        '--cache-dir',
+        join(work, 'c3'),
+      ]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /error\[LOCK_MISMATCH\]/);
       assert.match(r.stderr, /pare lock/);
@@ -110,7 +164,15 @@ describe('lock files', { timeout: 120_000 }, () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.replace('/usr/bin/hello', '/usr/bin/hello --loud'));
     try {
-      const r = await pareInProcess(['build', file, '--locked', '-o', join(work, 'ep'), '--cache-dir', join(work, 'c2')]);
+      const r = await pareInProcess([
+        'build',
+        file,
+        '--locked',
+        '-o',
+        join(work, 'ep'),
+        '--cache-dir',
+        join(work, 'c2'),
+      ]);
       assert.equal(r.code, 0, r.stderr);
     } finally {
       await writeFile(file, text);
@@ -119,7 +181,15 @@ describe('lock files', { timeout: 120_000 }, () => {
 
   it('fails clearly when a locked package can no longer be fetched', async () => {
     await unlink(join(repo.dir, 'pool/main/l/libc/libc_2.1-1_amd64.deb'));
-    const r = await pareInProcess(['build', file, '--locked', '-o', join(work, 'gone'), '--cache-dir', join(work, 'c4')]);
+    const r = await pareInProcess([
+      'build',
+      file,
+      '--locked',
+      '-o',
+      join(work, 'gone'),
+      '--cache-dir',
+      join(work, 'c4'),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[FETCH_HTTP\]: a package locked in .*pare\.lock\.json cannot be fetched/);
     assert.match(r.stderr, /libc_2\.1-1_amd64\.deb/);
@@ -128,12 +198,26 @@ describe('lock files', { timeout: 120_000 }, () => {
   });
 
   it('fails without a lock file, and on a malformed or hostile one', async () => {
-    const r = await pareInProcess(['build', file, '--locked', '--lock', join(work, 'none.json'), '-o', join(work, 'x')]);
+    const r = await pareInProcess([
+      'build',
+      file,
+      '--locked',
+      '--lock',
+      join(work, 'none.json'),
+      '-o',
+      join(work, 'x'),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot read lock file .*none\.json: no such file/);
-    assert.throws(() => parseLockfile('{', 'l.json'), (e) => hasCode(e, 'LOCK_MISMATCH') && /l\.json/.test(e.message));
+    assert.throws(
+      () => parseLockfile('{', 'l.json'),
+      (e) => hasCode(e, 'LOCK_MISMATCH') && /l\.json/.test(e.message),
+    );
     const hostile = structuredClone(lock);
     hostile.archs.amd64!.packages[0]!.filename = '../../etc/passwd';
-    assert.throws(() => parseLockfile(JSON.stringify(hostile), 'l.json'), (e) => hasCode(e, 'LOCK_MISMATCH') && /hostile/.test(e.message));
+    assert.throws(
+      () => parseLockfile(JSON.stringify(hostile), 'l.json'),
+      (e) => hasCode(e, 'LOCK_MISMATCH') && /hostile/.test(e.message),
+    );
   });
 });

@@ -22,16 +22,45 @@ const flipLastByte = (b: Buffer) => {
 };
 
 const packages: FixturePackage[] = [
-  { name: 'base-files', version: '12.4', priority: 'required', files: [{ path: './etc/debian_version', data: '12.4\n' }, { path: './usr/bin/', type: 'dir' }] },
+  {
+    name: 'base-files',
+    version: '12.4',
+    priority: 'required',
+    files: [
+      { path: './etc/debian_version', data: '12.4\n' },
+      { path: './usr/bin/', type: 'dir' },
+    ],
+  },
   { name: 'libc', version: '2.0-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.0' }] },
-  { name: 'hello', version: '1.0', depends: 'libc (>= 2.0), mail-transport-agent | exim', files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }] },
-  { name: 'tiny-mta', version: '1.0', provides: 'mail-transport-agent', files: [{ path: './usr/sbin/sendmail', data: 'mta', mode: 0o755 }] },
+  {
+    name: 'hello',
+    version: '1.0',
+    depends: 'libc (>= 2.0), mail-transport-agent | exim',
+    files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }],
+  },
+  {
+    name: 'tiny-mta',
+    version: '1.0',
+    provides: 'mail-transport-agent',
+    files: [{ path: './usr/sbin/sendmail', data: 'mta', mode: 0o755 }],
+  },
   { name: 'needs-missing', version: '1.0', depends: 'libfoo (>= 2)' },
   { name: 'libfoo', version: '1.0' },
   { name: 'evil-dotdot', version: '1', files: [{ path: './../etc/shadow', data: 'x' }] },
   { name: 'evil-absolute', version: '1', files: [{ path: '/etc/cron.d/evil', data: 'x' }] },
-  { name: 'evil-symlink', version: '1', files: [{ path: './usr/lib/esc', type: 'symlink', target: '../../../../tmp' }, { path: './usr/lib/esc/x', data: 'x' }] },
-  { name: 'evil-hardlink', version: '1', files: [{ path: './usr/lib/hl', type: 'hardlink', target: '../../etc/passwd' }] },
+  {
+    name: 'evil-symlink',
+    version: '1',
+    files: [
+      { path: './usr/lib/esc', type: 'symlink', target: '../../../../tmp' },
+      { path: './usr/lib/esc/x', data: 'x' },
+    ],
+  },
+  {
+    name: 'evil-hardlink',
+    version: '1',
+    files: [{ path: './usr/lib/hl', type: 'hardlink', target: '../../etc/passwd' }],
+  },
   { name: 'clash-a', version: '1', files: [{ path: './usr/bin/same', data: 'a' }] },
   { name: 'clash-b', version: '1', files: [{ path: './usr/bin/same', data: 'b' }] },
   { name: 'twin-a', version: '1', files: [{ path: './usr/share/same', data: 'same' }] },
@@ -49,7 +78,9 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     repo = await startFixtureRepo({
       suites: {
         stable: packages,
-        'stable-updates': [{ name: 'libc', version: '2.1-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.1' }] }],
+        'stable-updates': [
+          { name: 'libc', version: '2.1-1', files: [{ path: './usr/lib/libc.so', data: 'libc 2.1' }] },
+        ],
       },
     });
     otherKey = await createSigningKey({ type: 'ed25519', uid: 'Other <other@example.invalid>' });
@@ -61,7 +92,10 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     await rm(work, { recursive: true, force: true });
   });
 
-  async function config(pkgs: string[], opts: { keyring?: string; url?: string; suites?: string[] } = {}): Promise<string> {
+  async function config(
+    pkgs: string[],
+    opts: { keyring?: string; url?: string; suites?: string[] } = {},
+  ): Promise<string> {
     const file = join(work, `pare-${++n}.yaml`);
     const suites = opts.suites ?? ['stable', 'stable-updates'];
     await writeFile(
@@ -96,12 +130,16 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.equal(v.digest, r.stdout.trim());
     assert.deepEqual(v.config.config.Entrypoint, ['/usr/bin/hello']);
     const resolved = await pareInProcess(['resolve', file, '--json', '--cache-dir', join(work, `cache-${n}`)]);
-    const plan = JSON.parse(resolved.stdout) as { packages: Array<{ name: string; version: string; reasons: string[] }> };
+    const plan = JSON.parse(resolved.stdout) as {
+      packages: Array<{ name: string; version: string; reasons: string[] }>;
+    };
     assert.deepEqual(
       plan.packages.map((p) => `${p.name}=${p.version}`),
       ['base-files=12.4', 'hello=1.0', 'libc=2.1-1', 'tiny-mta=1.0'],
     );
-    assert.ok(plan.packages.find((p) => p.name === 'tiny-mta')!.reasons.some((x) => x.includes('mail-transport-agent')));
+    assert.ok(
+      plan.packages.find((p) => p.name === 'tiny-mta')!.reasons.some((x) => x.includes('mail-transport-agent')),
+    );
   });
 
   it('gives the same digest on a rebuild with an empty cache', async () => {
@@ -111,38 +149,64 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /^sha256:[0-9a-f]{64}\n$/);
     assert.equal(b.stdout, a.stdout);
-    assert.deepEqual(await readFile(join(work, 'det-b', 'index.json')), await readFile(join(work, 'det-a', 'index.json')));
+    assert.deepEqual(
+      await readFile(join(work, 'det-b', 'index.json')),
+      await readFile(join(work, 'det-a', 'index.json')),
+    );
   });
 
   it('fixes every time to SOURCE_DATE_EPOCH, else to the newest package file; tar headers carry no host data', async () => {
     const file = await config(['base-files', 'hello']);
     const layerOf = async (out: string) => {
-      const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
-      const manifest = JSON.parse(await readFile(join(out, 'blobs/sha256', index.manifests[0]!.digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: Array<{ digest: string }> };
-      const cfg = JSON.parse(await readFile(join(out, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8')) as { created: string; history: Array<{ created: string }> };
+      const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as {
+        manifests: Array<{ digest: string }>;
+      };
+      const manifest = JSON.parse(
+        await readFile(join(out, 'blobs/sha256', index.manifests[0]!.digest.slice(7)), 'utf8'),
+      ) as { config: { digest: string }; layers: Array<{ digest: string }> };
+      const cfg = JSON.parse(await readFile(join(out, 'blobs/sha256', manifest.config.digest.slice(7)), 'utf8')) as {
+        created: string;
+        history: Array<{ created: string }>;
+      };
       return { cfg, tar: gunzipSync(await readFile(join(out, 'blobs/sha256', manifest.layers[0]!.digest.slice(7)))) };
     };
     const headers = (tar: Buffer) => {
       const out: Array<{ name: string; mtime: number; uname: string; gname: string }> = [];
-      for (let off = 0; off + 512 <= tar.length && tar[off] !== 0; ) {
+      for (let off = 0; off + 512 <= tar.length && tar[off] !== 0;) {
         const h = tar.subarray(off, off + 512);
-        const str = (a: number, n: number) => h.subarray(a, a + n).toString('latin1').replace(/\0.*$/s, '');
+        const str = (a: number, n: number) =>
+          h
+            .subarray(a, a + n)
+            .toString('latin1')
+            .replace(/\0.*$/s, '');
         const size = parseInt(str(124, 12), 8) || 0;
         out.push({ name: str(0, 100), mtime: parseInt(str(136, 12), 8), uname: str(265, 32), gname: str(297, 32) });
         off += 512 + Math.ceil(size / 512) * 512;
       }
       return out;
     };
-    const pinned = await pareInProcess(['build', file, '-o', join(work, 'sde'), '--cache-dir', join(work, 'sde-cache')], { SOURCE_DATE_EPOCH: '1600000000' });
+    const pinned = await pareInProcess(
+      ['build', file, '-o', join(work, 'sde'), '--cache-dir', join(work, 'sde-cache')],
+      { SOURCE_DATE_EPOCH: '1600000000' },
+    );
     assert.equal(pinned.code, 0, pinned.stderr);
     const a = await layerOf(join(work, 'sde'));
     assert.equal(a.cfg.created, '2020-09-13T12:26:40Z');
     assert.ok(a.cfg.history.every((h) => h.created === a.cfg.created));
     const ha = headers(a.tar);
     assert.ok(ha.length > 10);
-    assert.ok(ha.every((h) => h.mtime <= 1_600_000_000), 'no mtime after SOURCE_DATE_EPOCH');
-    assert.ok(ha.every((h) => h.uname === '' && h.gname === ''), 'no user or group names');
-    const newest = await pareInProcess(['build', file, '-o', join(work, 'sde-2'), '--cache-dir', join(work, 'sde-cache')], { SOURCE_DATE_EPOCH: '' });
+    assert.ok(
+      ha.every((h) => h.mtime <= 1_600_000_000),
+      'no mtime after SOURCE_DATE_EPOCH',
+    );
+    assert.ok(
+      ha.every((h) => h.uname === '' && h.gname === ''),
+      'no user or group names',
+    );
+    const newest = await pareInProcess(
+      ['build', file, '-o', join(work, 'sde-2'), '--cache-dir', join(work, 'sde-cache')],
+      { SOURCE_DATE_EPOCH: '' },
+    );
     assert.equal(newest.code, 0, newest.stderr);
     const b = await layerOf(join(work, 'sde-2'));
     assert.equal(b.cfg.created, '2023-11-14T22:13:20Z'); // the fixture packages' file time
@@ -155,7 +219,9 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
   });
 
   it('rejects a tampered InRelease (SIG_BAD)', async () => {
-    repo.override('dists/stable/InRelease', (b) => Buffer.from(b.toString().replace('Origin: pare-fixture', 'Origin: pare-fixturf')));
+    repo.override('dists/stable/InRelease', (b) =>
+      Buffer.from(b.toString().replace('Origin: pare-fixture', 'Origin: pare-fixturf')),
+    );
     try {
       await expectFailure(await config(['hello']), 'SIG_BAD', /InRelease/);
     } finally {
@@ -166,7 +232,9 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
   it('rejects a Packages index whose hash does not match the signed Release (HASH_MISMATCH)', async () => {
     const paths = ['gz', 'xz'].map((x) => `dists/stable/main/binary-amd64/Packages.${x}`);
     const release = await readFile(join(repo.dir, 'dists/stable/Release'), 'utf8');
-    const byHash = [...release.matchAll(/ ([0-9a-f]{64}) +\d+ main\/binary-amd64\/Packages\.(gz|xz)/g)].map((m) => `dists/stable/main/binary-amd64/by-hash/SHA256/${m[1]}`);
+    const byHash = [...release.matchAll(/ ([0-9a-f]{64}) +\d+ main\/binary-amd64\/Packages\.(gz|xz)/g)].map(
+      (m) => `dists/stable/main/binary-amd64/by-hash/SHA256/${m[1]}`,
+    );
     for (const p of [...paths, ...byHash]) repo.override(p, flipLastByte);
     try {
       await expectFailure(await config(['hello']), 'HASH_MISMATCH', /Packages/);
@@ -239,7 +307,10 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     const r = await build(await config(['hello']));
     assert.equal(r.code, 0, r.stderr);
     const seen = repo.requests.slice(before);
-    assert.ok(seen.some((p) => /^dists\/stable\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/.test(p)), seen.join('\n'));
+    assert.ok(
+      seen.some((p) => /^dists\/stable\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/.test(p)),
+      seen.join('\n'),
+    );
     assert.ok(!seen.includes('dists/stable/main/binary-amd64/Packages.gz'));
     const plain = await startFixtureRepo({ suites: { stable: [packages[0]!] }, key: repo.key, byHash: false });
     try {
@@ -253,9 +324,17 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
   });
 
   it('rejects a Release past its Valid-Until (RELEASE_EXPIRED)', async () => {
-    const stale = await startFixtureRepo({ suites: { stable: [packages[0]!] }, key: repo.key, validUntil: new Date('2020-01-01T00:00:00Z') });
+    const stale = await startFixtureRepo({
+      suites: { stable: [packages[0]!] },
+      key: repo.key,
+      validUntil: new Date('2020-01-01T00:00:00Z'),
+    });
     try {
-      await expectFailure(await config(['base-files'], { url: stale.url, suites: ['stable'] }), 'RELEASE_EXPIRED', /Valid-Until/);
+      await expectFailure(
+        await config(['base-files'], { url: stale.url, suites: ['stable'] }),
+        'RELEASE_EXPIRED',
+        /Valid-Until/,
+      );
     } finally {
       await stale.close();
     }
@@ -271,7 +350,15 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout, first.stdout);
     assert.equal(repo.requests.length, seen, 'no request in offline mode');
-    const empty = await pareInProcess(['build', file, '-o', join(work, 'off-3'), '--cache-dir', join(work, 'empty-cache'), '--offline']);
+    const empty = await pareInProcess([
+      'build',
+      file,
+      '-o',
+      join(work, 'off-3'),
+      '--cache-dir',
+      join(work, 'empty-cache'),
+      '--offline',
+    ]);
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /--offline/);
     assert.equal(existsSync(join(work, 'off-3')), false);

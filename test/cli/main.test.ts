@@ -49,11 +49,17 @@ describe('pare command line', () => {
   it('prints a JSON Schema that describes pare.yaml', async () => {
     const r = await pareInProcess(['schema']);
     assert.equal(r.code, 0);
-    const s = JSON.parse(r.stdout) as { type: string; properties: Record<string, { properties?: Record<string, unknown> }>; required: string[] };
+    const s = JSON.parse(r.stdout) as {
+      type: string;
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+      required: string[];
+    };
     assert.equal(s.type, 'object');
     assert.deepEqual(s.required, ['contents']);
-    for (const k of ['repositories', 'keyring', 'packages', 'exclude']) assert.ok(s.properties.contents!.properties![k], k);
-    for (const k of ['entrypoint', 'cmd', 'work-dir', 'environment', 'accounts', 'annotations', 'archs']) assert.ok(s.properties[k], k);
+    for (const k of ['repositories', 'keyring', 'packages', 'exclude'])
+      assert.ok(s.properties.contents!.properties![k], k);
+    for (const k of ['entrypoint', 'cmd', 'work-dir', 'environment', 'accounts', 'annotations', 'archs'])
+      assert.ok(s.properties[k], k);
   });
 
   it('prints its version', async () => {

@@ -48,11 +48,14 @@ function errorOf(text: string): ConfigError {
 describe('config', () => {
   it('normalizes every key of a valid config', () => {
     const c = parseConfig(good, 'pare.yaml', '/ctx');
-    assert.deepEqual(c.contents.repositories.map((r) => [r.url, r.suites, r.components, r.keyring]), [
-      [undefined, ['bookworm', 'bookworm-updates'], ['main'], undefined],
-      ['http://127.0.0.1:1/debian', ['bookworm-security'], ['main', 'contrib'], undefined],
-      ['https://example.invalid/debian', ['trixie'], ['main'], ['/ctx/keys/extra.asc']],
-    ]);
+    assert.deepEqual(
+      c.contents.repositories.map((r) => [r.url, r.suites, r.components, r.keyring]),
+      [
+        [undefined, ['bookworm', 'bookworm-updates'], ['main'], undefined],
+        ['http://127.0.0.1:1/debian', ['bookworm-security'], ['main', 'contrib'], undefined],
+        ['https://example.invalid/debian', ['trixie'], ['main'], ['/ctx/keys/extra.asc']],
+      ],
+    );
     assert.deepEqual(c.contents.keyring, ['/ctx/keys/archive.gpg']);
     assert.deepEqual(c.contents.packages, ['base-files', 'libc6=2.36-9+deb12u4', 'openssl']);
     assert.deepEqual(c.contents.exclude, ['debconf']);
@@ -60,7 +63,9 @@ describe('config', () => {
     assert.deepEqual(c.cmd, ['-a']);
     assert.equal(c.workDir, '/app');
     assert.deepEqual(c.environment, { TZ: 'UTC', N: '1' });
-    assert.deepEqual(c.accounts.users, [{ username: 'app', uid: 1000, gid: 1000, homedir: '/home/app', shell: '/sbin/nologin' }]);
+    assert.deepEqual(c.accounts.users, [
+      { username: 'app', uid: 1000, gid: 1000, homedir: '/home/app', shell: '/sbin/nologin' },
+    ]);
     assert.equal(c.accounts.runAs, 'app');
     assert.deepEqual(c.archs, ['amd64', 'arm64']);
     assert.match(c.digest, /^[0-9a-f]{64}$/);
@@ -81,7 +86,9 @@ describe('config', () => {
   });
 
   it('reports every schema problem at once, each with position and key', () => {
-    const e = errorOf('contents:\n  repositories: [bookworm]\n  packages:\n    - libc6\n    - {a: 1}\n  pakages: []\narchs: [x86]\n');
+    const e = errorOf(
+      'contents:\n  repositories: [bookworm]\n  packages:\n    - libc6\n    - {a: 1}\n  pakages: []\narchs: [x86]\n',
+    );
     assert.equal(e.code, 'CONFIG_SCHEMA');
     const problems = e.detail?.problems as Array<{ key: string; line: number; col: number }>;
     assert.deepEqual(

@@ -13,9 +13,9 @@ import type { Config } from '../../src/config/types.js';
 import { FileTree } from '../../src/tree/tree.js';
 import { installed } from './fixtures.js';
 
-
 const dec = new TextDecoder();
-const OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n';
+const OS_RELEASE =
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n';
 
 describe('distroless base files', () => {
   let dir: string;
@@ -25,7 +25,27 @@ describe('distroless base files', () => {
     for (const cn of ['Zeta Root', 'Alpha Root', 'Mid (Test), CA']) {
       const key = join(dir, 'k.pem');
       const crt = join(dir, 'c.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${cn}`, '-days', '1', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-subj',
+          `/CN=${cn}`,
+          '-days',
+          '1',
+          '-keyout',
+          key,
+          '-out',
+          crt,
+        ],
+        { stdio: 'ignore' },
+      );
       certs.push(await readFile(crt));
     }
   });
@@ -34,11 +54,21 @@ describe('distroless base files', () => {
   function caTree(): FileTree {
     const t = new FileTree();
     const names = ['mozilla/Zeta_Root.crt', 'mozilla/Alpha_Root.crt', 'mozilla/Mid_(Test),_CA.crt'];
-    t.addPackage('ca-certificates', names.map((n, i) => ({
-      name: `./usr/share/ca-certificates/${n}`, linkname: '', type: 'file' as const, typeflag: '0', mode: 0o644, uid: 0, gid: 0, mtime: 0,
-      // the last one without its final newline, as some certificates are shipped
-      data: i === 2 ? certs[i]!.subarray(0, certs[i]!.length - 1) : certs[i]!,
-    })));
+    t.addPackage(
+      'ca-certificates',
+      names.map((n, i) => ({
+        name: `./usr/share/ca-certificates/${n}`,
+        linkname: '',
+        type: 'file' as const,
+        typeflag: '0',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        mtime: 0,
+        // the last one without its final newline, as some certificates are shipped
+        data: i === 2 ? certs[i]!.subarray(0, certs[i]!.length - 1) : certs[i]!,
+      })),
+    );
     t.add({ path: 'etc/ssl/certs', type: 'dir', mode: 0o755, uid: 0, gid: 0 });
     return t;
   }
@@ -52,7 +82,13 @@ describe('distroless base files', () => {
     assert.equal(t.get(CA_BUNDLE)!.mode, 0o644);
     // openssl reads every certificate of the bundle
     await writeFile(join(dir, 'bundle.crt'), bundle);
-    const subjects = execFileSync('openssl', ['storeutl', '-noout', '-text', '-certs', join(dir, 'bundle.crt')]).toString();
+    const subjects = execFileSync('openssl', [
+      'storeutl',
+      '-noout',
+      '-text',
+      '-certs',
+      join(dir, 'bundle.crt'),
+    ]).toString();
     assert.equal((subjects.match(/Subject: CN ?= ?/g) ?? []).length, 3);
     assert.equal(t.get('etc/ssl/certs/Alpha_Root.pem')?.target, '/usr/share/ca-certificates/mozilla/Alpha_Root.crt');
     assert.equal(pemName('mozilla/Mid_(Test),_CA.crt'), 'Mid_=Test=__CA.pem');
@@ -70,7 +106,17 @@ describe('distroless base files', () => {
 
   it('marks os-release as built by pare, keeping ID, VERSION_ID and VERSION_CODENAME; keeps the symlink and debian_version', () => {
     const t = new FileTree();
-    const f = (name: string, data: string) => ({ name, linkname: '', type: 'file' as const, typeflag: '0', mode: 0o644, uid: 0, gid: 0, mtime: 0, data: new TextEncoder().encode(data) });
+    const f = (name: string, data: string) => ({
+      name,
+      linkname: '',
+      type: 'file' as const,
+      typeflag: '0',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: new TextEncoder().encode(data),
+    });
     t.addPackage('base-files', [
       f('./usr/lib/os-release', OS_RELEASE),
       { ...f('./etc/os-release', ''), type: 'symlink', linkname: '../usr/lib/os-release' },
@@ -80,7 +126,8 @@ describe('distroless base files', () => {
     assert.equal(t.get('etc/os-release')?.type, 'symlink');
     const text = dec.decode(t.resolve('etc/os-release')!.data);
     assert.match(text, /^PRETTY_NAME="Distroless \(pare\) Debian GNU\/Linux 12 \(bookworm\)"$/m);
-    for (const l of ['ID=debian', 'VERSION_ID="12"', 'VERSION_CODENAME=bookworm', 'NAME="Debian GNU/Linux"']) assert.ok(text.split('\n').includes(l), l);
+    for (const l of ['ID=debian', 'VERSION_ID="12"', 'VERSION_CODENAME=bookworm', 'NAME="Debian GNU/Linux"'])
+      assert.ok(text.split('\n').includes(l), l);
     assert.equal(dec.decode(t.get('etc/debian_version')!.data), '12.4\n');
     assert.equal(markOsRelease(text), text, 'idempotent');
     assert.match(markOsRelease('NAME=Foo\nID=foo\n'), /^PRETTY_NAME="Distroless \(pare\) Foo"\n/);

@@ -5,7 +5,6 @@ import { hasCode } from '../../src/errors.js';
 import type { RawTarEntry } from '../../src/tree/tar-read.js';
 import { fakeBusybox, installed } from './fixtures.js';
 
-
 describe('busybox debug layer', () => {
   it('reads the applet names from the binary', () => {
     assert.deepEqual(busyboxApplets(fakeBusybox()), ['[', '[[', 'ash', 'cat', 'ls', 'sh', 'wget']);
@@ -23,9 +22,25 @@ describe('busybox debug layer', () => {
   });
 
   it('finds bin/busybox or usr/bin/busybox in the package data', () => {
-    const e = (name: string): RawTarEntry => ({ name, linkname: '', type: 'file', typeflag: '0', mode: 0o755, uid: 0, gid: 0, mtime: 0, data: Buffer.from(name) });
-    assert.equal(Buffer.from(findBusybox([e('./usr/share/doc/x'), e('./bin/busybox')], 'x.deb')).toString(), './bin/busybox');
+    const e = (name: string): RawTarEntry => ({
+      name,
+      linkname: '',
+      type: 'file',
+      typeflag: '0',
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: Buffer.from(name),
+    });
+    assert.equal(
+      Buffer.from(findBusybox([e('./usr/share/doc/x'), e('./bin/busybox')], 'x.deb')).toString(),
+      './bin/busybox',
+    );
     assert.equal(Buffer.from(findBusybox([e('./usr/bin/busybox')], 'x.deb')).toString(), './usr/bin/busybox');
-    assert.throws(() => findBusybox([e('./bin/sh')], 'x.deb'), (err: unknown) => hasCode(err, 'PACKAGE_NOT_FOUND'));
+    assert.throws(
+      () => findBusybox([e('./bin/sh')], 'x.deb'),
+      (err: unknown) => hasCode(err, 'PACKAGE_NOT_FOUND'),
+    );
   });
 });

@@ -13,14 +13,38 @@ import { pareInProcess } from '../helpers/cli.js';
 import { FIXED_TIME, probeImage, probeTree } from '../helpers/image.js';
 
 const enc = new TextEncoder();
-const file = (path: string, mode = 0o644, data = 'x'): TreeEntry => ({ path, type: 'file', mode, uid: 0, gid: 0, data: enc.encode(data) });
+const file = (path: string, mode = 0o644, data = 'x'): TreeEntry => ({
+  path,
+  type: 'file',
+  mode,
+  uid: 0,
+  gid: 0,
+  data: enc.encode(data),
+});
 const dir = (path: string, mode = 0o755): TreeEntry => ({ path, type: 'dir', mode, uid: 0, gid: 0 });
-const link = (path: string, target: string): TreeEntry => ({ path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, target });
+const link = (path: string, target: string): TreeEntry => ({
+  path,
+  type: 'symlink',
+  mode: 0o777,
+  uid: 0,
+  gid: 0,
+  target,
+});
 const STATUS = 'Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\nArchitecture: amd64\n';
 
 describe('checkImage', () => {
-  const clean = [dir('etc'), file('etc/passwd'), dir('tmp', 0o1777), dir('var'), dir('var/tmp', 0o1777), file('usr/bin/app', 0o755, 'ELF'), link('bin', 'usr/bin'),
-    file('var/lib/dpkg/status.d/libc6', 0o644, STATUS), file('var/lib/dpkg/status.d/libc6.md5sums'), link('etc/alternatives/x', '/dev/null')];
+  const clean = [
+    dir('etc'),
+    file('etc/passwd'),
+    dir('tmp', 0o1777),
+    dir('var'),
+    dir('var/tmp', 0o1777),
+    file('usr/bin/app', 0o755, 'ELF'),
+    link('bin', 'usr/bin'),
+    file('var/lib/dpkg/status.d/libc6', 0o644, STATUS),
+    file('var/lib/dpkg/status.d/libc6.md5sums'),
+    link('etc/alternatives/x', '/dev/null'),
+  ];
   const nonroot = { User: '65532:65532' };
 
   it('passes a clean image and summarizes it', () => {
@@ -51,21 +75,39 @@ describe('checkImage', () => {
       const f = r.findings.find((x) => x.category === category && x.path === path);
       assert.ok(f, JSON.stringify(r.findings));
       assert.ok(f.message.includes(path!));
-      assert.equal(checkImage([...clean, ...extra], nonroot, 1, { allow: [category as 'shell'] }).ok, true, 'allowed by category');
-      assert.equal(checkImage([...clean, ...extra], nonroot, 1, { allowPaths: extra.map((e) => `/${e.path}`) }).ok, true, 'allowed by path');
+      assert.equal(
+        checkImage([...clean, ...extra], nonroot, 1, { allow: [category as 'shell'] }).ok,
+        true,
+        'allowed by category',
+      );
+      assert.equal(
+        checkImage([...clean, ...extra], nonroot, 1, { allowPaths: extra.map((e) => `/${e.path}`) }).ok,
+        true,
+        'allowed by path',
+      );
     });
   }
 
   it('ignores world-writable symlinks, sticky /tmp and /var/tmp, setgid directories, shells outside bin directories', () => {
-    const r = checkImage([...clean, dir('var/mail', 0o2775), file('usr/share/doc/bash/sh'), dir('tmp/x', 0o777)], nonroot, 1);
+    const r = checkImage(
+      [...clean, dir('var/mail', 0o2775), file('usr/share/doc/bash/sh'), dir('tmp/x', 0o777)],
+      nonroot,
+      1,
+    );
     assert.equal(r.ok, true, JSON.stringify(r.findings));
   });
 
   it('allows the sticky lock directories base-files ships (/var/lock 1777), not a non-sticky one or files in them', () => {
-    assert.equal(checkImage([...clean, dir('var/lock', 0o1777), dir('run'), dir('run/lock', 0o1777)], nonroot, 1).ok, true);
+    assert.equal(
+      checkImage([...clean, dir('var/lock', 0o1777), dir('run'), dir('run/lock', 0o1777)], nonroot, 1).ok,
+      true,
+    );
     for (const bad of [dir('var/lock', 0o777), file('var/lock/x', 0o666), dir('var/lock/sub', 0o1777)]) {
       const r = checkImage([...clean, bad], nonroot, 1);
-      assert.deepEqual(r.findings.map((f) => [f.category, f.path]), [['world-writable', `/${bad.path}`]]);
+      assert.deepEqual(
+        r.findings.map((f) => [f.category, f.path]),
+        [['world-writable', `/${bad.path}`]],
+      );
     }
   });
 
@@ -73,18 +115,43 @@ describe('checkImage', () => {
     for (const u of [undefined, '', '0', 'root', '0:0', 'root:root', '0:65532']) {
       assert.equal(isRootUser(u), true, String(u));
       const r = checkImage(clean, u === undefined ? {} : { User: u }, 1);
-      assert.deepEqual(r.findings.map((f) => f.category), ['root-user']);
+      assert.deepEqual(
+        r.findings.map((f) => f.category),
+        ['root-user'],
+      );
     }
     for (const u of ['65532', '65532:65532', 'nonroot', '1000:0']) assert.equal(isRootUser(u), false, u);
   });
 
   it('merges layers with whiteouts', () => {
-    const raw = (name: string, type: RawTarEntry['type'] = 'file'): RawTarEntry => ({ name, linkname: '', type, typeflag: '', mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(0) });
+    const raw = (name: string, type: RawTarEntry['type'] = 'file'): RawTarEntry => ({
+      name,
+      linkname: '',
+      type,
+      typeflag: '',
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: new Uint8Array(0),
+    });
     const merged = overlayLayers([
-      [raw('bin/', 'dir'), raw('bin/sh'), raw('bin/app'), raw('etc/', 'dir'), raw('etc/a'), raw('etc/b'), raw('opt/', 'dir'), raw('opt/x/y')],
+      [
+        raw('bin/', 'dir'),
+        raw('bin/sh'),
+        raw('bin/app'),
+        raw('etc/', 'dir'),
+        raw('etc/a'),
+        raw('etc/b'),
+        raw('opt/', 'dir'),
+        raw('opt/x/y'),
+      ],
       [raw('bin/.wh.sh'), raw('etc/.wh..wh..opq'), raw('etc/c'), raw('opt'), raw('./var/log/', 'dir')],
     ]);
-    assert.deepEqual(merged.map((e) => e.path), ['bin', 'bin/app', 'etc', 'etc/c', 'opt', 'var/log']);
+    assert.deepEqual(
+      merged.map((e) => e.path),
+      ['bin', 'bin/app', 'etc', 'etc/c', 'opt', 'var/log'],
+    );
     assert.equal(merged.find((e) => e.path === 'opt')!.type, 'file');
   });
 });
@@ -117,9 +184,19 @@ describe('pare check (CLI)', { timeout: 60_000 }, () => {
     assert.equal(allowed.code, 0, allowed.stdout);
     const byPath = await pareInProcess(['check', shDir, '--allow-path', '/bin/*', '--allow', 'root-user', '--json']);
     assert.equal(byPath.code, 0);
-    const report = JSON.parse(byPath.stdout) as { ok: boolean; findings: Array<{ category: string; allowed: boolean }>; summary: { layers: number } };
+    const report = JSON.parse(byPath.stdout) as {
+      ok: boolean;
+      findings: Array<{ category: string; allowed: boolean }>;
+      summary: { layers: number };
+    };
     assert.equal(report.ok, true);
-    assert.deepEqual(report.findings.map((f) => [f.category, f.allowed]), [['shell', true], ['root-user', true]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.category, f.allowed]),
+      [
+        ['shell', true],
+        ['root-user', true],
+      ],
+    );
     const usage = await pareInProcess(['check', shDir, '--allow', 'shells']);
     assert.equal(usage.code, 2);
 
@@ -134,7 +211,10 @@ describe('pare check (CLI)', { timeout: 60_000 }, () => {
   it('applies whiteouts across layers: a shell deleted in an upper layer is gone', async () => {
     const lower = await buildLayer([...(await probeTree()), file('bin/sh', 0o755)], { mtime: FIXED_TIME });
     const upper = await buildLayer([dir('bin'), file('bin/.wh.sh', 0o644, '')], { mtime: FIXED_TIME });
-    const img = makeImage({ layers: [lower, upper], config: { architecture: 'amd64', created: FIXED_TIME, user: '65532' } });
+    const img = makeImage({
+      layers: [lower, upper],
+      config: { architecture: 'amd64', created: FIXED_TIME, user: '65532' },
+    });
     const d = join(work, 'wh');
     await writeLayout(d, img);
     const r = await pareInProcess(['check', d]);

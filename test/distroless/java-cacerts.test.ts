@@ -18,7 +18,27 @@ describe('Java trust store (etc/ssl/certs/java/cacerts)', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pare-jks-'));
     for (const cn of CNS) {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${cn}`, '-days', '1', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-subj',
+          `/CN=${cn}`,
+          '-days',
+          '1',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       pems.push(await readFile(join(dir, 'c.pem')));
     }
   });
@@ -26,11 +46,43 @@ describe('Java trust store (etc/ssl/certs/java/cacerts)', () => {
 
   const tree = (withJre: boolean): FileTree => {
     const t = new FileTree();
-    for (const d of ['etc', 'etc/ssl', 'etc/ssl/certs', 'usr', 'usr/share', 'usr/share/ca-certificates', 'usr/share/ca-certificates/mozilla']) t.add({ path: d, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
-    CNS.forEach((cn, i) => t.add({ path: `usr/share/ca-certificates/mozilla/${cn}.crt`, type: 'file', mode: 0o644, uid: 0, gid: 0, data: pems[i]! }));
+    for (const d of [
+      'etc',
+      'etc/ssl',
+      'etc/ssl/certs',
+      'usr',
+      'usr/share',
+      'usr/share/ca-certificates',
+      'usr/share/ca-certificates/mozilla',
+    ])
+      t.add({ path: d, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
+    CNS.forEach((cn, i) =>
+      t.add({
+        path: `usr/share/ca-certificates/mozilla/${cn}.crt`,
+        type: 'file',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        data: pems[i]!,
+      }),
+    );
     if (withJre) {
-      for (const d of ['usr/lib', 'usr/lib/jvm', 'usr/lib/jvm/jre', 'usr/lib/jvm/jre/lib', 'usr/lib/jvm/jre/lib/security']) t.add({ path: d, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
-      t.add({ path: 'usr/lib/jvm/jre/lib/security/cacerts', type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: '/etc/ssl/certs/java/cacerts' });
+      for (const d of [
+        'usr/lib',
+        'usr/lib/jvm',
+        'usr/lib/jvm/jre',
+        'usr/lib/jvm/jre/lib',
+        'usr/lib/jvm/jre/lib/security',
+      ])
+        t.add({ path: d, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
+      t.add({
+        path: 'usr/lib/jvm/jre/lib/security/cacerts',
+        type: 'symlink',
+        mode: 0o777,
+        uid: 0,
+        gid: 0,
+        target: '/etc/ssl/certs/java/cacerts',
+      });
     }
     return t;
   };
@@ -43,14 +95,23 @@ describe('Java trust store (etc/ssl/certs/java/cacerts)', () => {
     assert.equal(t.get('etc/ssl/certs/java')?.type, 'dir');
     const file = join(dir, 'cacerts');
     await writeFile(file, store.data!);
-    const out = execFileSync('keytool', ['-list', '-v', '-keystore', file, '-storepass', 'changeit'], { encoding: 'utf8' });
+    const out = execFileSync('keytool', ['-list', '-v', '-keystore', file, '-storepass', 'changeit'], {
+      encoding: 'utf8',
+    });
     assert.match(out, /Keystore type: JKS/);
     assert.match(out, /Your keystore contains 3 entries/);
     assert.equal((out.match(/Entry type: trustedCertEntry/g) ?? []).length, 3);
-    for (const alias of ['debian:alpha_root.pem', 'debian:mid_=test=__ca.pem', 'debian:zeta_root.pem']) assert.match(out, new RegExp(`Alias name: ${alias.replace(/[().]/g, '\\$&')}`));
-    for (const cn of CNS) assert.ok(out.split('\n').some((l) => l.startsWith('Owner: CN=') && l.includes(cn)), `owner ${cn}`);
+    for (const alias of ['debian:alpha_root.pem', 'debian:mid_=test=__ca.pem', 'debian:zeta_root.pem'])
+      assert.match(out, new RegExp(`Alias name: ${alias.replace(/[().]/g, '\\$&')}`));
+    for (const cn of CNS)
+      assert.ok(
+        out.split('\n').some((l) => l.startsWith('Owner: CN=') && l.includes(cn)),
+        `owner ${cn}`,
+      );
     // A wrong password fails the integrity check: the digest is really computed.
-    assert.throws(() => execFileSync('keytool', ['-list', '-keystore', file, '-storepass', 'wrong-pw'], { stdio: 'pipe' }));
+    assert.throws(() =>
+      execFileSync('keytool', ['-list', '-keystore', file, '-storepass', 'wrong-pw'], { stdio: 'pipe' }),
+    );
   });
 
   it('is deterministic, and written only when a JRE links to it', () => {

@@ -120,18 +120,39 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
     cxxNeeded = cxx.needed;
     await compileJava(join(ctx, 'bin'));
     for (const { name } of CATALOG) build(name, join(REPO_ROOT, 'examples', `${name}.yaml`));
-    build('static-app', await derived('static', [
-      { path: '/app', type: 'directory', permissions: '0755' },
-      { path: '/app/probe', type: 'file', source: 'bin/probe', permissions: '0755' },
-    ], { entrypoint: { command: '/app/probe' } }));
-    build('cc-app', await derived('cc', [
-      { path: '/app', type: 'directory', permissions: '0755' },
-      { path: '/app/probe-cxx', type: 'file', source: 'bin/probe-cxx', permissions: '0755' },
-    ], { entrypoint: { command: '/app/probe-cxx' } }));
-    build('java-app', await derived('java', [
-      { path: '/app', type: 'directory', permissions: '0755' },
-      { path: '/app/Hello.class', type: 'file', source: 'bin/Hello.class', permissions: '0644' },
-    ], { cmd: ['-cp', '/app', 'Hello'] }));
+    build(
+      'static-app',
+      await derived(
+        'static',
+        [
+          { path: '/app', type: 'directory', permissions: '0755' },
+          { path: '/app/probe', type: 'file', source: 'bin/probe', permissions: '0755' },
+        ],
+        { entrypoint: { command: '/app/probe' } },
+      ),
+    );
+    build(
+      'cc-app',
+      await derived(
+        'cc',
+        [
+          { path: '/app', type: 'directory', permissions: '0755' },
+          { path: '/app/probe-cxx', type: 'file', source: 'bin/probe-cxx', permissions: '0755' },
+        ],
+        { entrypoint: { command: '/app/probe-cxx' } },
+      ),
+    );
+    build(
+      'java-app',
+      await derived(
+        'java',
+        [
+          { path: '/app', type: 'directory', permissions: '0755' },
+          { path: '/app/Hello.class', type: 'file', source: 'bin/Hello.class', permissions: '0644' },
+        ],
+        { cmd: ['-cp', '/app', 'Hello'] },
+      ),
+    );
   });
   after(() => rm(work, { recursive: true, force: true }));
 
@@ -146,7 +167,14 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
       assert.match(check.stdout, /user: 65532:65532/);
       assert.match(check.stdout, /ok: no shell, package manager, setuid, world-writable or root-user findings/);
 
-      const resolved = await pare(['resolve', join(REPO_ROOT, 'examples', `${name}.yaml`), '--json', '--cache-dir', cache, '-q']);
+      const resolved = await pare([
+        'resolve',
+        join(REPO_ROOT, 'examples', `${name}.yaml`),
+        '--json',
+        '--cache-dir',
+        cache,
+        '-q',
+      ]);
       assert.equal(resolved.code, 0, resolved.stderr);
       const plan = JSON.parse(resolved.stdout) as { packages: { name: string; version: string }[] };
       const expected = plan.packages.map((p) => `${p.name} ${p.version} installed`).sort();
@@ -164,14 +192,29 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
       await mkdir(join(admin, 'updates'));
       await writeFile(join(admin, 'available'), '');
       await writeFile(join(admin, 'status'), stanzas.join('\n'));
-      const { stdout } = await run('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${Package} ${Version} ${db:Status-Status}\n']);
+      const { stdout } = await run('dpkg-query', [
+        `--admindir=${admin}`,
+        '-W',
+        '-f',
+        '${Package} ${Version} ${db:Status-Status}\n',
+      ]);
       assert.deepEqual(stdout.trim().split('\n').sort(), expected);
-      assert.ok(expected.some((l) => l.startsWith('base-files ')), 'base-files is installed');
+      assert.ok(
+        expected.some((l) => l.startsWith('base-files ')),
+        'base-files is installed',
+      );
 
       // The release the image claims, and nothing a maintainer script needs.
       assert.match(await readFile(join(root, 'etc/debian_version'), 'utf8'), new RegExp(`^${debian}\\.`));
       assert.match(await readFile(join(root, 'etc/os-release'), 'utf8'), new RegExp(`VERSION_ID="${debian}"`));
-      for (const gone of ['bin/sh', 'usr/bin/dpkg', 'usr/bin/apt', 'usr/bin/perl', 'usr/bin/openssl', 'usr/bin/debconf']) {
+      for (const gone of [
+        'bin/sh',
+        'usr/bin/dpkg',
+        'usr/bin/apt',
+        'usr/bin/perl',
+        'usr/bin/openssl',
+        'usr/bin/debconf',
+      ]) {
         await assert.rejects(lstat(join(root, gone)), `/${gone} is absent`);
       }
       const bundle = await readFile(join(root, 'etc/ssl/certs/ca-certificates.crt'), 'utf8');
@@ -182,7 +225,11 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
 
   it('static: no C library; a static binary added with `paths` runs as 65532 and reads the image files', async () => {
     const root = await unpacked('static');
-    for (const lib of ['lib64/ld-linux-x86-64.so.2', 'lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/libc.so.6']) {
+    for (const lib of [
+      'lib64/ld-linux-x86-64.so.2',
+      'lib/x86_64-linux-gnu/libc.so.6',
+      'usr/lib/x86_64-linux-gnu/libc.so.6',
+    ]) {
       await assert.rejects(lstat(join(root, lib)), `/${lib} is absent`);
     }
     const check = await pare(['check', (await built('static-app')).layout]);
@@ -196,7 +243,8 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
   });
 
   it('cc: a C++ program compiled with g++ (libstdc++, libgcc_s, libgomp) runs as 65532', async () => {
-    for (const lib of ['libstdc++.so.6', 'libgomp.so.1', 'libc.so.6']) assert.ok(cxxNeeded.includes(lib), `g++ output needs ${lib}: ${cxxNeeded}`);
+    for (const lib of ['libstdc++.so.6', 'libgomp.so.1', 'libc.so.6'])
+      assert.ok(cxxNeeded.includes(lib), `g++ output needs ${lib}: ${cxxNeeded}`);
     const r = await runAs65532('cc-app', { args: ['from-cc'] });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'cxx uid=65532 exception=unwound sum=5050 omp=3 from-cc');
@@ -204,14 +252,28 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
     const base = await unpacked('base');
     await assert.rejects(lstat(join(base, 'usr/lib/x86_64-linux-gnu/libstdc++.so.6')));
     const cc = await unpacked('cc');
-    for (const lib of ['usr/lib/x86_64-linux-gnu/libstdc++.so.6', 'usr/lib/x86_64-linux-gnu/libgomp.so.1', 'lib/x86_64-linux-gnu/libgcc_s.so.1']) await lstat(join(cc, lib));
+    for (const lib of [
+      'usr/lib/x86_64-linux-gnu/libstdc++.so.6',
+      'usr/lib/x86_64-linux-gnu/libgomp.so.1',
+      'lib/x86_64-linux-gnu/libgcc_s.so.1',
+    ])
+      await lstat(join(cc, lib));
   });
 
   for (const name of ['python3', 'python3-trixie'] as const) {
     it(`${name}: imports ssl, sqlite3, zoneinfo and json, loads the CA bundle, converts to Europe/Paris, resolves nonroot`, async () => {
       const r = await runAs65532(name, { args: ['-c', PYTHON_PROBE] });
       assert.equal(r.code, 0, r.stderr);
-      const out = JSON.parse(r.stdout) as { uid: number; user: string; home: string; ca: number; paris: string; sqlite: number; openssl: string; version: number[] };
+      const out = JSON.parse(r.stdout) as {
+        uid: number;
+        user: string;
+        home: string;
+        ca: number;
+        paris: string;
+        sqlite: number;
+        openssl: string;
+        version: number[];
+      };
       assert.equal(out.uid, 65532);
       assert.equal(out.user, 'nonroot');
       assert.equal(out.home, '/home/nonroot');
@@ -220,7 +282,9 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
       assert.equal(out.sqlite, 42);
       assert.match(out.openssl, /^OpenSSL 3\./);
       assert.deepEqual(out.version, name === 'python3' ? [3, 11] : [3, 13]);
-      const cfg = JSON.parse((await run('skopeo', ['inspect', '--config', `oci:${(await built(name)).layout}:latest`])).stdout) as { config: { Entrypoint: string[]; User: string } };
+      const cfg = JSON.parse(
+        (await run('skopeo', ['inspect', '--config', `oci:${(await built(name)).layout}:latest`])).stdout,
+      ) as { config: { Entrypoint: string[]; User: string } };
       assert.deepEqual(cfg.config.Entrypoint, ['/usr/bin/python3']);
       assert.equal(cfg.config.User, '65532:65532');
     });
@@ -229,7 +293,13 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
   it('nodejs: prints process.versions and has more than 100 tls.rootCertificates', async () => {
     const r = await runAs65532('nodejs', { args: ['-e', NODE_PROBE] });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { versions: Record<string, string>; roots: number; uid: number; user: string; paris: string };
+    const out = JSON.parse(r.stdout) as {
+      versions: Record<string, string>;
+      roots: number;
+      uid: number;
+      user: string;
+      paris: string;
+    };
     assert.match(out.versions.node ?? '', /^18\.\d+\.\d+$/);
     assert.match(out.versions.openssl ?? '', /^3\./);
     assert.ok(out.versions.v8 && out.versions.uv && out.versions.icu, JSON.stringify(out.versions));
@@ -259,7 +329,12 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
 
   it('base-trixie: merged /usr — /bin, /sbin, /lib and /lib64 are links into /usr', async () => {
     const root = await unpacked('base-trixie');
-    for (const [link, target] of [['bin', 'usr/bin'], ['sbin', 'usr/sbin'], ['lib', 'usr/lib'], ['lib64', 'usr/lib64']]) {
+    for (const [link, target] of [
+      ['bin', 'usr/bin'],
+      ['sbin', 'usr/sbin'],
+      ['lib', 'usr/lib'],
+      ['lib64', 'usr/lib64'],
+    ]) {
       const st = await lstat(join(root, link!));
       assert.ok(st.isSymbolicLink(), `/${link} is a symlink`);
       assert.equal(await readlink(join(root, link!)), target);

@@ -53,23 +53,44 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
 
   it('a second build with an empty cache gives the identical manifest digest', async () => {
     const out = join(work, 'base2');
-    const r = await pare(['build', join(REPO_ROOT, 'examples/base.yaml'), '-o', out, '--cache-dir', join(work, 'cache-b')]);
+    const r = await pare([
+      'build',
+      join(REPO_ROOT, 'examples/base.yaml'),
+      '-o',
+      out,
+      '--cache-dir',
+      join(work, 'cache-b'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), baseDigest);
-    const again = await pare(['build', join(REPO_ROOT, 'examples/base.yaml'), '-o', join(work, 'base3'), '--cache-dir', cacheA]);
+    const again = await pare([
+      'build',
+      join(REPO_ROOT, 'examples/base.yaml'),
+      '-o',
+      join(work, 'base3'),
+      '--cache-dir',
+      cacheA,
+    ]);
     assert.equal(again.stdout.trim(), baseDigest);
   });
 
   it('pare resolve explains why each package is there', async () => {
     const r = await pare(['resolve', join(REPO_ROOT, 'examples/base.yaml'), '--cache-dir', cacheA, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const plan = JSON.parse(r.stdout) as { packages: Array<{ name: string; reasons: string[] }>; excluded: Array<{ name: string }> };
+    const plan = JSON.parse(r.stdout) as {
+      packages: Array<{ name: string; reasons: string[] }>;
+      excluded: Array<{ name: string }>;
+    };
     const names = plan.packages.map((p) => p.name);
-    for (const n of ['base-files', 'netbase', 'tzdata', 'ca-certificates', 'libc6', 'libssl3', 'libgcc-s1']) assert.ok(names.includes(n), `${n} in ${names}`);
+    for (const n of ['base-files', 'netbase', 'tzdata', 'ca-certificates', 'libc6', 'libssl3', 'libgcc-s1'])
+      assert.ok(names.includes(n), `${n} in ${names}`);
     assert.ok(!names.includes('openssl') && !names.includes('debconf') && !names.includes('mawk'));
     assert.deepEqual(plan.excluded.map((e) => e.name).sort(), ['debconf', 'mawk', 'openssl']);
     const libgcc = plan.packages.find((p) => p.name === 'libgcc-s1')!;
-    assert.ok(libgcc.reasons.some((x) => x.startsWith('libc6 Depends')), libgcc.reasons.join('; '));
+    assert.ok(
+      libgcc.reasons.some((x) => x.startsWith('libc6 Depends')),
+      libgcc.reasons.join('; '),
+    );
   });
 
   let opensslLayout = '';
@@ -77,10 +98,27 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
   it('an image with openssl runs `openssl version` under runc as user 65532', async () => {
     const config = join(work, 'openssl.yaml');
     const base = await readFile(join(REPO_ROOT, 'examples/base.yaml'), 'utf8');
-    await writeFile(config, base.replace('    - libssl3\n', '    - libssl3\n    - openssl\n').replace(/  exclude:\n    - openssl\n/, '  exclude:\n') + 'entrypoint:\n  command: /usr/bin/openssl\ncmd: version\n');
+    await writeFile(
+      config,
+      base
+        .replace('    - libssl3\n', '    - libssl3\n    - openssl\n')
+        .replace(/  exclude:\n    - openssl\n/, '  exclude:\n') +
+        'entrypoint:\n  command: /usr/bin/openssl\ncmd: version\n',
+    );
     opensslLayout = join(work, 'openssl');
     tarball = join(work, 'openssl.tar');
-    const r = await pare(['build', config, '-o', opensslLayout, '--tarball', tarball, '--tag', 'pare/openssl:1', '--cache-dir', cacheA]);
+    const r = await pare([
+      'build',
+      config,
+      '-o',
+      opensslLayout,
+      '--tarball',
+      tarball,
+      '--tag',
+      'pare/openssl:1',
+      '--cache-dir',
+      cacheA,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const res = await runImage(opensslLayout, { tag: '1' });
     assert.equal(res.code, 0, res.stderr);
@@ -92,7 +130,10 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
     const r = await pare(['build', join(REPO_ROOT, 'examples/base.yaml'), '-o', out, '--debug', '--cache-dir', cacheA]);
     assert.equal(r.code, 0, r.stderr);
     assert.notEqual(r.stdout.trim(), baseDigest);
-    const res = await runImage(out, { tag: 'latest', args: ['-c', 'echo "shell as $(id -u)"; ls /usr/lib/x86_64-linux-gnu/libssl.so.3'] });
+    const res = await runImage(out, {
+      tag: 'latest',
+      args: ['-c', 'echo "shell as $(id -u)"; ls /usr/lib/x86_64-linux-gnu/libssl.so.3'],
+    });
     assert.equal(res.code, 0, res.stderr);
     assert.equal(res.stdout, 'shell as 65532\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n');
     const check = await pare(['check', out]);
@@ -103,7 +144,9 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
   });
 
   it('the docker-archive converts with skopeo to the same config digest', async () => {
-    const layoutCfg = JSON.parse(await skopeo(['inspect', '--raw', `oci:${opensslLayout}:1`])) as { config: { digest: string } };
+    const layoutCfg = JSON.parse(await skopeo(['inspect', '--raw', `oci:${opensslLayout}:1`])) as {
+      config: { digest: string };
+    };
     const copy = join(work, 'copied');
     await skopeo(['copy', `docker-archive:${tarball}`, `oci:${copy}:x`]);
     const copiedCfg = JSON.parse(await skopeo(['inspect', '--raw', `oci:${copy}:x`])) as { config: { digest: string } };

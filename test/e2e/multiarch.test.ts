@@ -28,7 +28,10 @@ describe('e2e: multi-arch (amd64 + arm64)', { timeout: 600_000 }, () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'pare-multi-'));
     const config = join(work, 'pare.yaml');
-    await writeFile(config, 'contents:\n  repositories:\n    - suites: [bookworm, bookworm-updates]\n    - suites: [bookworm-security]\n  packages: [base-files, libc6]\n  exclude: [mawk]\narchs: [amd64, arm64]\n');
+    await writeFile(
+      config,
+      'contents:\n  repositories:\n    - suites: [bookworm, bookworm-updates]\n    - suites: [bookworm-security]\n  packages: [base-files, libc6]\n  exclude: [mawk]\narchs: [amd64, arm64]\n',
+    );
     out = join(work, 'out');
     const r = await pare(['build', config, '-o', out, '--cache-dir', join(work, 'cache')]);
     assert.equal(r.code, 0, r.stderr);
@@ -39,16 +42,28 @@ describe('e2e: multi-arch (amd64 + arm64)', { timeout: 600_000 }, () => {
   after(() => rm(work, { recursive: true, force: true }));
 
   it('writes an image index listing both platforms', async () => {
-    const index = JSON.parse(await skopeo(['inspect', '--raw', `oci:${out}:latest`])) as { mediaType: string; manifests: Array<{ platform: { architecture: string; variant?: string } }> };
+    const index = JSON.parse(await skopeo(['inspect', '--raw', `oci:${out}:latest`])) as {
+      mediaType: string;
+      manifests: Array<{ platform: { architecture: string; variant?: string } }>;
+    };
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
-    assert.deepEqual(index.manifests.map((m) => [m.platform.architecture, m.platform.variant]), [['amd64', undefined], ['arm64', 'v8']]);
+    assert.deepEqual(
+      index.manifests.map((m) => [m.platform.architecture, m.platform.variant]),
+      [
+        ['amd64', undefined],
+        ['arm64', 'v8'],
+      ],
+    );
     const v = await validateImage(out, 'latest');
     assert.equal(v.digest, digest);
     assert.equal(v.manifests.length, 2);
   });
 
   it('the arm64 image holds aarch64 binaries, the amd64 image x86-64 ones; skopeo --override-arch selects them', async () => {
-    for (const [arch, machine, libdir] of [['arm64', EM_AARCH64, 'aarch64-linux-gnu'], ['amd64', EM_X86_64, 'x86_64-linux-gnu']] as const) {
+    for (const [arch, machine, libdir] of [
+      ['arm64', EM_AARCH64, 'aarch64-linux-gnu'],
+      ['amd64', EM_X86_64, 'x86_64-linux-gnu'],
+    ] as const) {
       const copy = join(work, `copy-${arch}`);
       await skopeo(['--override-arch', arch, 'copy', `oci:${out}:latest`, `oci:${copy}:x`]);
       const cfg = JSON.parse(await skopeo(['inspect', '--config', `oci:${copy}:x`])) as { architecture: string };
@@ -60,10 +75,20 @@ describe('e2e: multi-arch (amd64 + arm64)', { timeout: 600_000 }, () => {
   });
 
   it('the lock file pins packages for both architectures', async () => {
-    const lock = JSON.parse(await readFile(join(work, 'pare.lock.json'), 'utf8')) as { archs: Record<string, { packages: Array<{ name: string; architecture: string }> }> };
+    const lock = JSON.parse(await readFile(join(work, 'pare.lock.json'), 'utf8')) as {
+      archs: Record<string, { packages: Array<{ name: string; architecture: string }> }>;
+    };
     assert.deepEqual(Object.keys(lock.archs).sort(), ['amd64', 'arm64']);
     assert.equal(lock.archs.arm64!.packages.find((p) => p.name === 'libc6')!.architecture, 'arm64');
-    const again = await pare(['build', join(work, 'pare.yaml'), '--locked', '-o', join(work, 'locked'), '--cache-dir', join(work, 'cache-2')]);
+    const again = await pare([
+      'build',
+      join(work, 'pare.yaml'),
+      '--locked',
+      '-o',
+      join(work, 'locked'),
+      '--cache-dir',
+      join(work, 'cache-2'),
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout.trim(), digest);
   });

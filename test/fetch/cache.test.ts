@@ -21,7 +21,10 @@ describe('blob cache', async () => {
 
   it('refuses a blob whose digest does not match, naming got and want', async () => {
     const want = sha256Hex('other');
-    await assert.rejects(cache.put(want, data, 'x.deb'), (e) => hasCode(e, 'HASH_MISMATCH') && e.message.includes(want) && e.message.includes(sum));
+    await assert.rejects(
+      cache.put(want, data, 'x.deb'),
+      (e) => hasCode(e, 'HASH_MISMATCH') && e.message.includes(want) && e.message.includes(sum),
+    );
     assert.equal(await cache.get(want), undefined);
   });
 

@@ -77,11 +77,14 @@ export async function makeDeb(opts: MakeDebOptions): Promise<Buffer> {
   ];
   if (opts.conffiles?.length) controlFiles.push({ path: './conffiles', data: opts.conffiles.join('\n') + '\n' });
   const ext = compression === 'none' ? '' : `.${compression}`;
-  return ar([
-    ['debian-binary', Buffer.from('2.0\n')],
-    [`control.tar${ext}`, compress(tar(controlFiles, mtime), compression)],
-    [`data.tar${ext}`, compress(dataTar, compression)],
-  ], mtime);
+  return ar(
+    [
+      ['debian-binary', Buffer.from('2.0\n')],
+      [`control.tar${ext}`, compress(tar(controlFiles, mtime), compression)],
+      [`data.tar${ext}`, compress(dataTar, compression)],
+    ],
+    mtime,
+  );
 }
 
 /** The control paragraph makeDeb writes for `opts`. */
@@ -101,7 +104,9 @@ function controlText(opts: MakeDebOptions, files: DebFile[]): string {
   };
   // Description stays last, as in real packages.
   const { Description, ...rest } = fields;
-  return Object.entries({ ...rest, Description }).map(([k, v]) => `${k}: ${v}\n`).join('');
+  return Object.entries({ ...rest, Description })
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join('');
 }
 
 function withParents(files: DebFile[]): DebFile[] {
@@ -126,7 +131,12 @@ function withParents(files: DebFile[]): DebFile[] {
 function md5sums(files: DebFile[]): string {
   return files
     .filter((f) => (f.type ?? 'file') === 'file')
-    .map((f) => `${createHash('md5').update(f.data ?? '').digest('hex')}  ${f.path.replace(/^\.?\/+/, '')}\n`)
+    .map(
+      (f) =>
+        `${createHash('md5')
+          .update(f.data ?? '')
+          .digest('hex')}  ${f.path.replace(/^\.?\/+/, '')}\n`,
+    )
     .join('');
 }
 
@@ -137,16 +147,18 @@ export function tar(files: DebFile[], mtime = DEFAULT_MTIME): Buffer {
     const type = f.type ?? 'file';
     const data = type === 'file' ? Buffer.from(f.data ?? '') : Buffer.alloc(0);
     const defaultMode = type === 'dir' ? 0o755 : type === 'symlink' ? 0o777 : 0o644;
-    chunks.push(...encodeHeader({
-      name: f.path,
-      typeflag: TYPEFLAG[type],
-      mode: f.mode ?? defaultMode,
-      uid: f.uid ?? 0,
-      gid: f.gid ?? 0,
-      size: data.length,
-      mtime: f.mtime ?? mtime,
-      linkname: f.target,
-    }));
+    chunks.push(
+      ...encodeHeader({
+        name: f.path,
+        typeflag: TYPEFLAG[type],
+        mode: f.mode ?? defaultMode,
+        uid: f.uid ?? 0,
+        gid: f.gid ?? 0,
+        size: data.length,
+        mtime: f.mtime ?? mtime,
+        linkname: f.target,
+      }),
+    );
     chunks.push(data, padding(data.length));
   }
   chunks.push(TAR_END);
@@ -156,12 +168,16 @@ export function tar(files: DebFile[], mtime = DEFAULT_MTIME): Buffer {
 /** Compress with the named method (zstd through the `zstd` command). */
 export function compress(data: Buffer, kind: DebCompression): Buffer {
   switch (kind) {
-    case 'none': return data;
-    case 'gz': return gzipSync(data, { level: 9 });
-    case 'xz': return xzCompressSync(data);
+    case 'none':
+      return data;
+    case 'gz':
+      return gzipSync(data, { level: 9 });
+    case 'xz':
+      return xzCompressSync(data);
     case 'zst': {
       const r = spawnSync('zstd', ['-q', '-c', '-19'], { input: data, maxBuffer: 1 << 30 });
-      if (r.status !== 0) throw new Error(`zstd failed (is the zstd package installed?): ${r.stderr?.toString() ?? r.error}`);
+      if (r.status !== 0)
+        throw new Error(`zstd failed (is the zstd package installed?): ${r.stderr?.toString() ?? r.error}`);
       return r.stdout;
     }
   }

@@ -65,7 +65,12 @@ export function gpgAvailable(): boolean {
   return spawnSync('gpg', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-const GPG_ALGO: Record<KeyType, string> = { ed25519: 'ed25519', rsa2048: 'rsa2048', rsa4096: 'rsa4096', nistp256: 'nistp256' };
+const GPG_ALGO: Record<KeyType, string> = {
+  ed25519: 'ed25519',
+  rsa2048: 'rsa2048',
+  rsa4096: 'rsa4096',
+  nistp256: 'nistp256',
+};
 
 /** Makes a fresh key in its own temporary GNUPGHOME. */
 export async function createSigningKey(opts: SigningKeyOptions = {}): Promise<SigningKey> {
@@ -79,7 +84,10 @@ export async function createSigningKey(opts: SigningKeyOptions = {}): Promise<Si
     const algo = GPG_ALGO[opts.type ?? 'ed25519'];
     const expire = opts.expire ?? 'never';
     const at = { at: opts.createdAt };
-    await gpg(['--passphrase', '', '--quick-gen-key', opts.uid ?? 'Test <t@example.invalid>', algo, 'sign', expire], at);
+    await gpg(
+      ['--passphrase', '', '--quick-gen-key', opts.uid ?? 'Test <t@example.invalid>', algo, 'sign', expire],
+      at,
+    );
     let [fingerprint] = await fingerprints(gpg);
     if (opts.subkey) {
       await gpg(['--passphrase', '', '--quick-add-key', fingerprint!, algo, 'sign', expire], at);
@@ -87,16 +95,22 @@ export async function createSigningKey(opts: SigningKeyOptions = {}): Promise<Si
     const fprs = await fingerprints(gpg);
     fingerprint = fprs[0]!;
     const signingFingerprint = fprs[fprs.length - 1]!;
-    const exportPublic = (o: { armor?: boolean } = {}) => gpg(['--export', ...(o.armor ? ['--armor'] : []), fingerprint!]);
+    const exportPublic = (o: { armor?: boolean } = {}) =>
+      gpg(['--export', ...(o.armor ? ['--armor'] : []), fingerprint!]);
     return {
       keyring: await exportPublic(),
       fingerprint,
       signingFingerprint,
       homedir,
       clearsign: async (text, o = {}) =>
-        (await gpg(['--clearsign', '--digest-algo', 'SHA256', '-u', fingerprint!], { ...o, input: text })).toString('utf8'),
+        (await gpg(['--clearsign', '--digest-algo', 'SHA256', '-u', fingerprint!], { ...o, input: text })).toString(
+          'utf8',
+        ),
       detachSign: (data, o = {}) =>
-        gpg(['--detach-sign', ...(o.armor === false ? [] : ['--armor']), '--digest-algo', 'SHA256', '-u', fingerprint!], { ...o, input: data }),
+        gpg(
+          ['--detach-sign', ...(o.armor === false ? [] : ['--armor']), '--digest-algo', 'SHA256', '-u', fingerprint!],
+          { ...o, input: data },
+        ),
       exportPublic,
       setExpire: async (exp, o = {}) => {
         await gpg(['--passphrase', '', '--quick-set-expire', fingerprint!, exp], o);
@@ -121,7 +135,17 @@ async function fingerprints(gpg: SigningKey['gpg']): Promise<string[]> {
 
 function runGpg(homedir: string, args: string[], o: AtOptions & { input?: string | Uint8Array }): Promise<Buffer> {
   const time = o.at ? ['--faked-system-time', `${Math.floor(o.at.getTime() / 1000)}!`] : [];
-  const full = ['--homedir', homedir, '--batch', '--no-tty', '--quiet', '--pinentry-mode', 'loopback', ...time, ...args];
+  const full = [
+    '--homedir',
+    homedir,
+    '--batch',
+    '--no-tty',
+    '--quiet',
+    '--pinentry-mode',
+    'loopback',
+    ...time,
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('gpg', full, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -131,7 +155,8 @@ function runGpg(homedir: string, args: string[], o: AtOptions & { input?: string
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`gpg ${args.join(' ')} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
+      else
+        reject(new Error(`gpg ${args.join(' ')} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
     });
     // gpg may exit without reading stdin (e.g. --list-keys): the exit code tells, not EPIPE.
     child.stdin.on('error', () => {});

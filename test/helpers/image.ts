@@ -25,7 +25,13 @@ export interface ValidatedImage {
   digest: string;
   /** The manifest skopeo resolved for this host's platform. */
   manifest: { config: { digest: string; size: number }; layers: { digest: string; size: number; mediaType: string }[] };
-  config: { architecture: string; os: string; config: Record<string, unknown>; rootfs: { diff_ids: string[] }; history?: unknown[] };
+  config: {
+    architecture: string;
+    os: string;
+    config: Record<string, unknown>;
+    rootfs: { diff_ids: string[] };
+    history?: unknown[];
+  };
   /** Digests of all manifests checked (one, or one per index entry). */
   manifests: string[];
 }
@@ -106,7 +112,6 @@ async function findManifestFor(
 
 // ---- fixtures: a tiny runnable image around the static probe binary ----
 
-
 export const FIXED_TIME = 1_700_000_000; // 2023-11-14T22:13:20Z
 
 const dir = (p: string, mode = 0o755, uid = 0): TreeEntry => ({ path: p, type: 'dir', mode, uid, gid: uid });
@@ -128,7 +133,10 @@ export async function probeTree(): Promise<TreeEntry[]> {
     dir('etc'),
     file('etc/hello', 'hello from the image\n'),
     file('etc/secret', 'for nonroot only\n', 0o600, 65532),
-    file('etc/passwd', 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n'),
+    file(
+      'etc/passwd',
+      'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+    ),
     file('etc/group', 'root:x:0:\nnonroot:x:65532:\n'),
     dir('home'),
     dir('home/nonroot', 0o700, 65532),

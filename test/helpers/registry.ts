@@ -34,11 +34,13 @@ export async function freePort(): Promise<number> {
 }
 
 async function ensureTools(): Promise<void> {
-  if (!existsSync('/usr/bin/docker-registry')) await run('apt-get', ['install', '-y', 'docker-registry'], { maxBuffer: 64 << 20 });
+  if (!existsSync('/usr/bin/docker-registry'))
+    await run('apt-get', ['install', '-y', 'docker-registry'], { maxBuffer: 64 << 20 });
 }
 
 async function htpasswdLine(user: string, password: string): Promise<string> {
-  if (!existsSync('/usr/bin/htpasswd')) await run('apt-get', ['install', '-y', 'apache2-utils'], { maxBuffer: 64 << 20 }).catch(() => undefined);
+  if (!existsSync('/usr/bin/htpasswd'))
+    await run('apt-get', ['install', '-y', 'apache2-utils'], { maxBuffer: 64 << 20 }).catch(() => undefined);
   if (existsSync('/usr/bin/htpasswd')) return (await run('htpasswd', ['-Bbn', user, password])).stdout.trim();
   const py = `import crypt,sys; print(sys.argv[1] + ':' + crypt.crypt(sys.argv[2], crypt.mksalt(crypt.METHOD_BLOWFISH)))`;
   return (await run('python3', ['-c', py, user, password])).stdout.trim();
@@ -61,14 +63,31 @@ export interface TokenServer {
 export async function startTokenServer(dir: string): Promise<TokenServer> {
   const keyFile = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=pare test token signer']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pare test token signer',
+  ]);
   const key = createPrivateKey(await readFile(keyFile));
   const certDer = new X509Certificate(await readFile(certFile)).raw.toString('base64');
   const requests: TokenRequest[] = [];
   const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean);
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const [user, pass] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [undefined, undefined];
     requests.push({ service: url.searchParams.get('service'), scopes, user });
@@ -77,21 +96,41 @@ export async function startTokenServer(dir: string): Promise<TokenServer> {
       return;
     }
     const access = scopes.map((s) => {
-      const [type, name, actions] = [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1, s.lastIndexOf(':')), s.slice(s.lastIndexOf(':') + 1)];
+      const [type, name, actions] = [
+        s.slice(0, s.indexOf(':')),
+        s.slice(s.indexOf(':') + 1, s.lastIndexOf(':')),
+        s.slice(s.lastIndexOf(':') + 1),
+      ];
       const allowed = actions.split(',').filter((a) => user !== undefined || a === 'pull');
       return { type, name, actions: allowed };
     });
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer] };
-    const claims = { iss: ISSUER, sub: user ?? '', aud: url.searchParams.get('service') ?? '', exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = {
+      iss: ISSUER,
+      sub: user ?? '',
+      aud: url.searchParams.get('service') ?? '',
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const sig = createSign('RSA-SHA256').update(signingInput).sign(key);
     const token = `${signingInput}.${b64url(sig)}`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { realm: `http://127.0.0.1:${port}/token`, certFile, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    realm: `http://127.0.0.1:${port}/token`,
+    certFile,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 export interface Registry {
@@ -188,7 +227,14 @@ export async function randomImage(seed: string, layerSizes: number[] = [4096], a
   for (const [i, size] of layerSizes.entries()) {
     const entries: TreeEntry[] = [
       { path: 'data', type: 'dir', mode: 0o755, uid: 0, gid: 0 },
-      { path: `data/${seed}-${i}.bin`, type: 'file', mode: 0o644, uid: 0, gid: 0, data: seededBytes(`${seed}/${i}`, size) },
+      {
+        path: `data/${seed}-${i}.bin`,
+        type: 'file',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        data: seededBytes(`${seed}/${i}`, size),
+      },
     ];
     layers.push(await buildLayer(entries, { mtime: 1_700_000_000, level: 1 }));
   }
@@ -218,14 +264,19 @@ export interface Proxy {
 const BLOB_PUT = /^\/v2\/.+\/blobs\/uploads\/[^?]+\?.*digest=/;
 
 /** Uploads that completed a blob (a PUT with ?digest=, answered 201). */
-export const blobPuts = (p: Proxy): ProxyRecord[] => p.records.filter((r) => r.method === 'PUT' && BLOB_PUT.test(r.path) && r.status === 201);
+export const blobPuts = (p: Proxy): ProxyRecord[] =>
+  p.records.filter((r) => r.method === 'PUT' && BLOB_PUT.test(r.path) && r.status === 201);
 /** Mount requests the registry honoured (201). */
-export const mounts = (p: Proxy): ProxyRecord[] => p.records.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201);
+export const mounts = (p: Proxy): ProxyRecord[] =>
+  p.records.filter((r) => r.method === 'POST' && r.path.includes('mount=') && r.status === 201);
 
 export async function startProxy(reg: Registry): Promise<Proxy> {
   const { request } = await import('node:http');
   const has = async (repo: string, kind: 'blobs' | 'manifests', digest: string): Promise<boolean> => {
-    const r = await fetch(`http://${reg.host}/v2/${repo}/${kind}/${digest}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' } });
+    const r = await fetch(`http://${reg.host}/v2/${repo}/${kind}/${digest}`, {
+      method: 'HEAD',
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+    });
     return r.status === 200;
   };
   const proxy: Proxy = {
@@ -241,7 +292,9 @@ export async function startProxy(reg: Registry): Promise<Proxy> {
       proxy.failNext--;
       proxy.records.push({ method: req.method!, path: p, status: 503 });
       req.resume();
-      res.writeHead(503, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAVAILABLE","message":"test proxy says no"}]}');
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"UNAVAILABLE","message":"test proxy says no"}]}');
       return;
     }
     const m = /^\/v2\/(.+)\/manifests\/([^/?]+)$/.exec(p);
@@ -252,20 +305,29 @@ export async function startProxy(reg: Registry): Promise<Proxy> {
       body = Buffer.concat(chunks);
       // With token auth the direct HEADs would need a token; the check runs on open registries only.
       if (!reg.token) {
-        const j = JSON.parse(body.toString()) as { config?: { digest: string }; layers?: { digest: string }[]; manifests?: { digest: string }[] };
+        const j = JSON.parse(body.toString()) as {
+          config?: { digest: string };
+          layers?: { digest: string }[];
+          manifests?: { digest: string }[];
+        };
         for (const d of [j.config, ...(j.layers ?? [])].filter((x): x is { digest: string } => !!x)) {
           if (!(await has(m[1]!, 'blobs', d.digest))) proxy.violations.push(`${m[2]} names missing blob ${d.digest}`);
         }
-        for (const d of j.manifests ?? []) if (!(await has(m[1]!, 'manifests', d.digest))) proxy.violations.push(`${m[2]} names missing manifest ${d.digest}`);
+        for (const d of j.manifests ?? [])
+          if (!(await has(m[1]!, 'manifests', d.digest)))
+            proxy.violations.push(`${m[2]} names missing manifest ${d.digest}`);
       }
     }
-    const up = request({ host: '127.0.0.1', port: reg.port, method: req.method, path: p, headers: req.headers }, (ur) => {
-      const rec = { method: req.method!, path: p, status: ur.statusCode ?? 0 };
-      proxy.records.push(rec);
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-      ur.on('end', () => void proxy.onResponse?.(rec));
-    });
+    const up = request(
+      { host: '127.0.0.1', port: reg.port, method: req.method, path: p, headers: req.headers },
+      (ur) => {
+        const rec = { method: req.method!, path: p, status: ur.statusCode ?? 0 };
+        proxy.records.push(rec);
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+        ur.on('end', () => void proxy.onResponse?.(rec));
+      },
+    );
     up.on('error', () => {
       proxy.records.push({ method: req.method!, path: p, status: 0 });
       req.socket.destroy(); // the registry is gone: so is the connection

@@ -75,7 +75,12 @@ function stanza(p: FixturePackage, arch: string, filename: string, deb: Buffer):
     Description: `fixture package ${p.name}`,
     ...p.fields,
   };
-  return Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
+  return (
+    Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n') + '\n'
+  );
 }
 
 export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<FixtureRepo> {
@@ -98,7 +103,11 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
         depends: p.depends,
         files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
         compression: 'gz',
-        extraControl: { ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}), ...(p.provides ? { Provides: p.provides } : {}), ...p.control },
+        extraControl: {
+          ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}),
+          ...(p.provides ? { Provides: p.provides } : {}),
+          ...p.control,
+        },
       });
       const filename = `pool/${component}/${p.name[0]}/${p.name}/${p.name}_${p.version.replace(/^\d+:/, '')}_${pArch}.deb`;
       stanzas.push(stanza(p, arch, filename, deb));

@@ -38,7 +38,12 @@ export interface RunResult {
 }
 
 interface BundleConfig {
-  process: { terminal?: boolean; args: string[]; env?: string[]; user: { uid: number; gid: number; additionalGids?: number[] } };
+  process: {
+    terminal?: boolean;
+    args: string[];
+    env?: string[];
+    user: { uid: number; gid: number; additionalGids?: number[] };
+  };
 }
 
 function splitRef(ref: string, tag?: string): { dir: string; tag: string } {
@@ -74,7 +79,8 @@ export async function runImage(layoutDirOrRef: string, opts: RunImageOptions = {
     }
     if (opts.user !== undefined) {
       const [uid, gid] = opts.user.split(':');
-      if (!/^\d+$/.test(uid ?? '') || (gid !== undefined && !/^\d+$/.test(gid))) throw new Error(`runImage: user must be numeric UID[:GID], got ${opts.user}`);
+      if (!/^\d+$/.test(uid ?? '') || (gid !== undefined && !/^\d+$/.test(gid)))
+        throw new Error(`runImage: user must be numeric UID[:GID], got ${opts.user}`);
       cfg.process.user = { uid: Number(uid), gid: Number(gid ?? uid) };
     }
     if (opts.env) cfg.process.env = [...(cfg.process.env ?? []), ...opts.env];

@@ -69,8 +69,14 @@ export function staticBinary(source: string = PROBE_SOURCE): Promise<Buffer> {
 }
 
 async function ensureToolchain(): Promise<void> {
-  const haveGcc = await run('gcc', ['--version']).then(() => true, () => false);
-  const libc = await run('gcc', ['-print-file-name=libc.a']).then((r) => r.stdout.trim(), () => '');
+  const haveGcc = await run('gcc', ['--version']).then(
+    () => true,
+    () => false,
+  );
+  const libc = await run('gcc', ['-print-file-name=libc.a']).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
   if (haveGcc && libc !== '' && libc !== 'libc.a' && existsSync(libc)) return;
   await run('apt-get', ['install', '-y', '--no-install-recommends', 'gcc', 'libc6-dev'], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },

@@ -73,10 +73,22 @@ describe('makeConfig', () => {
 
   it('rejects bad ports, env entries and architectures with USAGE', () => {
     const base = { architecture: 'amd64', created: 0 };
-    assert.throws(() => makeConfig({ ...base, exposedPorts: ['http'] }, []), (e) => hasCode(e, 'USAGE'));
-    assert.throws(() => makeConfig({ ...base, exposedPorts: ['70000'] }, []), (e) => hasCode(e, 'USAGE'));
-    assert.throws(() => makeConfig({ ...base, env: ['NOEQUALS'] }, []), (e) => hasCode(e, 'USAGE'));
-    assert.throws(() => makeConfig({ ...base, architecture: 'vax' }, []), (e) => hasCode(e, 'USAGE'));
+    assert.throws(
+      () => makeConfig({ ...base, exposedPorts: ['http'] }, []),
+      (e) => hasCode(e, 'USAGE'),
+    );
+    assert.throws(
+      () => makeConfig({ ...base, exposedPorts: ['70000'] }, []),
+      (e) => hasCode(e, 'USAGE'),
+    );
+    assert.throws(
+      () => makeConfig({ ...base, env: ['NOEQUALS'] }, []),
+      (e) => hasCode(e, 'USAGE'),
+    );
+    assert.throws(
+      () => makeConfig({ ...base, architecture: 'vax' }, []),
+      (e) => hasCode(e, 'USAGE'),
+    );
   });
 });
 

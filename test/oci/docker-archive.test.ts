@@ -27,7 +27,8 @@ after(async () => {
 });
 
 const hex = (d: string): string => d.slice('sha256:'.length);
-const leftovers = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((n) => n.includes('.pare-tmp-'));
+const leftovers = async (dir: string): Promise<string[]> =>
+  (await readdir(dir)).filter((n) => n.includes('.pare-tmp-'));
 
 describe('writeDockerArchive', () => {
   it('writes manifest.json + an OCI layout in one deterministic tarball', async () => {
@@ -35,11 +36,24 @@ describe('writeDockerArchive', () => {
     const { digest } = await writeDockerArchive(file, probe, { tag: 'pare-test' });
     assert.equal(digest, probe.digest);
     const { stdout } = await run('tar', ['-tf', file]);
-    const blobs = [...new Set([...probe.layers.map((l) => l.digest), probe.configDigest, probe.digest])].map((d) => `blobs/sha256/${hex(d)}`);
-    assert.deepEqual(stdout.trim().split('\n'), ['blobs/', 'blobs/sha256/', ...blobs, 'index.json', 'manifest.json', 'oci-layout']);
+    const blobs = [...new Set([...probe.layers.map((l) => l.digest), probe.configDigest, probe.digest])].map(
+      (d) => `blobs/sha256/${hex(d)}`,
+    );
+    assert.deepEqual(stdout.trim().split('\n'), [
+      'blobs/',
+      'blobs/sha256/',
+      ...blobs,
+      'index.json',
+      'manifest.json',
+      'oci-layout',
+    ]);
     const manifest = JSON.parse((await run('tar', ['-xOf', file, 'manifest.json'])).stdout);
     assert.deepEqual(manifest, [
-      { Config: `blobs/sha256/${hex(probe.configDigest)}`, RepoTags: ['pare-test:latest'], Layers: probe.layers.map((l) => `blobs/sha256/${hex(l.digest)}`) },
+      {
+        Config: `blobs/sha256/${hex(probe.configDigest)}`,
+        RepoTags: ['pare-test:latest'],
+        Layers: probe.layers.map((l) => `blobs/sha256/${hex(l.digest)}`),
+      },
     ]);
     const again = path.join(work, 'again.tar');
     await writeDockerArchive(again, await probeImage(), { tag: 'pare-test' });
@@ -73,16 +87,44 @@ describe('writeDockerArchive', () => {
     await writeDockerArchive(file, probe, { tag: 'pare-test:podman' });
     const store = await mkdtemp(path.join(tmpdir(), 'pare-podman-'));
     const podman = (args: string[]) =>
-      run('podman', ['--root', path.join(store, 'root'), '--runroot', path.join(store, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], {
-        timeout: 120_000,
-      });
+      run(
+        'podman',
+        [
+          '--root',
+          path.join(store, 'root'),
+          '--runroot',
+          path.join(store, 'run'),
+          '--storage-driver',
+          'vfs',
+          '--cgroup-manager',
+          'cgroupfs',
+          ...args,
+        ],
+        {
+          timeout: 120_000,
+        },
+      );
     try {
       const load = await podman(['load', '-i', file]);
       assert.match(load.stdout, /Loaded image: localhost\/pare-test:podman/);
-      const id = (await podman(['image', 'inspect', '--format', '{{.Id}}', 'localhost/pare-test:podman'])).stdout.trim();
+      const id = (
+        await podman(['image', 'inspect', '--format', '{{.Id}}', 'localhost/pare-test:podman'])
+      ).stdout.trim();
       assert.equal(`sha256:${id}`, probe.configDigest);
       // This sandbox refuses to raise rlimits, so pass low ones explicitly.
-      const r = await podman(['run', '--rm', '--runtime', 'runc', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', 'localhost/pare-test:podman']);
+      const r = await podman([
+        'run',
+        '--rm',
+        '--runtime',
+        'runc',
+        '--network',
+        'none',
+        '--ulimit',
+        'nofile=1024:1024',
+        '--ulimit',
+        'nproc=1024:1024',
+        'localhost/pare-test:podman',
+      ]);
       assert.equal(r.stdout, 'uid=0 gid=0\ncwd=/tmp\nargv[0]=/bin/probe\nhello from the image\n');
     } finally {
       await podman(['rmi', '--all', '--force']).catch(() => undefined);
@@ -115,10 +157,14 @@ describe('writeDockerArchive', () => {
           },
         }),
     };
-    await assert.rejects(writeDockerArchive(file, { ...probe, layers: [failing] }, { tag: 'x' }), (e) => hasCode(e, 'OUTPUT_WRITE'));
+    await assert.rejects(writeDockerArchive(file, { ...probe, layers: [failing] }, { tag: 'x' }), (e) =>
+      hasCode(e, 'OUTPUT_WRITE'),
+    );
     await assert.rejects(readFile(file), { code: 'ENOENT' });
     const lying: Layer = { ...probe.layers[0]!, size: probe.layers[0]!.size - 1 };
-    await assert.rejects(writeDockerArchive(file, { ...probe, layers: [lying] }, { tag: 'x' }), (e) => hasCode(e, 'SIZE_MISMATCH'));
+    await assert.rejects(writeDockerArchive(file, { ...probe, layers: [lying] }, { tag: 'x' }), (e) =>
+      hasCode(e, 'SIZE_MISMATCH'),
+    );
     await assert.rejects(readFile(file), { code: 'ENOENT' });
     assert.deepEqual(await leftovers(work), []);
   });
@@ -127,7 +173,10 @@ describe('writeDockerArchive', () => {
     assert.equal(normalizeRepoTag('app'), 'app:latest');
     assert.equal(normalizeRepoTag('localhost:5000/app'), 'localhost:5000/app:latest');
     assert.equal(normalizeRepoTag('team/app:1.2'), 'team/app:1.2');
-    assert.throws(() => normalizeRepoTag('bad tag'), (e) => hasCode(e, 'USAGE'));
+    assert.throws(
+      () => normalizeRepoTag('bad tag'),
+      (e) => hasCode(e, 'USAGE'),
+    );
   });
 });
 

@@ -54,7 +54,11 @@ async function listTar(tar: Buffer): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pare-layer-'));
   try {
     await writeFile(path.join(dir, 'l.tar'), tar);
-    const { stdout } = await run('tar', ['--numeric-owner', '--full-time', '--quoting-style=literal', '-tvf', path.join(dir, 'l.tar')], { env: { TZ: 'UTC' } });
+    const { stdout } = await run(
+      'tar',
+      ['--numeric-owner', '--full-time', '--quoting-style=literal', '-tvf', path.join(dir, 'l.tar')],
+      { env: { TZ: 'UTC' } },
+    );
     return stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -100,7 +104,7 @@ describe('buildLayer', () => {
     assert.deepEqual(Buffer.concat(again), l.bytes, 'open() is re-openable');
   });
 
-  it("writes a fixed gzip header: MTIME 0, no name, OS 255", async () => {
+  it('writes a fixed gzip header: MTIME 0, no name, OS 255', async () => {
     const l = await buildLayer(entries(), { mtime: T });
     assert.deepEqual([...l.bytes.subarray(0, 10)], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
     const l1 = await buildLayer(entries(), { mtime: T, level: 1 });
@@ -120,12 +124,21 @@ describe('buildLayer', () => {
     const names = listing
       .trim()
       .split('\n')
-      .map((l) => l.split(/\s+/).slice(5).join(' ').replace(/ -> .*$/, ''));
+      .map((l) =>
+        l
+          .split(/\s+/)
+          .slice(5)
+          .join(' ')
+          .replace(/ -> .*$/, ''),
+      );
     const want = entries()
       .map((e) => (e.type === 'dir' ? `${e.path}/` : e.path))
       .sort((a, b) => comparePaths(a.replace(/\/$/, ''), b.replace(/\/$/, '')));
     assert.deepEqual(names, want);
-    assert.match(listing, new RegExp(`-rw-r--r-- 1000/1000\\s+5 2023-11-14 22:11:40 ${longName.replace(/\./g, '\\.')}`));
+    assert.match(
+      listing,
+      new RegExp(`-rw-r--r-- 1000/1000\\s+5 2023-11-14 22:11:40 ${longName.replace(/\./g, '\\.')}`),
+    );
     assert.match(listing, /-rwxr-xr-x 0\/0\s+8 2023-11-14 22:13:20 usr\/bin\/hello/, 'future mtime clamped');
     assert.match(listing, /-rw-r--r-- 3000000\/3000001\s+0 .* home\/big-ids/, 'big ids via PAX');
     assert.match(listing, /home\/nonroot\/café/);

@@ -106,7 +106,9 @@ describe('writeLayout', () => {
 
   it('runs as user 65532 from the image config (and as an override)', async () => {
     const dir = path.join(work, 'nonroot');
-    await writeLayout(dir, await probeImage({ user: '65532', cmd: ['@/etc/secret'], workingDir: '/home/nonroot' }), { tag: 'nonroot' });
+    await writeLayout(dir, await probeImage({ user: '65532', cmd: ['@/etc/secret'], workingDir: '/home/nonroot' }), {
+      tag: 'nonroot',
+    });
     const r = await runImage(dir, { tag: 'nonroot' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'uid=65532 gid=65532\ncwd=/home/nonroot\nargv[0]=/bin/probe\nfor nonroot only\n');
@@ -159,7 +161,10 @@ describe('writeLayout', () => {
     const dir = path.join(work, 'precious');
     await mkdir(dir);
     await writeFile(path.join(dir, 'notes.txt'), 'keep me');
-    await assert.rejects(writeLayout(dir, probe, { tag: 'x' }), (e) => hasCode(e, 'OUTPUT_EXISTS') && e.hint !== undefined);
+    await assert.rejects(
+      writeLayout(dir, probe, { tag: 'x' }),
+      (e) => hasCode(e, 'OUTPUT_EXISTS') && e.hint !== undefined,
+    );
     assert.deepEqual(await readdir(dir), ['notes.txt']);
     assert.equal(await readFile(path.join(dir, 'notes.txt'), 'utf8'), 'keep me');
 
@@ -172,11 +177,14 @@ describe('writeLayout', () => {
 
   it('leaves nothing at the target when a blob fails mid-write', async () => {
     const dir = path.join(work, 'fail');
-    await assert.rejects(writeLayout(dir, withLayer(probe, brokenLayer(probe.layers[0]!, 'error')), { tag: 'x' }), (e) =>
-      hasCode(e, 'OUTPUT_WRITE'),
+    await assert.rejects(
+      writeLayout(dir, withLayer(probe, brokenLayer(probe.layers[0]!, 'error')), { tag: 'x' }),
+      (e) => hasCode(e, 'OUTPUT_WRITE'),
     );
     await assert.rejects(readdir(dir), { code: 'ENOENT' });
-    await assert.rejects(writeLayout(dir, withLayer(probe, brokenLayer(probe.layers[0]!, 'lie'))), (e) => hasCode(e, 'HASH_MISMATCH'));
+    await assert.rejects(writeLayout(dir, withLayer(probe, brokenLayer(probe.layers[0]!, 'lie'))), (e) =>
+      hasCode(e, 'HASH_MISMATCH'),
+    );
     await assert.rejects(readdir(dir), { code: 'ENOENT' });
     assert.deepEqual(await leftovers(work), []);
   });

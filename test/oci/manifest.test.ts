@@ -32,7 +32,9 @@ describe('makeImage', () => {
     assert.deepEqual(Object.keys(m), ['schemaVersion', 'mediaType', 'config', 'layers', 'annotations']);
     assert.deepEqual(Object.keys(m.annotations), ['a.first', 'org.opencontainers.image.source']);
     assert.deepEqual(m.config, { mediaType: MEDIA.config, digest: img.configDigest, size: img.configBytes.length });
-    assert.deepEqual(m.layers, [{ mediaType: MEDIA.layerGzip, digest: img.layers[0]!.digest, size: img.layers[0]!.size }]);
+    assert.deepEqual(m.layers, [
+      { mediaType: MEDIA.layerGzip, digest: img.layers[0]!.digest, size: img.layers[0]!.size },
+    ]);
     assert.deepEqual(img.config.rootfs.diff_ids, [img.layers[0]!.diffId]);
     assert.deepEqual(img.platform, { architecture: 'amd64', os: 'linux' });
     assert.equal((await image()).digest, img.digest, 'same inputs, same digest');
@@ -63,8 +65,18 @@ describe('makeIndex', () => {
     const parsed = JSON.parse(idx.indexBytes.toString());
     assert.equal(parsed.mediaType, MEDIA.index);
     assert.deepEqual(parsed.manifests, [
-      { mediaType: MEDIA.manifest, digest: amd.digest, size: amd.manifestBytes.length, platform: { architecture: 'amd64', os: 'linux' } },
-      { mediaType: MEDIA.manifest, digest: arm.digest, size: arm.manifestBytes.length, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+      {
+        mediaType: MEDIA.manifest,
+        digest: amd.digest,
+        size: amd.manifestBytes.length,
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+      {
+        mediaType: MEDIA.manifest,
+        digest: arm.digest,
+        size: arm.manifestBytes.length,
+        platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+      },
     ]);
     assert.deepEqual(parsed.annotations, { 'org.opencontainers.image.ref.name': 'v1' });
     // same layer in both: 1 layer + 2 configs + 2 manifests + 1 index
@@ -74,6 +86,9 @@ describe('makeIndex', () => {
 
   it('refuses two images for one platform', async () => {
     const amd = await image('amd64');
-    assert.throws(() => makeIndex({ manifests: [amd, amd] }), (e) => hasCode(e, 'USAGE'));
+    assert.throws(
+      () => makeIndex({ manifests: [amd, amd] }),
+      (e) => hasCode(e, 'USAGE'),
+    );
   });
 });

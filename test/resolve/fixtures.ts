@@ -24,6 +24,14 @@ export function packagesText(pkgs: P[]): string {
 /** A universe from one or more suites (each a list of stanzas), in order. */
 export function universe(...suites: P[][]): Universe {
   const u = new Universe('amd64');
-  suites.forEach((s, i) => u.addIndex(parsePackagesIndex(packagesText(s), `suite${i}/Packages`, { url: 'http://repo.invalid/debian', suite: `suite${i}`, component: 'main' })));
+  suites.forEach((s, i) =>
+    u.addIndex(
+      parsePackagesIndex(packagesText(s), `suite${i}/Packages`, {
+        url: 'http://repo.invalid/debian',
+        suite: `suite${i}`,
+        component: 'main',
+      }),
+    ),
+  );
   return u;
 }

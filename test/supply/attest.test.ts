@@ -13,8 +13,20 @@ import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
 import type { Image } from '../../src/oci/manifest.js';
-import { attachAttestation, attest, attestImage, PREDICATE_TYPE_ANNOTATION, verifyAttestations } from '../../src/supply/attest/attest.js';
-import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, pae, serializeEnvelope, type Envelope } from '../../src/supply/attest/dsse.js';
+import {
+  attachAttestation,
+  attest,
+  attestImage,
+  PREDICATE_TYPE_ANNOTATION,
+  verifyAttestations,
+} from '../../src/supply/attest/attest.js';
+import {
+  DSSE_MEDIA_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  pae,
+  serializeEnvelope,
+  type Envelope,
+} from '../../src/supply/attest/dsse.js';
 import { PREDICATE } from '../../src/supply/attest/predicate-types.js';
 import { slsaProvenance } from '../../src/supply/attest/slsa.js';
 import { attachArtifact, cosignTag, resolveSubject } from '../../src/supply/referrers.js';
@@ -24,7 +36,6 @@ import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, validateImage } from '../helpers/image.js';
 import { tempDirs } from '../helpers/tmp.js';
 
-
 const tempDir = tempDirs('pare-attest-');
 
 const run = promisify(execFile);
@@ -32,7 +43,9 @@ const hexOf = (c: string): string => c.repeat(64);
 
 async function layout(content: string): Promise<{ dir: string; image: Image }> {
   const dir = path.join(await tempDir(), 'oci');
-  const entries: TreeEntry[] = [{ path: 'etc/hello', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from(content) }];
+  const entries: TreeEntry[] = [
+    { path: 'etc/hello', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from(content) },
+  ];
   const image = await probeImage({}, entries);
   await writeLayout(dir, image, { tag: 'v1' });
   return { dir, image };
@@ -60,7 +73,10 @@ before(async () => {
 
 describe('DSSE and in-toto formats', () => {
   it('PAE is "DSSEv1 <len> <type> <len> <payload>" (the DSSE spec example)', () => {
-    assert.equal(pae('http://example.com/HelloWorld', Buffer.from('hello world')).toString(), 'DSSEv1 29 http://example.com/HelloWorld 11 hello world');
+    assert.equal(
+      pae('http://example.com/HelloWorld', Buffer.from('hello world')).toString(),
+      'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
+    );
     assert.equal(pae('t', Buffer.from('é')).toString(), 'DSSEv1 1 t 2 é', 'lengths count bytes');
   });
 
@@ -70,7 +86,10 @@ describe('DSSE and in-toto formats', () => {
       config: { digest: { sha256: hexOf('a') }, path: 'pare.yaml' },
       lock: { digest: { sha256: hexOf('b') } },
     });
-    assert.deepEqual(provenance.predicate.buildDefinition.resolvedDependencies[0], { uri: 'pkg:deb/debian/libc6@2.36-9?arch=amd64', digest: { sha256: hexOf('c') } });
+    assert.deepEqual(provenance.predicate.buildDefinition.resolvedDependencies[0], {
+      uri: 'pkg:deb/debian/libc6@2.36-9?arch=amd64',
+      digest: { sha256: hexOf('c') },
+    });
     assert.deepEqual(provenance.predicate.runDetails, { builder: { id: 'urn:pare:builder:test' } });
   });
 
@@ -90,7 +109,15 @@ describe('DSSE and in-toto formats', () => {
     const dir = path.dirname(pubFile);
     await writeFile(path.join(dir, 'pae.bin'), pae(env.payloadType, payload));
     await writeFile(path.join(dir, 'sig.der'), Buffer.from(env.signatures[0]!.sig, 'base64'));
-    const { stdout } = await run('openssl', ['dgst', '-sha256', '-verify', pubFile, '-signature', path.join(dir, 'sig.der'), path.join(dir, 'pae.bin')]);
+    const { stdout } = await run('openssl', [
+      'dgst',
+      '-sha256',
+      '-verify',
+      pubFile,
+      '-signature',
+      path.join(dir, 'sig.der'),
+      path.join(dir, 'pae.bin'),
+    ]);
     assert.match(stdout, /Verified OK/);
   });
 });
@@ -100,7 +127,11 @@ describe('attestations in a layout', () => {
     const { dir, image } = await layout('roundtrip');
     const r = await attestImage({ dir, tag: 'v1' }, provenance, signer);
     assert.equal(r.tag, cosignTag(image.digest, 'att'));
-    await attestImage({ dir, tag: 'v1' }, { predicateType: PREDICATE.cyclonedx, predicate: { bomFormat: 'CycloneDX', specVersion: '1.6' } }, signer);
+    await attestImage(
+      { dir, tag: 'v1' },
+      { predicateType: PREDICATE.cyclonedx, predicate: { bomFormat: 'CycloneDX', specVersion: '1.6' } },
+      signer,
+    );
     for (const type of ['slsaprovenance', 'slsaprovenance1', 'https://slsa.dev/provenance/v1']) {
       const v = await pareInProcess(['verify-attestation', `${dir}:v1`, '--key', pubFile, '--type', type]);
       assert.equal(v.code, 0, v.stderr);
@@ -110,7 +141,10 @@ describe('attestations in a layout', () => {
       assert.equal(JSON.parse(Buffer.from(env.payload, 'base64').toString()).predicateType, PREDICATE.slsaProvenanceV1);
     }
     const all = await verifyAttestations({ dir, tag: 'v1' }, signer.publicKeyPem());
-    assert.deepEqual(all.map((a) => a.statement.predicateType).sort(), [PREDICATE.cyclonedx, PREDICATE.slsaProvenanceV1]);
+    assert.deepEqual(all.map((a) => a.statement.predicateType).sort(), [
+      PREDICATE.cyclonedx,
+      PREDICATE.slsaProvenanceV1,
+    ]);
     const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8'));
     const refs = index.manifests.filter((m: any) => m.artifactType === DSSE_MEDIA_TYPE);
     assert.equal(refs.length, 2);
@@ -150,7 +184,17 @@ describe('attestations in a layout', () => {
     const { dir } = await layout('subject');
     const env = await attest({ digest: `sha256:${hexOf('e')}`, name: 'other' }, provenance, signer);
     await assert.rejects(attachAttestation({ dir }, env), (e) => hasCode(e, 'ATTESTATION_SUBJECT_MISMATCH'));
-    await attachArtifact(dir, await resolveSubject({ dir }), DSSE_MEDIA_TYPE, { mediaType: DSSE_MEDIA_TYPE, bytes: serializeEnvelope(env), annotations: { [PREDICATE_TYPE_ANNOTATION]: provenance.predicateType } }, 'att');
+    await attachArtifact(
+      dir,
+      await resolveSubject({ dir }),
+      DSSE_MEDIA_TYPE,
+      {
+        mediaType: DSSE_MEDIA_TYPE,
+        bytes: serializeEnvelope(env),
+        annotations: { [PREDICATE_TYPE_ANNOTATION]: provenance.predicateType },
+      },
+      'att',
+    );
     const r = await pareInProcess(['verify-attestation', dir, '--key', pubFile, '--type', 'slsaprovenance']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[ATTESTATION_SUBJECT_MISMATCH\]/);
@@ -159,8 +203,20 @@ describe('attestations in a layout', () => {
   it('a relabelled attestation does not pass for another type: the signed predicateType decides', async () => {
     const { dir, image } = await layout('relabel');
     const env = await attest(image, provenance, signer);
-    await attachArtifact(dir, await resolveSubject({ dir }), DSSE_MEDIA_TYPE, { mediaType: DSSE_MEDIA_TYPE, bytes: serializeEnvelope(env), annotations: { [PREDICATE_TYPE_ANNOTATION]: PREDICATE.spdx } }, 'att');
-    await assert.rejects(verifyAttestations({ dir }, signer.publicKeyPem(), { type: 'spdx' }), (e) => hasCode(e, 'ATTESTATION_MISSING'));
+    await attachArtifact(
+      dir,
+      await resolveSubject({ dir }),
+      DSSE_MEDIA_TYPE,
+      {
+        mediaType: DSSE_MEDIA_TYPE,
+        bytes: serializeEnvelope(env),
+        annotations: { [PREDICATE_TYPE_ANNOTATION]: PREDICATE.spdx },
+      },
+      'att',
+    );
+    await assert.rejects(verifyAttestations({ dir }, signer.publicKeyPem(), { type: 'spdx' }), (e) =>
+      hasCode(e, 'ATTESTATION_MISSING'),
+    );
     assert.equal((await verifyAttestations({ dir }, signer.publicKeyPem(), { type: 'slsaprovenance' })).length, 1);
   });
 });

@@ -32,16 +32,40 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
       suites: {
         stable: [
           {
-            name: 'base-files', version: '12.4', priority: 'required',
+            name: 'base-files',
+            version: '12.4',
+            priority: 'required',
             files: [
-              { path: './usr/lib/os-release', data: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' },
+              {
+                path: './usr/lib/os-release',
+                data: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n',
+              },
               { path: './etc/os-release', type: 'symlink', target: '../usr/lib/os-release' },
               { path: './usr/share/doc/base-files/copyright', data: GPL },
             ],
           },
-          { name: 'libc', version: '2.0-1', control: { Source: 'glibc (2.0-1)', Maintainer: 'GNU Libc Maintainers <libc@example.invalid>' }, files: [{ path: './usr/lib/libc.so', data: 'libc' }, { path: './usr/share/doc/libc/copyright', data: DEP5 }] },
-          { name: 'hello', version: '1:1.0-2', depends: 'libc (>= 2.0), mail-transport-agent', control: { Source: 'hello-src' }, files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }] },
-          { name: 'tiny-mta', version: '1.0', provides: 'mail-transport-agent', files: [{ path: './usr/sbin/sendmail', data: 'mta', mode: 0o755 }] },
+          {
+            name: 'libc',
+            version: '2.0-1',
+            control: { Source: 'glibc (2.0-1)', Maintainer: 'GNU Libc Maintainers <libc@example.invalid>' },
+            files: [
+              { path: './usr/lib/libc.so', data: 'libc' },
+              { path: './usr/share/doc/libc/copyright', data: DEP5 },
+            ],
+          },
+          {
+            name: 'hello',
+            version: '1:1.0-2',
+            depends: 'libc (>= 2.0), mail-transport-agent',
+            control: { Source: 'hello-src' },
+            files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }],
+          },
+          {
+            name: 'tiny-mta',
+            version: '1.0',
+            provides: 'mail-transport-agent',
+            files: [{ path: './usr/sbin/sendmail', data: 'mta', mode: 0o755 }],
+          },
         ],
       },
     });
@@ -61,7 +85,10 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
   });
 
   const build = async (out: string, extra: string[] = [], cache = 'cache') => {
-    const r = await pareInProcess(['build', cfg, '-o', join(work, out), '--cache-dir', join(work, cache), ...extra], env);
+    const r = await pareInProcess(
+      ['build', cfg, '-o', join(work, out), '--cache-dir', join(work, cache), ...extra],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     return r;
   };
@@ -75,18 +102,24 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
     assert.ok(spdx(doc), JSON.stringify(spdx.errors, null, 1));
     assert.ok(cyclonedx(bom), JSON.stringify(cyclonedx.errors, null, 1));
 
-    const plan = JSON.parse((await pareInProcess(['resolve', cfg, '--json', '--cache-dir', join(work, 'cache')])).stdout) as { packages: Array<{ name: string; version: string; sha256: string }> };
+    const plan = JSON.parse(
+      (await pareInProcess(['resolve', cfg, '--json', '--cache-dir', join(work, 'cache')])).stdout,
+    ) as { packages: Array<{ name: string; version: string; sha256: string }> };
     const want = plan.packages.map((p) => `${p.name}=${p.version}`).sort();
     const lockFile = join(work, 'sbom.lock.json');
     assert.equal((await pareInProcess(['lock', cfg, '-o', lockFile, '--cache-dir', join(work, 'cache')])).code, 0);
-    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { archs: Record<string, { packages: Array<{ name: string; version: string; sha256: string }> }> };
+    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as {
+      archs: Record<string, { packages: Array<{ name: string; version: string; sha256: string }> }>;
+    };
     const locked = Object.values(lock.archs)[0]!.packages;
     assert.deepEqual(locked.map((p) => `${p.name}=${p.version}`).sort(), want, 'the lock pins the same package set');
     const img = await readImageFiles(join(work, 'out'));
-    const status = img.entries.filter((e) => e.path.startsWith('var/lib/dpkg/status.d/') && !e.path.endsWith('.md5sums')).map((e) => {
-      const t = Buffer.from(e.data!).toString();
-      return `${/^Package: (.*)$/m.exec(t)![1]}=${/^Version: (.*)$/m.exec(t)![1]}`;
-    });
+    const status = img.entries
+      .filter((e) => e.path.startsWith('var/lib/dpkg/status.d/') && !e.path.endsWith('.md5sums'))
+      .map((e) => {
+        const t = Buffer.from(e.data!).toString();
+        return `${/^Package: (.*)$/m.exec(t)![1]}=${/^Version: (.*)$/m.exec(t)![1]}`;
+      });
     const spdxPkgs = (doc.packages as any[]).filter((p) => p.SPDXID.startsWith('SPDXRef-Package-deb-'));
     const cdxPkgs = (bom.components as any[]).filter((c) => c.type === 'library');
     assert.deepEqual(status.sort(), want);
@@ -98,32 +131,60 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
       assert.equal(cdxPkgs.find((c) => c.name === p.name).hashes[0].content, p.sha256);
     }
     const libc = spdxPkgs.find((p) => p.name === 'libc');
-    assert.equal(libc.licenseDeclared, 'GPL-2.0-or-later AND (LGPL-2.1-or-later OR BSD-3-Clause) AND LicenseRef-Demo-Permissive AND MIT');
+    assert.equal(
+      libc.licenseDeclared,
+      'GPL-2.0-or-later AND (LGPL-2.1-or-later OR BSD-3-Clause) AND LicenseRef-Demo-Permissive AND MIT',
+    );
     assert.equal(libc.sourceInfo, 'built from Debian source package glibc 2.0-1');
     assert.equal(libc.supplier, 'Organization: GNU Libc Maintainers (libc@example.invalid)');
     assert.equal(spdxPkgs.find((p) => p.name === 'tiny-mta').licenseDeclared, 'NOASSERTION');
     const hello = cdxPkgs.find((c) => c.name === 'hello');
-    assert.equal(hello.purl, 'pkg:deb/debian/hello@1%3A1.0-2?arch=amd64&distro=debian-12'.replace('amd64', hello.properties[0].value));
+    assert.equal(
+      hello.purl,
+      'pkg:deb/debian/hello@1%3A1.0-2?arch=amd64&distro=debian-12'.replace('amd64', hello.properties[0].value),
+    );
     const deps = (bom.dependencies as any[]).find((d) => d.ref === hello.purl).dependsOn as string[];
-    assert.deepEqual(deps.map((d) => d.split('@')[0]), ['pkg:deb/debian/libc', 'pkg:deb/debian/tiny-mta']);
+    assert.deepEqual(
+      deps.map((d) => d.split('@')[0]),
+      ['pkg:deb/debian/libc', 'pkg:deb/debian/tiny-mta'],
+    );
     const appFile = (doc.files as any[]).find((f) => f.fileName === './app/app.txt');
     assert.ok(appFile, 'config-added file listed');
-    assert.equal(doc.creationInfo.created, new Date(Date.parse(img.config.created)).toISOString().replace(/\.\d+Z$/, 'Z'));
+    assert.equal(
+      doc.creationInfo.created,
+      new Date(Date.parse(img.config.created)).toISOString().replace(/\.\d+Z$/, 'Z'),
+    );
     assert.match(bom.serialNumber, /^urn:uuid:/);
   });
 
   it('pare sbom reads the same bytes back from the layout and from a docker-archive', async () => {
-    for (const [format, ext] of [['spdx', 'spdx.json'], ['cyclonedx', 'cdx.json']] as const) {
+    for (const [format, ext] of [
+      ['spdx', 'spdx.json'],
+      ['cyclonedx', 'cdx.json'],
+    ] as const) {
       const r = await pareInProcess(['sbom', join(work, 'out'), '--format', format]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, await readFile(join(work, `out.${ext}`), 'utf8'));
     }
     await build('tar-out', ['--tarball', join(work, 'img.tar'), '--no-sbom']);
-    const tarBuild = await pareInProcess(['build', cfg, '--tarball', join(work, 'only.tar'), '--cache-dir', join(work, 'cache'), '-q'], env);
+    const tarBuild = await pareInProcess(
+      ['build', cfg, '--tarball', join(work, 'only.tar'), '--cache-dir', join(work, 'cache'), '-q'],
+      env,
+    );
     assert.equal(tarBuild.code, 0, tarBuild.stderr);
-    const r = await pareInProcess(['sbom', join(work, 'only.tar'), '--format', 'spdx', '-o', join(work, 'from-tar.spdx.json')]);
+    const r = await pareInProcess([
+      'sbom',
+      join(work, 'only.tar'),
+      '--format',
+      'spdx',
+      '-o',
+      join(work, 'from-tar.spdx.json'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(await readFile(join(work, 'from-tar.spdx.json')), await readFile(join(work, 'only.tar.spdx.json')));
+    assert.deepEqual(
+      await readFile(join(work, 'from-tar.spdx.json')),
+      await readFile(join(work, 'only.tar.spdx.json')),
+    );
     assert.equal((await json('from-tar.spdx.json')).name, 'pare/demo:latest');
   });
 
@@ -155,12 +216,15 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
       assert.equal(a.code, 0, `${type}: ${a.stderr}`);
       envelopes[type] = parseEnvelope(Buffer.from(a.stdout.trim().split('\n')[0]!));
     }
-    const statement = (t: string) => JSON.parse(Buffer.from(envelopes[t]!.payload, 'base64').toString()) as Record<string, any>;
+    const statement = (t: string) =>
+      JSON.parse(Buffer.from(envelopes[t]!.payload, 'base64').toString()) as Record<string, any>;
     assert.equal(`sha256:${statement('spdx').subject[0].digest.sha256}`, r.stdout.trim());
     assert.deepEqual(statement('spdx').predicate, await json('signed.spdx.json'));
     assert.deepEqual(statement('cyclonedx').predicate, await json('signed.cdx.json'));
     const prov = statement('slsaprovenance').predicate;
-    const plan = JSON.parse((await pareInProcess(['resolve', cfg, '--json', '--cache-dir', join(work, 'cache')])).stdout) as { packages: Array<{ name: string; sha256: string; filename: string }> };
+    const plan = JSON.parse(
+      (await pareInProcess(['resolve', cfg, '--json', '--cache-dir', join(work, 'cache')])).stdout,
+    ) as { packages: Array<{ name: string; sha256: string; filename: string }> };
     assert.equal(prov.buildDefinition.externalParameters.config.digest.sha256.length, 64);
     assert.deepEqual(
       (prov.buildDefinition.resolvedDependencies as any[]).map((d) => [d.uri, d.digest.sha256]),
@@ -169,15 +233,31 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
   });
 
   it('a changed SBOM fails attestation verification (SIG_INVALID)', async () => {
-    const a = await pareInProcess(['verify-attestation', join(work, 'signed'), '--key', join(work, 'cosign.pub'), '--type', 'spdx']);
+    const a = await pareInProcess([
+      'verify-attestation',
+      join(work, 'signed'),
+      '--key',
+      join(work, 'cosign.pub'),
+      '--type',
+      'spdx',
+    ]);
     const env0 = parseEnvelope(Buffer.from(a.stdout.trim().split('\n')[0]!));
-    const st = JSON.parse(Buffer.from(env0.payload, 'base64').toString()) as { predicate: { packages: Array<{ name: string; versionInfo?: string }> } };
+    const st = JSON.parse(Buffer.from(env0.payload, 'base64').toString()) as {
+      predicate: { packages: Array<{ name: string; versionInfo?: string }> };
+    };
     st.predicate.packages.find((p) => p.name === 'libc')!.versionInfo = '9.9-9';
     const forged: Envelope = { ...env0, payload: Buffer.from(JSON.stringify(st)).toString('base64') };
     // The same image (deterministic build), unsigned, carrying only the forged attestation.
     await cp(join(work, 'out'), join(work, 'forged'), { recursive: true });
     await attachAttestation({ dir: join(work, 'forged') }, forged);
-    const v = await pareInProcess(['verify-attestation', join(work, 'forged'), '--key', join(work, 'cosign.pub'), '--type', 'spdx']);
+    const v = await pareInProcess([
+      'verify-attestation',
+      join(work, 'forged'),
+      '--key',
+      join(work, 'cosign.pub'),
+      '--type',
+      'spdx',
+    ]);
     assert.equal(v.code, 1, v.stderr);
     assert.match(v.stderr, /error\[SIG_INVALID\]/);
   });

@@ -53,4 +53,3 @@ Files: debian/*
 Copyright: 2022 Z
 License: GPL-2+
 `;
-

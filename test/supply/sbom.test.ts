@@ -19,21 +19,48 @@ import { writeCyclonedx } from '../../src/supply/sbom/cyclonedx.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 
 const enc = new TextEncoder();
-const file = (path: string, text: string): TreeEntry => ({ path, type: 'file', mode: 0o644, uid: 0, gid: 0, data: enc.encode(text) });
+const file = (path: string, text: string): TreeEntry => ({
+  path,
+  type: 'file',
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  data: enc.encode(text),
+});
 
 function sampleEntries(): TreeEntry[] {
-  const status = (name: string, extra: string) => file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nStatus: install ok installed\n${extra}`);
+  const status = (name: string, extra: string) =>
+    file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nStatus: install ok installed\n${extra}`);
   return [
     file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n'),
     { path: 'etc/os-release', type: 'symlink', mode: 0o777, uid: 0, gid: 0, target: '../usr/lib/os-release' },
-    status('libc6', 'Version: 2.36-9+deb12u4\nArchitecture: amd64\nMaintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>\nSource: glibc\n'),
-    status('libfoo1', 'Version: 1:1.2-3\nArchitecture: amd64\nMaintainer: Jane Doe <jane@example.invalid>\nSource: foo (1.2-3)\nDepends: libc6 (>= 2.34), mta | libnope\nProvides: foo-api\n'),
+    status(
+      'libc6',
+      'Version: 2.36-9+deb12u4\nArchitecture: amd64\nMaintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>\nSource: glibc\n',
+    ),
+    status(
+      'libfoo1',
+      'Version: 1:1.2-3\nArchitecture: amd64\nMaintainer: Jane Doe <jane@example.invalid>\nSource: foo (1.2-3)\nDepends: libc6 (>= 2.34), mta | libnope\nProvides: foo-api\n',
+    ),
     status('tiny-mta', 'Version: 1.0\nArchitecture: all\nProvides: mta\nPre-Depends: libc6\n'),
     file('var/lib/dpkg/status.d/libc6.md5sums', 'x  usr/lib/libc.so\n'),
     file('usr/share/doc/libfoo1/copyright', DEP5),
     file('usr/share/doc/libc6/copyright', 'This is free-form text, GPL somewhere.\n'),
     file('app/server', 'binary'),
-    ...recordEntries(makeRecord([{ name: 'libfoo1', version: '1:1.2-3', architecture: 'amd64', sha256: 'a'.repeat(64), filename: 'pool/main/f/foo/libfoo1_1.2-3_amd64.deb' }], ['app/server'])),
+    ...recordEntries(
+      makeRecord(
+        [
+          {
+            name: 'libfoo1',
+            version: '1:1.2-3',
+            architecture: 'amd64',
+            sha256: 'a'.repeat(64),
+            filename: 'pool/main/f/foo/libfoo1_1.2-3_amd64.deb',
+          },
+        ],
+        ['app/server'],
+      ),
+    ),
   ];
 }
 
@@ -48,21 +75,42 @@ function sampleModel(): SbomModel {
 describe('licenses from machine-readable copyright files', () => {
   it('maps the License short names of Files paragraphs to one SPDX expression', () => {
     const l = copyrightLicense(DEP5);
-    assert.equal(l.expression, 'GPL-2.0-or-later AND (LGPL-2.1-or-later OR BSD-3-Clause) AND LicenseRef-Demo-Permissive AND MIT');
-    assert.deepEqual(l.refs, [{ id: 'LicenseRef-Demo-Permissive', name: 'Demo-Permissive', text: 'Permission is granted to do anything.\n\nNo warranty.' }]);
+    assert.equal(
+      l.expression,
+      'GPL-2.0-or-later AND (LGPL-2.1-or-later OR BSD-3-Clause) AND LicenseRef-Demo-Permissive AND MIT',
+    );
+    assert.deepEqual(l.refs, [
+      {
+        id: 'LicenseRef-Demo-Permissive',
+        name: 'Demo-Permissive',
+        text: 'Permission is granted to do anything.\n\nNo warranty.',
+      },
+    ]);
   });
   it('gives NOASSERTION for free-form copyright files and missing ones', () => {
     assert.equal(copyrightLicense('Copyright 1999 someone. GPL.\n').expression, 'NOASSERTION');
     assert.equal(copyrightLicense(undefined).expression, 'NOASSERTION');
-    assert.equal(copyrightLicense('Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n').expression, 'NOASSERTION');
+    assert.equal(
+      copyrightLicense('Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n').expression,
+      'NOASSERTION',
+    );
   });
   it('handles exceptions, and/or precedence and unknown names', () => {
     const refs = new Map();
-    assert.equal(toSpdxExpression('GPL-3+ with GCC-exception-3.1 exception', refs, new Map()), 'GPL-3.0-or-later WITH GCC-exception-3.1');
+    assert.equal(
+      toSpdxExpression('GPL-3+ with GCC-exception-3.1 exception', refs, new Map()),
+      'GPL-3.0-or-later WITH GCC-exception-3.1',
+    );
     assert.equal(toSpdxExpression('GPL-2+ or Artistic', refs, new Map()), 'GPL-2.0-or-later OR Artistic-1.0-Perl');
-    assert.equal(toSpdxExpression('Zlib and MPL-2.0 or Apache-2.0', refs, new Map()), '(Zlib AND MPL-2.0) OR Apache-2.0');
+    assert.equal(
+      toSpdxExpression('Zlib and MPL-2.0 or Apache-2.0', refs, new Map()),
+      '(Zlib AND MPL-2.0) OR Apache-2.0',
+    );
     assert.equal(toSpdxExpression('public-domain', refs, new Map()), 'LicenseRef-public-domain');
-    assert.equal(toSpdxExpression('GPL-2+ with OpenSSL exception', refs, new Map()), 'LicenseRef-GPL-2-with-OpenSSL-exception');
+    assert.equal(
+      toSpdxExpression('GPL-2+ with OpenSSL exception', refs, new Map()),
+      'LicenseRef-GPL-2-with-OpenSSL-exception',
+    );
   });
   it('only produces license ids that are on the SPDX list CycloneDX validates against', async () => {
     const { cdxLicenseIds } = await schemaValidators();
@@ -73,12 +121,24 @@ describe('licenses from machine-readable copyright files', () => {
 describe('identifiers', () => {
   it('purls: pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=debian-12, epoch encoded', () => {
     const os = { name: 'debian', version: '12' };
-    assert.equal(debPurl('libc6', '2.36-9+deb12u4', 'amd64', os), 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12');
-    assert.equal(debPurl('libfoo1', '1:1.2-3', 'all', os), 'pkg:deb/debian/libfoo1@1%3A1.2-3?arch=all&distro=debian-12');
-    assert.equal(ociPurl({ name: 'pare/demo:1.0', digest: 'sha256:ab', arch: 'arm64', created: 0 }), 'pkg:oci/demo@sha256%3Aab?arch=arm64&repository_url=pare/demo&tag=1.0');
+    assert.equal(
+      debPurl('libc6', '2.36-9+deb12u4', 'amd64', os),
+      'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12',
+    );
+    assert.equal(
+      debPurl('libfoo1', '1:1.2-3', 'all', os),
+      'pkg:deb/debian/libfoo1@1%3A1.2-3?arch=all&distro=debian-12',
+    );
+    assert.equal(
+      ociPurl({ name: 'pare/demo:1.0', digest: 'sha256:ab', arch: 'arm64', created: 0 }),
+      'pkg:oci/demo@sha256%3Aab?arch=arm64&repository_url=pare/demo&tag=1.0',
+    );
   });
   it('uuidV5 matches the RFC 9562 example (DNS namespace, www.example.com)', () => {
-    assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    assert.equal(
+      uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'),
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 });
 
@@ -86,15 +146,21 @@ describe('SBOM documents', () => {
   it('builds the model from status.d, copyright, os-release and the contents record', () => {
     const m = sampleModel();
     assert.deepEqual(m.os, { name: 'debian', version: '12', codename: 'bookworm' });
-    assert.deepEqual(m.packages.map((p) => [p.name, p.version, p.source.name, p.source.version, p.dependencies.join(',')]), [
-      ['libc6', '2.36-9+deb12u4', 'glibc', '2.36-9+deb12u4', ''],
-      ['libfoo1', '1:1.2-3', 'foo', '1.2-3', 'libc6,tiny-mta'],
-      ['tiny-mta', '1.0', 'tiny-mta', '1.0', 'libc6'],
-    ]);
+    assert.deepEqual(
+      m.packages.map((p) => [p.name, p.version, p.source.name, p.source.version, p.dependencies.join(',')]),
+      [
+        ['libc6', '2.36-9+deb12u4', 'glibc', '2.36-9+deb12u4', ''],
+        ['libfoo1', '1:1.2-3', 'foo', '1.2-3', 'libc6,tiny-mta'],
+        ['tiny-mta', '1.0', 'tiny-mta', '1.0', 'libc6'],
+      ],
+    );
     assert.equal(m.packages[1]!.sha256, 'a'.repeat(64));
     assert.equal(m.packages[0]!.sha256, undefined);
     assert.equal(m.packages[0]!.license, 'NOASSERTION');
-    assert.deepEqual(m.files.map((f) => f.path), ['/app/server']);
+    assert.deepEqual(
+      m.files.map((f) => f.path),
+      ['/app/server'],
+    );
   });
 
   it('SPDX 2.3 validates against the official schema and has the relationships', async () => {
@@ -103,7 +169,9 @@ describe('SBOM documents', () => {
     assert.ok(spdx(doc), JSON.stringify(spdx.errors, null, 1));
     assert.equal(doc.creationInfo.created, '2023-11-14T22:13:20Z');
     assert.match(doc.documentNamespace, /^urn:uuid:[0-9a-f-]{36}$/);
-    const rel = (doc.relationships as any[]).map((r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+    const rel = (doc.relationships as any[]).map(
+      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
+    );
     assert.ok(rel.includes('SPDXRef-DOCUMENT DESCRIBES SPDXRef-Image'));
     assert.ok(rel.includes('SPDXRef-Image CONTAINS SPDXRef-Package-deb-libfoo1-amd64'));
     assert.ok(rel.includes('SPDXRef-Package-deb-libfoo1-amd64 DEPENDS_ON SPDXRef-Package-deb-tiny-mta-all'));
@@ -125,14 +193,20 @@ describe('SBOM documents', () => {
     assert.deepEqual(foo.hashes, [{ alg: 'SHA-256', content: 'a'.repeat(64) }]);
     assert.ok((foo.properties as any[]).some((p) => p.name === 'pare:deb:source' && p.value === 'foo'));
     const dep = (bom.dependencies as any[]).find((d) => d.ref === foo['bom-ref']);
-    assert.deepEqual(dep.dependsOn, ['pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12', 'pkg:deb/debian/tiny-mta@1.0?arch=all&distro=debian-12']);
+    assert.deepEqual(dep.dependsOn, [
+      'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12',
+      'pkg:deb/debian/tiny-mta@1.0?arch=all&distro=debian-12',
+    ]);
   });
 
   it('same inputs give byte-identical documents; another digest gives another serial', () => {
     assert.deepEqual(writeSpdx(sampleModel()), writeSpdx(sampleModel()));
     assert.deepEqual(writeCyclonedx(sampleModel()), writeCyclonedx(sampleModel()));
     const other = { ...sampleModel(), image: { ...sampleModel().image, digest: `sha256:${'c'.repeat(64)}` } };
-    assert.notEqual(JSON.parse(writeCyclonedx(other).toString()).serialNumber, JSON.parse(writeCyclonedx(sampleModel()).toString()).serialNumber);
+    assert.notEqual(
+      JSON.parse(writeCyclonedx(other).toString()).serialNumber,
+      JSON.parse(writeCyclonedx(sampleModel()).toString()).serialNumber,
+    );
   });
 
   it('the format code never touches the disk or the network', async () => {

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hasCode } from '../../src/errors.js';
-import { COSIGN_KEY_PEM, decryptPrivateKey, encryptPrivateKey, SIGSTORE_KEY_PEM } from '../../src/supply/sign/encrypted-key.js';
+import {
+  COSIGN_KEY_PEM,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  SIGSTORE_KEY_PEM,
+} from '../../src/supply/sign/encrypted-key.js';
 import { pemDecode, pemEncode } from '../../src/supply/sign/pem.js';
 import { poly1305, secretboxOpen, secretboxSeal } from '../../src/supply/sign/secretbox.js';
 
@@ -28,7 +33,7 @@ const BOX = hex(`f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76c
   56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5`);
 
 describe('secretbox (XSalsa20-Poly1305)', () => {
-  it('matches libsodium\'s secretbox_easy vector, and opens it', () => {
+  it("matches libsodium's secretbox_easy vector, and opens it", () => {
     assert.equal(MESSAGE.length, 131);
     assert.equal(Buffer.from(secretboxSeal(MESSAGE, NONCE, KEY)).toString('hex'), BOX.toString('hex'));
     assert.deepEqual(Buffer.from(secretboxOpen(BOX, NONCE, KEY)!), MESSAGE);
@@ -81,7 +86,7 @@ const VECTORS = [
 ];
 
 describe('cosign encrypted key format', () => {
-  it('decrypts go-securesystemslib\'s vectors, under both PEM types', async () => {
+  it("decrypts go-securesystemslib's vectors, under both PEM types", async () => {
     for (const [i, v] of VECTORS.entries()) {
       const type = i % 2 ? SIGSTORE_KEY_PEM : COSIGN_KEY_PEM;
       const plain = await decryptPrivateKey(pemEncode(type, Buffer.from(v)), 'supersecret');
@@ -93,18 +98,29 @@ describe('cosign encrypted key format', () => {
     const pem = pemEncode(SIGSTORE_KEY_PEM, Buffer.from(VECTORS[0]!));
     await assert.rejects(decryptPrivateKey(pem, 'supersecreT'), (e) => hasCode(e, 'KEY_DECRYPT'));
     const dos = VECTORS[0]!.replace('"N":32768', '"N":1048576');
-    await assert.rejects(decryptPrivateKey(pemEncode(SIGSTORE_KEY_PEM, Buffer.from(dos)), 'supersecret'), (e) => hasCode(e, 'KEY_READ'));
-    await assert.rejects(decryptPrivateKey(pemEncode('PRIVATE KEY', Buffer.from(VECTORS[0]!)), 'supersecret'), (e) => hasCode(e, 'KEY_READ'));
+    await assert.rejects(decryptPrivateKey(pemEncode(SIGSTORE_KEY_PEM, Buffer.from(dos)), 'supersecret'), (e) =>
+      hasCode(e, 'KEY_READ'),
+    );
+    await assert.rejects(decryptPrivateKey(pemEncode('PRIVATE KEY', Buffer.from(VECTORS[0]!)), 'supersecret'), (e) =>
+      hasCode(e, 'KEY_READ'),
+    );
     await assert.rejects(decryptPrivateKey('not pem', 'x'), (e) => hasCode(e, 'KEY_READ'));
   });
 
   it('writes the documented JSON shape with N=65536, r=8, p=1 and 32-byte salt, 24-byte nonce', async () => {
-    const pem = await encryptPrivateKey(Buffer.from('secret der'), 'pw', { salt: Buffer.alloc(32, 1), nonce: Buffer.alloc(24, 2) });
+    const pem = await encryptPrivateKey(Buffer.from('secret der'), 'pw', {
+      salt: Buffer.alloc(32, 1),
+      nonce: Buffer.alloc(24, 2),
+    });
     const block = pemDecode(pem)!;
     assert.equal(block.type, 'ENCRYPTED SIGSTORE PRIVATE KEY');
     const j = JSON.parse(block.bytes.toString());
     assert.deepEqual(Object.keys(j), ['kdf', 'cipher', 'ciphertext']);
-    assert.deepEqual(j.kdf, { name: 'scrypt', params: { N: 65536, r: 8, p: 1 }, salt: Buffer.alloc(32, 1).toString('base64') });
+    assert.deepEqual(j.kdf, {
+      name: 'scrypt',
+      params: { N: 65536, r: 8, p: 1 },
+      salt: Buffer.alloc(32, 1).toString('base64'),
+    });
     assert.deepEqual(j.cipher, { name: 'nacl/secretbox', nonce: Buffer.alloc(24, 2).toString('base64') });
     assert.equal((await decryptPrivateKey(pem, 'pw')).toString(), 'secret der');
   });
@@ -119,6 +135,17 @@ describe('cosign encrypted key format', () => {
 it('format modules of supply/ stay pure (no fs, net or fetch)', async () => {
   const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src', 'supply');
   const FORBIDDEN = /from ['"](node:)?(fs|fs\/promises|net|http|https|child_process)['"]|\bfetch\(/;
-  const pure = ['sign/secretbox.ts', 'sign/pem.ts', 'sign/encrypted-key.ts', 'sign/keys.ts', 'sign/simple-signing.ts', 'attest/dsse.ts', 'attest/statement.ts', 'attest/slsa.ts', 'attest/predicate-types.ts'];
-  for (const f of pure) assert.doesNotMatch(await readFile(path.join(src, f), 'utf8'), FORBIDDEN, `${f} must stay pure`);
+  const pure = [
+    'sign/secretbox.ts',
+    'sign/pem.ts',
+    'sign/encrypted-key.ts',
+    'sign/keys.ts',
+    'sign/simple-signing.ts',
+    'attest/dsse.ts',
+    'attest/statement.ts',
+    'attest/slsa.ts',
+    'attest/predicate-types.ts',
+  ];
+  for (const f of pure)
+    assert.doesNotMatch(await readFile(path.join(src, f), 'utf8'), FORBIDDEN, `${f} must stay pure`);
 });

@@ -22,7 +22,6 @@ import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, skopeo, validateImage } from '../helpers/image.js';
 import { tempDirs } from '../helpers/tmp.js';
 
-
 const tempDir = tempDirs('pare-sign-');
 
 const run = promisify(execFile);
@@ -53,7 +52,9 @@ async function readJson(dir: string, digest: string): Promise<any> {
 /** The payload and DER signature of the first layer under the cosign .sig tag, read by hand. */
 async function sigFromTag(dir: string, digest: string): Promise<{ payload: Buffer; der: Buffer; layer: any }> {
   const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8'));
-  const entry = index.manifests.find((m: any) => m.annotations?.['org.opencontainers.image.ref.name'] === cosignTag(digest, 'sig'));
+  const entry = index.manifests.find(
+    (m: any) => m.annotations?.['org.opencontainers.image.ref.name'] === cosignTag(digest, 'sig'),
+  );
   assert.ok(entry, 'index.json names the .sig tag');
   const layer = (await readJson(dir, entry.digest)).layers[0];
   const payload = await readFile(path.join(dir, 'blobs', 'sha256', layer.digest.slice(7)));
@@ -67,7 +68,12 @@ before(async () => {
   const r = await pareInProcess(['keygen', '--output-key-prefix', path.join(dir, 'cosign')], ENV);
   assert.equal(r.code, 0, r.stderr);
   const key = path.join(dir, 'cosign.key');
-  keys = { dir, key, pub: path.join(dir, 'cosign.pub'), signer: await loadSigner(await readFile(key, 'utf8'), ENV.PARE_PASSWORD) };
+  keys = {
+    dir,
+    key,
+    pub: path.join(dir, 'cosign.pub'),
+    signer: await loadSigner(await readFile(key, 'utf8'), ENV.PARE_PASSWORD),
+  };
 });
 
 describe('pare keygen', () => {
@@ -81,7 +87,10 @@ describe('pare keygen', () => {
 
   it('the key decrypts with only the documented steps: PEM → JSON → scrypt(N=65536,r=8,p=1) → nacl secretbox → PKCS#8', async () => {
     const text = await readFile(keys.key, 'utf8');
-    const m = /-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n([A-Za-z0-9+/=\n]+)-----END ENCRYPTED SIGSTORE PRIVATE KEY-----/.exec(text)!;
+    const m =
+      /-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n([A-Za-z0-9+/=\n]+)-----END ENCRYPTED SIGSTORE PRIVATE KEY-----/.exec(
+        text,
+      )!;
     const j = JSON.parse(Buffer.from(m[1]!.replace(/\n/g, ''), 'base64').toString());
     assert.deepEqual(j.kdf.params, { N: 65536, r: 8, p: 1 });
     assert.equal(j.kdf.name, 'scrypt');
@@ -102,13 +111,21 @@ describe('pare keygen', () => {
     const again = await pareInProcess(['keygen', '--output-key-prefix', prefix], ENV);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /error\[OUTPUT_EXISTS\]/);
-    const none = await pareInProcess(['keygen', '--output-key-prefix', path.join(keys.dir, 'np')], { PARE_PASSWORD: undefined, COSIGN_PASSWORD: undefined });
+    const none = await pareInProcess(['keygen', '--output-key-prefix', path.join(keys.dir, 'np')], {
+      PARE_PASSWORD: undefined,
+      COSIGN_PASSWORD: undefined,
+    });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /error\[KEY_PASSWORD_MISSING\].*\n.*hint: .*PARE_PASSWORD/);
-    const empty = await pareInProcess(['keygen', '--output-key-prefix', path.join(keys.dir, 'empty')], { PARE_PASSWORD: undefined, COSIGN_PASSWORD: '' });
+    const empty = await pareInProcess(['keygen', '--output-key-prefix', path.join(keys.dir, 'empty')], {
+      PARE_PASSWORD: undefined,
+      COSIGN_PASSWORD: '',
+    });
     assert.equal(empty.code, 0, empty.stderr);
     await loadSigner(await readFile(path.join(keys.dir, 'empty.key'), 'utf8'), '');
-    await assert.rejects(loadSigner(await readFile(path.join(keys.dir, 'empty.key'), 'utf8'), 'x'), (e) => hasCode(e, 'KEY_DECRYPT'));
+    await assert.rejects(loadSigner(await readFile(path.join(keys.dir, 'empty.key'), 'utf8'), 'x'), (e) =>
+      hasCode(e, 'KEY_DECRYPT'),
+    );
   });
 });
 
@@ -122,7 +139,11 @@ describe('pare sign / pare verify', () => {
     assert.equal(v.code, 0, v.stderr);
     const payload = JSON.parse(v.stdout.trim().split('\n')[0]!);
     assert.deepEqual(payload, {
-      critical: { identity: { 'docker-reference': 'oci' }, image: { 'docker-manifest-digest': image.digest }, type: 'cosign container image signature' },
+      critical: {
+        identity: { 'docker-reference': 'oci' },
+        image: { 'docker-manifest-digest': image.digest },
+        type: 'cosign container image signature',
+      },
       optional: null,
     });
 
@@ -133,7 +154,11 @@ describe('pare sign / pare verify', () => {
     assert.equal(man.artifactType, SIMPLE_SIGNING_MEDIA_TYPE);
     assert.deepEqual(man.config, EMPTY_JSON);
     assert.equal(await readFile(path.join(dir, 'blobs', 'sha256', EMPTY_JSON.digest.slice(7)), 'utf8'), '{}');
-    assert.deepEqual(man.subject, { mediaType: image.mediaType, digest: image.digest, size: image.manifestBytes.length });
+    assert.deepEqual(man.subject, {
+      mediaType: image.mediaType,
+      digest: image.digest,
+      size: image.manifestBytes.length,
+    });
     assert.equal(man.layers[0].mediaType, SIMPLE_SIGNING_MEDIA_TYPE);
     // Without a tag the layout still names one image: artifact entries are not images.
     assert.equal((await resolveSubject({ dir })).digest, image.digest);
@@ -145,7 +170,15 @@ describe('pare sign / pare verify', () => {
     const { payload, der } = await sigFromTag(dir, image.digest);
     await writeFile(path.join(dir, '..', 'payload.json'), payload);
     await writeFile(path.join(dir, '..', 'sig.der'), der);
-    const { stdout } = await run('openssl', ['dgst', '-sha256', '-verify', keys.pub, '-signature', path.join(dir, '..', 'sig.der'), path.join(dir, '..', 'payload.json')]);
+    const { stdout } = await run('openssl', [
+      'dgst',
+      '-sha256',
+      '-verify',
+      keys.pub,
+      '-signature',
+      path.join(dir, '..', 'sig.der'),
+      path.join(dir, '..', 'payload.json'),
+    ]);
     assert.match(stdout, /Verified OK/);
     assert.equal(JSON.parse(payload.toString()).critical.image['docker-manifest-digest'], image.digest);
   });
@@ -183,12 +216,18 @@ describe('pare sign / pare verify', () => {
     await assert.rejects(verifyImage({ dir, tag: 'latest' }, pub), (e) => hasCode(e, 'SIGNATURE_MISSING'));
   });
 
-  it('another image\'s signature attached → SIG_DIGEST_MISMATCH', async () => {
+  it("another image's signature attached → SIG_DIGEST_MISMATCH", async () => {
     const a = await layout('image a');
     const b = await layout('image b');
     await signImage({ dir: a.dir }, keys.signer);
     const { payload, layer } = await sigFromTag(a.dir, a.image.digest);
-    await attachArtifact(b.dir, await resolveSubject({ dir: b.dir }), SIMPLE_SIGNING_MEDIA_TYPE, { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: layer.annotations }, 'sig');
+    await attachArtifact(
+      b.dir,
+      await resolveSubject({ dir: b.dir }),
+      SIMPLE_SIGNING_MEDIA_TYPE,
+      { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: layer.annotations },
+      'sig',
+    );
     const r = await pareInProcess(['verify', b.dir, '--key', keys.pub]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[SIG_DIGEST_MISMATCH\]/);
@@ -204,13 +243,29 @@ describe('pare sign / pare verify', () => {
     const changed = await layout('tamper');
     const edited = Buffer.from(payload.toString().replace('"optional":null', '"optional":{"x":"y"}'));
     assert.notDeepEqual(edited, payload);
-    await attachArtifact(changed.dir, subject, SIMPLE_SIGNING_MEDIA_TYPE, { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: edited, annotations: layer.annotations }, 'sig');
+    await attachArtifact(
+      changed.dir,
+      subject,
+      SIMPLE_SIGNING_MEDIA_TYPE,
+      { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: edited, annotations: layer.annotations },
+      'sig',
+    );
     await assert.rejects(verifyImage({ dir: changed.dir }, pub), (e) => hasCode(e, 'SIG_INVALID'));
 
     const flipped = await layout('tamper');
     const bad = Buffer.from(der);
     bad[bad.length - 3]! ^= 0x01;
-    await attachArtifact(flipped.dir, subject, SIMPLE_SIGNING_MEDIA_TYPE, { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: { [SIGNATURE_ANNOTATION]: bad.toString('base64') } }, 'sig');
+    await attachArtifact(
+      flipped.dir,
+      subject,
+      SIMPLE_SIGNING_MEDIA_TYPE,
+      {
+        mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+        bytes: payload,
+        annotations: { [SIGNATURE_ANNOTATION]: bad.toString('base64') },
+      },
+      'sig',
+    );
     await assert.rejects(verifyImage({ dir: flipped.dir }, pub), (e) => hasCode(e, 'SIG_INVALID'));
 
     const otherPub = inMemorySigner().publicKeyPem();
@@ -225,7 +280,10 @@ describe('pare sign / pare verify', () => {
     await signImage({ dir }, keys.signer);
     const { layer } = await sigFromTag(dir, image.digest);
     const file = path.join(dir, 'blobs', 'sha256', layer.digest.slice(7));
-    await writeFile(file, (await readFile(file, 'utf8')).replace('cosign container image signature', 'cosign container image signaturE'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('cosign container image signature', 'cosign container image signaturE'),
+    );
     await assert.rejects(verifyImage({ dir }, await readFile(keys.pub, 'utf8')), (e) => hasCode(e, 'HASH_MISMATCH'));
   });
 

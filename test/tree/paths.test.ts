@@ -6,7 +6,11 @@ import { FileTree } from '../../src/tree/tree.js';
 import { applyPaths, type SourceNode } from '../../src/tree/paths.js';
 
 const enc = new TextEncoder();
-const p = (x: Partial<PathConfig> & Pick<PathConfig, 'path' | 'type'>): PathConfig => ({ recursive: false, pos: { file: 'pare.yaml', line: 7, col: 5 }, ...x });
+const p = (x: Partial<PathConfig> & Pick<PathConfig, 'path' | 'type'>): PathConfig => ({
+  recursive: false,
+  pos: { file: 'pare.yaml', line: 7, col: 5 },
+  ...x,
+});
 
 function base(): FileTree {
   const t = new FileTree();
@@ -26,7 +30,14 @@ describe('paths', () => {
       p({ path: '/usr/bin/app2', type: 'hardlink', target: '/usr/bin/app' }),
       p({ path: '/var/lib/app', type: 'permissions', uid: 65532, gid: 65532, permissions: 0o700, recursive: true }),
     ]);
-    assert.deepEqual(t.get('srv/data'), { path: 'srv/data', type: 'dir', mode: 0o750, uid: 65532, gid: 65532, owner: 'paths' });
+    assert.deepEqual(t.get('srv/data'), {
+      path: 'srv/data',
+      type: 'dir',
+      mode: 0o750,
+      uid: 65532,
+      gid: 65532,
+      owner: 'paths',
+    });
     assert.equal(t.get('srv/data/.keep')?.data?.byteLength, 0);
     assert.equal(t.get('srv/data/.keep')?.mode, 0o644);
     assert.equal(t.get('usr/local/bin/app')?.target, '/usr/bin/app');
@@ -43,19 +54,26 @@ describe('paths', () => {
     const sources = new Map<string, SourceNode[]>([
       ['/ctx/app.py', [{ rel: '', type: 'file', data: enc.encode('print(1)\n') }]],
       ['/ctx/run', [{ rel: '', type: 'file', data: enc.encode('#!/x\n'), executable: true }]],
-      ['/ctx/site', [
-        { rel: '', type: 'dir' },
-        { rel: 'index.html', type: 'file', data: enc.encode('<p>') },
-        { rel: 'img', type: 'dir' },
-        { rel: 'img/logo', type: 'symlink', target: '../index.html' },
-      ]],
+      [
+        '/ctx/site',
+        [
+          { rel: '', type: 'dir' },
+          { rel: 'index.html', type: 'file', data: enc.encode('<p>') },
+          { rel: 'img', type: 'dir' },
+          { rel: 'img/logo', type: 'symlink', target: '../index.html' },
+        ],
+      ],
     ]);
-    applyPaths(t, [
-      p({ path: '/app/app.py', type: 'file', source: '/ctx/app.py', uid: 65532, gid: 65532 }),
-      p({ path: '/app/run', type: 'file', source: '/ctx/run' }),
-      p({ path: '/srv/www', type: 'file', source: '/ctx/site', permissions: 0o640 }),
-      p({ path: '/usr/bin/app', type: 'file', source: '/ctx/run', permissions: 0o700 }),
-    ], sources);
+    applyPaths(
+      t,
+      [
+        p({ path: '/app/app.py', type: 'file', source: '/ctx/app.py', uid: 65532, gid: 65532 }),
+        p({ path: '/app/run', type: 'file', source: '/ctx/run' }),
+        p({ path: '/srv/www', type: 'file', source: '/ctx/site', permissions: 0o640 }),
+        p({ path: '/usr/bin/app', type: 'file', source: '/ctx/run', permissions: 0o700 }),
+      ],
+      sources,
+    );
     assert.equal(new TextDecoder().decode(t.get('app/app.py')!.data), 'print(1)\n');
     assert.deepEqual([t.get('app/app.py')!.mode, t.get('app/app.py')!.uid], [0o644, 65532]);
     assert.equal(t.get('app/run')!.mode, 0o755);
@@ -73,12 +91,15 @@ describe('paths', () => {
       p({ path: '/usr/bin/app', type: 'directory' }),
     ];
     for (const c of cases) {
-      assert.throws(() => applyPaths(base(), [c]), (e: unknown) => {
-        assert.ok(hasCode(e, 'CONFIG_SCHEMA'));
-        assert.match((e as Error).message, /^pare\.yaml:7:5: paths\[0\]/);
-        assert.ok((e as Error).message.includes(c.path));
-        return true;
-      });
+      assert.throws(
+        () => applyPaths(base(), [c]),
+        (e: unknown) => {
+          assert.ok(hasCode(e, 'CONFIG_SCHEMA'));
+          assert.match((e as Error).message, /^pare\.yaml:7:5: paths\[0\]/);
+          assert.ok((e as Error).message.includes(c.path));
+          return true;
+        },
+      );
     }
   });
 });

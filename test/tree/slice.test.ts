@@ -6,7 +6,17 @@ import type { RawTarEntry } from '../../src/tree/tar-read.js';
 
 const enc = new TextEncoder();
 function raw(name: string, type: RawTarEntry['type'] = 'file', data = 'x', linkname = ''): RawTarEntry {
-  return { name, linkname, type, typeflag: '', mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, mtime: 0, data: type === 'file' ? enc.encode(data) : new Uint8Array(0) };
+  return {
+    name,
+    linkname,
+    type,
+    typeflag: '',
+    mode: type === 'dir' ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    mtime: 0,
+    data: type === 'file' ? enc.encode(data) : new Uint8Array(0),
+  };
 }
 
 function tree(): FileTree {
@@ -26,11 +36,18 @@ function tree(): FileTree {
     raw('./usr/share/perl5/Foo.pm', 'file', 'perl'),
     raw('./usr/lib/locale/C.utf8/LC_CTYPE', 'file', 'ctype'),
   ]);
-  t.addPackage('tzdata', [raw('./usr/share/zoneinfo/Europe/Paris', 'file', 'TZif'), raw('./usr/share/doc/tzdata/README', 'file', 'readme')]);
+  t.addPackage('tzdata', [
+    raw('./usr/share/zoneinfo/Europe/Paris', 'file', 'TZif'),
+    raw('./usr/share/doc/tzdata/README', 'file', 'readme'),
+  ]);
   return t;
 }
 
-const paths = (t: FileTree) => t.entries().filter((e) => e.type !== 'dir').map((e) => e.path);
+const paths = (t: FileTree) =>
+  t
+    .entries()
+    .filter((e) => e.type !== 'dir')
+    .map((e) => e.path);
 
 describe('slice', () => {
   it('drops docs (except copyright), man, info, lintian, locales (except C.UTF-8), bug, doc-base by default', () => {

@@ -11,8 +11,17 @@ import { tar } from '../helpers/debfile.js';
 
 const long = `./usr/share/doc/${'a-very-long-directory-name/'.repeat(5)}file-with-a-long-name.txt`;
 
-function entry(name: string, typeflag: string, data: Buffer, extra: Partial<Parameters<typeof encodeHeader>[0]> = {}): Buffer[] {
-  return [...encodeHeader({ name, typeflag, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 1, ...extra }), data, padding(data.length)];
+function entry(
+  name: string,
+  typeflag: string,
+  data: Buffer,
+  extra: Partial<Parameters<typeof encodeHeader>[0]> = {},
+): Buffer[] {
+  return [
+    ...encodeHeader({ name, typeflag, mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 1, ...extra }),
+    data,
+    padding(data.length),
+  ];
 }
 
 function text(b: Uint8Array): string {
@@ -33,14 +42,17 @@ describe('readTar', () => {
       { path: './usr/bin/z', type: 'hardlink', target: './usr/bin/x' },
     ]);
     const es = readTar(buf, 't.tar');
-    assert.deepEqual(es.map((e) => [e.name, e.type, e.mode.toString(8), e.uid, e.gid, e.linkname, text(e.data)]), [
-      ['./', 'dir', '755', 0, 0, '', ''],
-      ['./usr/bin/', 'dir', '755', 0, 0, '', ''],
-      ['./usr/bin/su', 'file', '4755', 0, 0, '', 'su'],
-      ['./usr/bin/x', 'file', '2755', 1000, 42, '', 'x'],
-      ['./usr/bin/y', 'symlink', '777', 0, 0, 'x', ''],
-      ['./usr/bin/z', 'hardlink', '644', 0, 0, './usr/bin/x', ''],
-    ]);
+    assert.deepEqual(
+      es.map((e) => [e.name, e.type, e.mode.toString(8), e.uid, e.gid, e.linkname, text(e.data)]),
+      [
+        ['./', 'dir', '755', 0, 0, '', ''],
+        ['./usr/bin/', 'dir', '755', 0, 0, '', ''],
+        ['./usr/bin/su', 'file', '4755', 0, 0, '', 'su'],
+        ['./usr/bin/x', 'file', '2755', 1000, 42, '', 'x'],
+        ['./usr/bin/y', 'symlink', '777', 0, 0, 'x', ''],
+        ['./usr/bin/z', 'hardlink', '644', 0, 0, './usr/bin/x', ''],
+      ],
+    );
     // data is a view into the archive, not a copy
     assert.equal(es[2]!.data.buffer, buf.buffer);
   });
@@ -70,7 +82,13 @@ describe('readTar', () => {
       TAR_END,
     ]);
     const es2 = readTar(buf2, 't.tar');
-    assert.deepEqual(es2.map((e) => [e.name, e.uid]), [['./pax/named', 123456789], ['./second', 123456789]]);
+    assert.deepEqual(
+      es2.map((e) => [e.name, e.uid]),
+      [
+        ['./pax/named', 123456789],
+        ['./second', 123456789],
+      ],
+    );
   });
 
   it('reads GNU long names and long link names', () => {
@@ -98,7 +116,11 @@ describe('readTar', () => {
     linkSync(join(root, 'usr', 'suid'), join(root, 'usr', 'suid-link'));
     symlinkSync('suid', join(root, 'usr', 'sym'));
     for (const format of ['gnu', 'posix', 'ustar']) {
-      const r = spawnSync('tar', ['-c', `--format=${format}`, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-C', root, '.'], { maxBuffer: 1 << 26 });
+      const r = spawnSync(
+        'tar',
+        ['-c', `--format=${format}`, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-C', root, '.'],
+        { maxBuffer: 1 << 26 },
+      );
       if (format === 'ustar') {
         // the deep name fits ustar only via the prefix field: 155 + 100
         assert.equal(r.status, 0, r.stderr.toString());
@@ -128,7 +150,10 @@ describe('readTar', () => {
   });
 
   it('rejects bad checksums and truncated archives with ARCHIVE_FORMAT naming the archive', () => {
-    const good = tar([{ path: './a', data: 'x'.repeat(1000) }, { path: './b', data: 'b' }]);
+    const good = tar([
+      { path: './a', data: 'x'.repeat(1000) },
+      { path: './b', data: 'b' },
+    ]);
     const badSum = Buffer.from(good);
     badSum[5] = 0x41;
     const cases = [
@@ -138,11 +163,14 @@ describe('readTar', () => {
       good.subarray(0, 512 + 1000), // inside a's padding
     ];
     for (const c of cases) {
-      assert.throws(() => readTar(c, 'pkg.deb: data.tar'), (e: unknown) => {
-        assert.ok(hasCode(e, 'ARCHIVE_FORMAT'), String(e));
-        assert.match(e.message, /^pkg\.deb: data\.tar: /);
-        return true;
-      });
+      assert.throws(
+        () => readTar(c, 'pkg.deb: data.tar'),
+        (e: unknown) => {
+          assert.ok(hasCode(e, 'ARCHIVE_FORMAT'), String(e));
+          assert.match(e.message, /^pkg\.deb: data\.tar: /);
+          return true;
+        },
+      );
     }
   });
 
@@ -152,12 +180,22 @@ describe('readTar', () => {
   });
 
   it('classifies special files without reading them as files', () => {
-    const buf = Buffer.concat([...entry('./dev/null', '3', Buffer.alloc(0)), ...entry('./fifo', '6', Buffer.alloc(0)), TAR_END]);
-    assert.deepEqual(readTar(buf, 't').map((e) => e.type), ['char', 'fifo']);
+    const buf = Buffer.concat([
+      ...entry('./dev/null', '3', Buffer.alloc(0)),
+      ...entry('./fifo', '6', Buffer.alloc(0)),
+      TAR_END,
+    ]);
+    assert.deepEqual(
+      readTar(buf, 't').map((e) => e.type),
+      ['char', 'fifo'],
+    );
   });
 
   it('parses a 13 MB archive with 2,000 entries, data as views of the input', () => {
-    const files = Array.from({ length: 2000 }, (_, i) => ({ path: `./usr/lib/x/file-${i}`, data: Buffer.alloc(6500, i) }));
+    const files = Array.from({ length: 2000 }, (_, i) => ({
+      path: `./usr/lib/x/file-${i}`,
+      data: Buffer.alloc(6500, i),
+    }));
     const buf = tar(files);
     const es = readTar(buf, 'big.tar').filter((e) => e.type === 'file');
     assert.equal(es.length, 2000);

@@ -11,7 +11,7 @@ type Spec = Partial<RawTarEntry> & { data?: Uint8Array };
 
 function raw(name: string, spec: Omit<Spec, 'data'> & { data?: string | Uint8Array } = {}): RawTarEntry {
   const type = spec.type ?? (name.endsWith('/') ? 'dir' : 'file');
-  const data = typeof spec.data === 'string' ? Buffer.from(spec.data) : spec.data ?? new Uint8Array(0);
+  const data = typeof spec.data === 'string' ? Buffer.from(spec.data) : (spec.data ?? new Uint8Array(0));
   return {
     name,
     linkname: spec.linkname ?? '',
@@ -37,24 +37,38 @@ function code(e: unknown, c: 'PATH_HOSTILE' | 'FILE_CONFLICT'): PareError {
 function hostile(entries: RawTarEntry[], path: string, setup: (t: FileTree) => void = () => {}): void {
   const t = new FileTree();
   setup(t);
-  assert.throws(() => t.addPackage('evil', entries), (e: unknown) => {
-    const err = code(e, 'PATH_HOSTILE');
-    assert.match(err.message, /'evil'/);
-    assert.ok(err.message.includes(`'${path}'`), err.message);
-    return true;
-  });
+  assert.throws(
+    () => t.addPackage('evil', entries),
+    (e: unknown) => {
+      const err = code(e, 'PATH_HOSTILE');
+      assert.match(err.message, /'evil'/);
+      assert.ok(err.message.includes(`'${path}'`), err.message);
+      return true;
+    },
+  );
 }
 
 /** One line per entry; `dirOwners: false` leaves out who brought a directory (the first package to ship it). */
 function listing(t: FileTree, dirOwners = true): string[] {
   const owner = (e: TreeEntry): string => (e.type === 'dir' && !dirOwners ? '' : ` (${e.owner ?? '-'})`);
-  return t.entries().map((e) => `${e.path} ${e.type} ${e.mode.toString(8)} ${e.uid}:${e.gid}${e.target ? ` -> ${e.target}` : ''}${e.data ? ` [${Buffer.from(e.data).toString()}]` : ''}${owner(e)}`);
+  return t
+    .entries()
+    .map(
+      (e) =>
+        `${e.path} ${e.type} ${e.mode.toString(8)} ${e.uid}:${e.gid}${e.target ? ` -> ${e.target}` : ''}${e.data ? ` [${Buffer.from(e.data).toString()}]` : ''}${owner(e)}`,
+    );
 }
 
 describe('FileTree: paths', () => {
   it('normalizes archive names and skips the root entry', () => {
     const t = new FileTree();
-    t.addPackage('p', [dir('./'), dir('./usr/'), dir('./usr/bin/'), file('./usr/bin/x', 'x', 0o755), file('.//usr/./bin//y', 'y')]);
+    t.addPackage('p', [
+      dir('./'),
+      dir('./usr/'),
+      dir('./usr/bin/'),
+      file('./usr/bin/x', 'x', 0o755),
+      file('.//usr/./bin//y', 'y'),
+    ]);
     assert.deepEqual(listing(t), [
       'usr dir 755 0:0 (p)',
       'usr/bin dir 755 0:0 (p)',
@@ -82,7 +96,11 @@ describe('FileTree: paths', () => {
     hostile([link('./usr/evil', 'a/../../..')], './usr/evil');
     // within the root is fine, relative or absolute
     const t = new FileTree();
-    t.addPackage('ok', [link('./usr/lib/ok', '../../etc/x'), link('./usr/lib/abs', '/etc/x'), link('./usr/lib/dot', '.')]);
+    t.addPackage('ok', [
+      link('./usr/lib/ok', '../../etc/x'),
+      link('./usr/lib/abs', '/etc/x'),
+      link('./usr/lib/dot', '.'),
+    ]);
     assert.equal(t.size.symlinks, 3);
   });
 
@@ -90,7 +108,9 @@ describe('FileTree: paths', () => {
     // d/a -> / is fine; d/t -> a/../.. looks fine lexically, but a is the root, so t climbs above it
     hostile([link('./d/a', '/'), link('./d/t', 'a/../..'), file('./d/t/etc/passwd')], './d/t/etc/passwd');
     // the same when the symlinks came from another package
-    hostile([file('./d/t/etc/passwd')], './d/t/etc/passwd', (t) => t.addPackage('innocent', [link('./d/a', '/'), link('./d/t', 'a/../..')]));
+    hostile([file('./d/t/etc/passwd')], './d/t/etc/passwd', (t) =>
+      t.addPackage('innocent', [link('./d/a', '/'), link('./d/t', 'a/../..')]),
+    );
     // a symlink loop
     hostile([link('./a', 'b'), link('./b', 'a'), file('./a/x')], './a/x');
   });
@@ -121,14 +141,17 @@ describe('FileTree: conflicts', () => {
   function conflict(a: RawTarEntry[], b: RawTarEntry[], path: string): void {
     const t = new FileTree();
     t.addPackage('alpha', a);
-    assert.throws(() => t.addPackage('beta', b), (e: unknown) => {
-      const err = code(e, 'FILE_CONFLICT');
-      assert.match(err.message, /'alpha'/);
-      assert.match(err.message, /'beta'/);
-      assert.ok(err.message.includes(path), err.message);
-      assert.deepEqual(err.detail, { path, packages: ['alpha', 'beta'] });
-      return true;
-    });
+    assert.throws(
+      () => t.addPackage('beta', b),
+      (e: unknown) => {
+        const err = code(e, 'FILE_CONFLICT');
+        assert.match(err.message, /'alpha'/);
+        assert.match(err.message, /'beta'/);
+        assert.ok(err.message.includes(path), err.message);
+        assert.deepEqual(err.detail, { path, packages: ['alpha', 'beta'] });
+        return true;
+      },
+    );
   }
 
   it('reports the same path with different content, mode, type or target', () => {
@@ -155,26 +178,58 @@ describe('FileTree: conflicts', () => {
   it('never overwrites generated files unless asked to', () => {
     const t = new FileTree();
     t.addPackage('base-files', [file('./etc/os-release', 'debian')]);
-    assert.throws(() => t.add({ path: 'etc/os-release', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from('pare') }), (e: unknown) => {
-      const err = code(e, 'FILE_CONFLICT');
-      assert.deepEqual(err.detail, { path: 'etc/os-release', packages: ['base-files', 'pare'] });
-      return true;
-    });
-    t.add({ path: '/etc/os-release', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from('pare') }, { replace: true });
+    assert.throws(
+      () => t.add({ path: 'etc/os-release', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from('pare') }),
+      (e: unknown) => {
+        const err = code(e, 'FILE_CONFLICT');
+        assert.deepEqual(err.detail, { path: 'etc/os-release', packages: ['base-files', 'pare'] });
+        return true;
+      },
+    );
+    t.add(
+      { path: '/etc/os-release', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from('pare') },
+      { replace: true },
+    );
     assert.equal(Buffer.from(t.get('etc/os-release')!.data!).toString(), 'pare');
     assert.equal(t.get('etc/os-release')!.owner, 'pare');
-    assert.throws(() => t.add({ path: '../x', type: 'file', mode: 0o644, uid: 0, gid: 0 }), (e: unknown) => !!code(e, 'PATH_HOSTILE'));
+    assert.throws(
+      () => t.add({ path: '../x', type: 'file', mode: 0o644, uid: 0, gid: 0 }),
+      (e: unknown) => !!code(e, 'PATH_HOSTILE'),
+    );
   });
 });
 
 describe('FileTree: merged /usr', () => {
-  const base = [dir('./'), link('./bin', 'usr/bin'), link('./lib', 'usr/lib'), link('./sbin', '/usr/sbin'), dir('./usr/'), dir('./usr/bin/'), dir('./usr/lib/'), dir('./usr/sbin/')];
-  const shell = [
-    dir('./'), dir('./bin/', 0o700), file('./bin/sh', 'shell', 0o755), hard('./bin/bash', './bin/sh'), link('./bin/rbash', 'bash'),
-    dir('./sbin/'), file('./sbin/init', 'init', 0o700), raw('./bin/su', { data: 'su', mode: 0o4755 }),
-    dir('./lib/'), dir('./lib/x86_64-linux-gnu/'), file('./lib/x86_64-linux-gnu/libc.so.6', 'libc'),
+  const base = [
+    dir('./'),
+    link('./bin', 'usr/bin'),
+    link('./lib', 'usr/lib'),
+    link('./sbin', '/usr/sbin'),
+    dir('./usr/'),
+    dir('./usr/bin/'),
+    dir('./usr/lib/'),
+    dir('./usr/sbin/'),
   ];
-  const coreutils = [dir('./usr/'), dir('./usr/bin/'), file('./usr/bin/env', 'env', 0o755), dir('./bin/'), file('./bin/ls', 'ls', 0o755)];
+  const shell = [
+    dir('./'),
+    dir('./bin/', 0o700),
+    file('./bin/sh', 'shell', 0o755),
+    hard('./bin/bash', './bin/sh'),
+    link('./bin/rbash', 'bash'),
+    dir('./sbin/'),
+    file('./sbin/init', 'init', 0o700),
+    raw('./bin/su', { data: 'su', mode: 0o4755 }),
+    dir('./lib/'),
+    dir('./lib/x86_64-linux-gnu/'),
+    file('./lib/x86_64-linux-gnu/libc.so.6', 'libc'),
+  ];
+  const coreutils = [
+    dir('./usr/'),
+    dir('./usr/bin/'),
+    file('./usr/bin/env', 'env', 0o755),
+    dir('./bin/'),
+    file('./bin/ls', 'ls', 0o755),
+  ];
   const pkgs: Record<string, RawTarEntry[]> = { base, shell, coreutils };
 
   function build(order: string[]): FileTree {
@@ -203,10 +258,18 @@ describe('FileTree: merged /usr', () => {
       'usr/sbin/init file 700 0:0 [init] (shell)',
     ];
     for (const order of [
-      ['base', 'shell', 'coreutils'], ['shell', 'base', 'coreutils'], ['shell', 'coreutils', 'base'],
-      ['coreutils', 'shell', 'base'], ['coreutils', 'base', 'shell'], ['base', 'coreutils', 'shell'],
+      ['base', 'shell', 'coreutils'],
+      ['shell', 'base', 'coreutils'],
+      ['shell', 'coreutils', 'base'],
+      ['coreutils', 'shell', 'base'],
+      ['coreutils', 'base', 'shell'],
+      ['base', 'coreutils', 'shell'],
     ]) {
-      assert.deepEqual(listing(build(order), false), expected.map((l) => l.replace(/ dir (.*) \(base\)$/, ' dir $1').replace(/ dir (.*) \(shell\)$/, ' dir $1')), order.join(','));
+      assert.deepEqual(
+        listing(build(order), false),
+        expected.map((l) => l.replace(/ dir (.*) \(base\)$/, ' dir $1').replace(/ dir (.*) \(shell\)$/, ' dir $1')),
+        order.join(','),
+      );
     }
   });
 
@@ -223,15 +286,24 @@ describe('FileTree: merged /usr', () => {
   });
 
   it('reports conflicts between files that meet through an alias', () => {
-    for (const order of [['base', 'a', 'b'], ['a', 'base', 'b'], ['a', 'b', 'base']]) {
+    for (const order of [
+      ['base', 'a', 'b'],
+      ['a', 'base', 'b'],
+      ['a', 'b', 'base'],
+    ]) {
       const t = new FileTree();
       const p: Record<string, RawTarEntry[]> = { base, a: [file('./bin/x', 'one')], b: [file('./usr/bin/x', 'two')] };
-      assert.throws(() => { for (const n of order) t.addPackage(n, p[n]!); }, (e: unknown) => {
-        const err = code(e, 'FILE_CONFLICT');
-        assert.equal(err.detail!.path, 'usr/bin/x');
-        assert.deepEqual([...(err.detail!.packages as string[])].sort(), ['a', 'b'], order.join(','));
-        return true;
-      });
+      assert.throws(
+        () => {
+          for (const n of order) t.addPackage(n, p[n]!);
+        },
+        (e: unknown) => {
+          const err = code(e, 'FILE_CONFLICT');
+          assert.equal(err.detail!.path, 'usr/bin/x');
+          assert.deepEqual([...(err.detail!.packages as string[])].sort(), ['a', 'b'], order.join(','));
+          return true;
+        },
+      );
     }
   });
 });
@@ -239,7 +311,11 @@ describe('FileTree: merged /usr', () => {
 describe('FileTree: entries', () => {
   it('keeps hard links as hard links to the path that sorts first, and promotes a link when its file is deleted', () => {
     const t = new FileTree();
-    t.addPackage('p', [file('./usr/bin/zz', 'data', 0o4755), hard('./usr/bin/aa', './usr/bin/zz'), hard('./usr/bin/mm', './usr/bin/aa')]);
+    t.addPackage('p', [
+      file('./usr/bin/zz', 'data', 0o4755),
+      hard('./usr/bin/aa', './usr/bin/zz'),
+      hard('./usr/bin/mm', './usr/bin/aa'),
+    ]);
     assert.deepEqual(listing(t), [
       'usr dir 755 0:0 (-)',
       'usr/bin dir 755 0:0 (-)',
@@ -258,8 +334,18 @@ describe('FileTree: entries', () => {
 
   it('sorts bytewise and adds missing parents as 0755 root:root', () => {
     const t = new FileTree();
-    t.addPackage('p', [file('./a/b-c'), file('./a/b/c'), file('./a/\u00e9'), file('./a/\u{1f600}'), file('./a/\uffe0'), file('./A')]);
-    assert.deepEqual(t.entries().map((e) => e.path), ['A', 'a', 'a/b', 'a/b-c', 'a/b/c', 'a/\u00e9', 'a/\uffe0', 'a/\u{1f600}']);
+    t.addPackage('p', [
+      file('./a/b-c'),
+      file('./a/b/c'),
+      file('./a/\u00e9'),
+      file('./a/\u{1f600}'),
+      file('./a/\uffe0'),
+      file('./A'),
+    ]);
+    assert.deepEqual(
+      t.entries().map((e) => e.path),
+      ['A', 'a', 'a/b', 'a/b-c', 'a/b/c', 'a/\u00e9', 'a/\uffe0', 'a/\u{1f600}'],
+    );
     const parent = t.entries().find((e) => e.path === 'a/b')!;
     assert.deepEqual([parent.type, parent.mode, parent.uid, parent.gid], ['dir', 0o755, 0, 0]);
     // implicit parents do not stop a later package from bringing its own
@@ -269,12 +355,20 @@ describe('FileTree: entries', () => {
 
   it('keeps setuid/setgid modes, numeric ids and long names', async () => {
     const long = `./usr/share/${'d'.repeat(120)}/${'f'.repeat(120)}`;
-    const deb = await readDeb(await makeDeb({ name: 'p', version: '1', arch: 'all', files: [
-      { path: './usr/bin/su', mode: 0o4755, data: 'su' },
-      { path: './usr/bin/wall', mode: 0o2755, gid: 5, data: 'wall' },
-      { path: './tmp/', type: 'dir', mode: 0o1777 },
-      { path: long, data: 'long', uid: 70000, gid: 70001 },
-    ] }), 'p.deb');
+    const deb = await readDeb(
+      await makeDeb({
+        name: 'p',
+        version: '1',
+        arch: 'all',
+        files: [
+          { path: './usr/bin/su', mode: 0o4755, data: 'su' },
+          { path: './usr/bin/wall', mode: 0o2755, gid: 5, data: 'wall' },
+          { path: './tmp/', type: 'dir', mode: 0o1777 },
+          { path: long, data: 'long', uid: 70000, gid: 70001 },
+        ],
+      }),
+      'p.deb',
+    );
     const t = new FileTree();
     t.addPackage('p', deb.data);
     assert.equal(t.get('usr/bin/su')!.mode, 0o4755);
@@ -286,25 +380,60 @@ describe('FileTree: entries', () => {
 
   it('deletes directories recursively, through aliases', () => {
     const t = new FileTree();
-    t.addPackage('p', [link('./doc', 'usr/share/doc'), file('./usr/share/doc/a/copyright'), file('./usr/share/doc/b'), file('./usr/share/docs')]);
+    t.addPackage('p', [
+      link('./doc', 'usr/share/doc'),
+      file('./usr/share/doc/a/copyright'),
+      file('./usr/share/doc/b'),
+      file('./usr/share/docs'),
+    ]);
     assert.equal(t.delete('/doc/a'), true);
     assert.equal(t.delete('doc/a'), false);
-    assert.deepEqual(t.entries().map((e) => e.path), ['doc', 'usr', 'usr/share', 'usr/share/doc', 'usr/share/doc/b', 'usr/share/docs']);
+    assert.deepEqual(
+      t.entries().map((e) => e.path),
+      ['doc', 'usr', 'usr/share', 'usr/share/doc', 'usr/share/doc/b', 'usr/share/docs'],
+    );
     t.delete('usr/share/doc');
-    assert.deepEqual(t.entries().map((e) => e.path), ['doc', 'usr', 'usr/share', 'usr/share/docs']);
+    assert.deepEqual(
+      t.entries().map((e) => e.path),
+      ['doc', 'usr', 'usr/share', 'usr/share/docs'],
+    );
   });
 
   it('always holds the parents of every entry', () => {
     const t = new FileTree();
-    t.addPackage('p', [link('./lib', 'usr/lib'), file('./lib/a/b/c'), file('./opt/x/y'), hard('./opt/z', './lib/a/b/c')]);
-    t.add({ path: '/etc/ssl/certs/ca-certificates.crt', type: 'file', mode: 0o644, uid: 0, gid: 0, data: Buffer.from('pem') });
+    t.addPackage('p', [
+      link('./lib', 'usr/lib'),
+      file('./lib/a/b/c'),
+      file('./opt/x/y'),
+      hard('./opt/z', './lib/a/b/c'),
+    ]);
+    t.add({
+      path: '/etc/ssl/certs/ca-certificates.crt',
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      data: Buffer.from('pem'),
+    });
     t.delete('opt/x');
     const paths = new Set(t.entries().map((e) => e.path));
     for (const p of paths) {
-      for (let d = p.slice(0, Math.max(0, p.lastIndexOf('/'))); d !== ''; d = d.slice(0, Math.max(0, d.lastIndexOf('/')))) assert.ok(paths.has(d), `${d} of ${p}`);
+      for (
+        let d = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+        d !== '';
+        d = d.slice(0, Math.max(0, d.lastIndexOf('/')))
+      )
+        assert.ok(paths.has(d), `${d} of ${p}`);
     }
     assert.equal(t.get('etc/ssl/certs/ca-certificates.crt')!.owner, 'pare');
-    assert.deepEqual(t.size, { entries: 12, files: 2, dirs: 8, symlinks: 1, hardlinks: 1, bytes: './lib/a/b/c'.length + 3 });
+    assert.deepEqual(t.size, {
+      entries: 12,
+      files: 2,
+      dirs: 8,
+      symlinks: 1,
+      hardlinks: 1,
+      bytes: './lib/a/b/c'.length + 3,
+    });
   });
 
   it('records entries it cannot hold instead of dropping them silently', () => {

@@ -7,7 +7,9 @@ import { hasCode } from '../../src/errors.js';
 import { compressionFromName, decompress } from '../../src/util/decompress.js';
 
 // Compressible but not trivial: repeated text with random islands.
-const input = Buffer.concat(Array.from({ length: 200 }, (_, i) => Buffer.concat([Buffer.from(`line ${i} of the input\n`), randomBytes(i % 7)])));
+const input = Buffer.concat(
+  Array.from({ length: 200 }, (_, i) => Buffer.concat([Buffer.from(`line ${i} of the input\n`), randomBytes(i % 7)])),
+);
 
 function cli(cmd: string, args: string[], data: Buffer): Buffer {
   const r = spawnSync(cmd, args, { input: data });

@@ -97,9 +97,13 @@ export class Authorizer {
     const all = parseChallenges(wwwAuthenticate);
     const chosen = all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
     if (!chosen) {
-      throw new RegistryError('REGISTRY_UNSUPPORTED', `registry ${this.opts.registry} asks for authentication pare does not speak: ${wwwAuthenticate ?? '(no WWW-Authenticate header)'}`, {
-        hint: 'pare speaks Bearer (token) and Basic authentication',
-      });
+      throw new RegistryError(
+        'REGISTRY_UNSUPPORTED',
+        `registry ${this.opts.registry} asks for authentication pare does not speak: ${wwwAuthenticate ?? '(no WWW-Authenticate header)'}`,
+        {
+          hint: 'pare speaks Bearer (token) and Basic authentication',
+        },
+      );
     }
     this.challenge = chosen;
     // Forget only the token that was refused (a concurrent request's pending token stays).
@@ -117,17 +121,28 @@ export class Authorizer {
   private async fetchToken(c: Challenge, scopes: string[]): Promise<Token> {
     const realm = c.params.realm;
     const reg = this.opts.registry;
-    if (!realm) throw new RegistryError('REGISTRY_UNSUPPORTED', `registry ${reg} sent a Bearer challenge without a realm`, { hint: 'the registry is misconfigured' });
+    if (!realm)
+      throw new RegistryError('REGISTRY_UNSUPPORTED', `registry ${reg} sent a Bearer challenge without a realm`, {
+        hint: 'the registry is misconfigured',
+      });
     let url: URL;
     try {
       url = new URL(realm);
     } catch (e) {
-      throw new RegistryError('REGISTRY_UNSUPPORTED', `registry ${reg} sent an invalid token realm ${JSON.stringify(realm)}`, { cause: e });
+      throw new RegistryError(
+        'REGISTRY_UNSUPPORTED',
+        `registry ${reg} sent an invalid token realm ${JSON.stringify(realm)}`,
+        { cause: e },
+      );
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.opts.insecure)) {
-      throw new RegistryError('REGISTRY_AUTH', `registry ${reg} points to a token server over ${url.protocol} (${realm})`, {
-        hint: 'pass --insecure (insecure: true) to allow plain http, only for a registry you trust on your network',
-      });
+      throw new RegistryError(
+        'REGISTRY_AUTH',
+        `registry ${reg} points to a token server over ${url.protocol} (${realm})`,
+        {
+          hint: 'pass --insecure (insecure: true) to allow plain http, only for a registry you trust on your network',
+        },
+      );
     }
     const creds = await this.credentials();
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: 'application/json' };
@@ -135,7 +150,11 @@ export class Authorizer {
     const what = `token for ${scopes.join(' ') || '(no scope)'} from ${url.origin}${url.pathname}`;
     try {
       if (creds?.identityToken) {
-        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'pare' });
+        const form = new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: creds.identityToken,
+          client_id: 'pare',
+        });
         if (c.params.service) form.set('service', c.params.service);
         if (scopes.length) form.set('scope', scopes.join(' '));
         headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -143,27 +162,44 @@ export class Authorizer {
       } else {
         if (c.params.service) url.searchParams.set('service', c.params.service);
         for (const s of scopes) url.searchParams.append('scope', s);
-        if (creds?.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
+        if (creds?.username !== undefined)
+          headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
         res = await this.opts.fetch(url, { headers });
       }
     } catch (e) {
-      throw new RegistryError('REGISTRY_AUTH', `cannot get a ${what} for registry ${reg}: ${(e as Error).message}`, { cause: e, hint: 'check that the token server is reachable' });
+      throw new RegistryError('REGISTRY_AUTH', `cannot get a ${what} for registry ${reg}: ${(e as Error).message}`, {
+        cause: e,
+        hint: 'check that the token server is reachable',
+      });
     }
     const body = await res.text();
     if (res.status === 401 || res.status === 403) {
-      throw new RegistryError('REGISTRY_AUTH', `the token server refused a ${what} for registry ${reg} (HTTP ${res.status}) with ${await this.describe()}`, {
-        hint: credentialsHint(reg),
-      });
+      throw new RegistryError(
+        'REGISTRY_AUTH',
+        `the token server refused a ${what} for registry ${reg} (HTTP ${res.status}) with ${await this.describe()}`,
+        {
+          hint: credentialsHint(reg),
+        },
+      );
     }
-    if (!res.ok) throw new RegistryError('REGISTRY_HTTP', `cannot get a ${what} for registry ${reg}: HTTP ${res.status} ${body.slice(0, 200)}`);
+    if (!res.ok)
+      throw new RegistryError(
+        'REGISTRY_HTTP',
+        `cannot get a ${what} for registry ${reg}: HTTP ${res.status} ${body.slice(0, 200)}`,
+      );
     let json: { token?: string; access_token?: string; expires_in?: number };
     try {
       json = JSON.parse(body) as typeof json;
     } catch (e) {
-      throw new RegistryError('REGISTRY_HTTP', `the token server for registry ${reg} answered with something that is not JSON`, { cause: e });
+      throw new RegistryError(
+        'REGISTRY_HTTP',
+        `the token server for registry ${reg} answered with something that is not JSON`,
+        { cause: e },
+      );
     }
     const value = json.token ?? json.access_token;
-    if (!value) throw new RegistryError('REGISTRY_HTTP', `the token server for registry ${reg} answered without a token`);
+    if (!value)
+      throw new RegistryError('REGISTRY_HTTP', `the token server for registry ${reg} answered without a token`);
     const ttl = Math.max(30, json.expires_in ?? 60);
     return { value, until: Date.now() + (ttl - 10) * 1000 };
   }

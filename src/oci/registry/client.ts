@@ -57,7 +57,11 @@ export class RegistryClient {
   }
 
   /** The blob's size if the repository has it, else undefined. */
-  async headBlob(ref: string | Reference, digest: string, forPush = false): Promise<{ digest: string; size: number } | undefined> {
+  async headBlob(
+    ref: string | Reference,
+    digest: string,
+    forPush = false,
+  ): Promise<{ digest: string; size: number } | undefined> {
     const r = toReference(ref);
     const res = await this.transport(r.registry).request({
       method: 'HEAD',
@@ -100,7 +104,8 @@ export class RegistryClient {
     const t = this.transport(r.registry);
     const { digest, subject } = await putManifest(t, r.repository, manifestReference(r), m.bytes, m.mediaType);
     const wanted = subjectOf(m.bytes);
-    if (wanted && subject !== wanted) await addToFallbackIndex(t, r.repository, wanted, referrerDescriptor(m.bytes, m.mediaType, digest));
+    if (wanted && subject !== wanted)
+      await addToFallbackIndex(t, r.repository, wanted, referrerDescriptor(m.bytes, m.mediaType, digest));
     return digest;
   }
 
@@ -109,16 +114,22 @@ export class RegistryClient {
     const r = toReference(ref);
     const m = await fetchManifest(this.transport(r.registry), r.repository, manifestReference(r));
     if (!m) {
-      throw new RegistryError('REGISTRY_HTTP', `get manifest ${manifestReference(r)} in ${r.registry}/${r.repository}: not found`, {
-        hint: 'check the repository and tag; `skopeo list-tags` shows what is there',
-        detail: { registry: r.registry, repository: r.repository, status: 404 },
-      });
+      throw new RegistryError(
+        'REGISTRY_HTTP',
+        `get manifest ${manifestReference(r)} in ${r.registry}/${r.repository}: not found`,
+        {
+          hint: 'check the repository and tag; `skopeo list-tags` shows what is there',
+          detail: { registry: r.registry, repository: r.repository, status: 404 },
+        },
+      );
     }
     return m;
   }
 
   /** Digest and media type of what the reference names, or undefined. */
-  async headManifest(ref: string | Reference): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
+  async headManifest(
+    ref: string | Reference,
+  ): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
     const r = toReference(ref);
     return headManifest(this.transport(r.registry), r.repository, manifestReference(r));
   }
@@ -139,7 +150,11 @@ export class RegistryClient {
     const progress = this.opts.progress ?? silentProgress;
     const manifests = new Set(isImageIndex(x) ? [x.digest, ...x.manifests.map((m) => m.digest)] : [x.digest]);
     const blobs = allBlobs(x).filter((b) => !manifests.has(b.digest));
-    progress.phase('push', blobs.length, blobs.reduce((n, b) => n + b.size, 0));
+    progress.phase(
+      'push',
+      blobs.length,
+      blobs.reduce((n, b) => n + b.size, 0),
+    );
     const results: Record<string, BlobResult> = {};
     await forEachLimit(blobs, Math.max(1, this.opts.concurrency ?? 4), async (b) => {
       let sent = 0;
@@ -149,13 +164,24 @@ export class RegistryClient {
     });
     if (isImageIndex(x)) {
       // Children by digest, all before the index that names them.
-      await Promise.all(x.manifests.map((m) => this.pushManifest({ ...r, tag: undefined, digest: m.digest }, { bytes: m.manifestBytes, mediaType: m.mediaType })));
+      await Promise.all(
+        x.manifests.map((m) =>
+          this.pushManifest(
+            { ...r, tag: undefined, digest: m.digest },
+            { bytes: m.manifestBytes, mediaType: m.mediaType },
+          ),
+        ),
+      );
       const missing = x.index.manifests.filter((d) => !x.manifests.some((m) => m.digest === d.digest));
       for (const d of missing) {
         if (!isIndexType(d.mediaType) && !(await this.headManifest({ ...r, tag: undefined, digest: d.digest }))) {
-          throw new UsageError('USAGE', `the index ${x.digest} names ${d.digest}, which pare cannot push (not in the layout) and the registry lacks`, {
-            hint: 'push the missing manifest first, or rebuild the index',
-          });
+          throw new UsageError(
+            'USAGE',
+            `the index ${x.digest} names ${d.digest}, which pare cannot push (not in the layout) and the registry lacks`,
+            {
+              hint: 'push the missing manifest first, or rebuild the index',
+            },
+          );
         }
       }
     }

@@ -37,11 +37,18 @@ interface DockerConfig {
   credsStore?: string;
 }
 
-export async function findCredentials(registry: string, opts: CredentialOptions = {}): Promise<Credentials | undefined> {
+export async function findCredentials(
+  registry: string,
+  opts: CredentialOptions = {},
+): Promise<Credentials | undefined> {
   if (opts.credentials) return opts.credentials;
   const env = opts.env ?? process.env;
   if (env.PARE_REGISTRY_USER !== undefined || env.PARE_REGISTRY_PASSWORD !== undefined) {
-    return { username: env.PARE_REGISTRY_USER ?? '', password: env.PARE_REGISTRY_PASSWORD ?? '', source: 'PARE_REGISTRY_USER/PARE_REGISTRY_PASSWORD' };
+    return {
+      username: env.PARE_REGISTRY_USER ?? '',
+      password: env.PARE_REGISTRY_PASSWORD ?? '',
+      source: 'PARE_REGISTRY_USER/PARE_REGISTRY_PASSWORD',
+    };
   }
   const file = dockerConfigPath(env);
   const config = await readDockerConfig(file);
@@ -61,7 +68,10 @@ export async function findCredentials(registry: string, opts: CredentialOptions 
   if (entry.auth) {
     const text = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = text.indexOf(':');
-    if (colon < 0) throw new RegistryError('REGISTRY_AUTH', `${file}: auths["${registry}"].auth is not base64 of user:password`, { hint: 'log in again to rewrite the entry' });
+    if (colon < 0)
+      throw new RegistryError('REGISTRY_AUTH', `${file}: auths["${registry}"].auth is not base64 of user:password`, {
+        hint: 'log in again to rewrite the entry',
+      });
     return { username: text.slice(0, colon), password: text.slice(colon + 1), source: file };
   }
   if (entry.username !== undefined) return { username: entry.username, password: entry.password ?? '', source: file };
@@ -79,7 +89,10 @@ async function readDockerConfig(file: string): Promise<DockerConfig | undefined>
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RegistryError('REGISTRY_AUTH', `cannot read ${file}: ${(e as Error).message}`, { cause: e, hint: 'fix its permissions, or set DOCKER_CONFIG to another directory' });
+    throw new RegistryError('REGISTRY_AUTH', `cannot read ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'fix its permissions, or set DOCKER_CONFIG to another directory',
+    });
   }
   try {
     return JSON.parse(text) as DockerConfig;
@@ -93,7 +106,13 @@ function lookup<T>(map: Record<string, T> | undefined, registry: string): T | un
   if (!map) return undefined;
   if (map[registry] !== undefined) return map[registry];
   for (const [k, v] of Object.entries(map)) {
-    if (k.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase() === registry) return v;
+    if (
+      k
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase() === registry
+    )
+      return v;
   }
   return undefined;
 }

@@ -15,7 +15,11 @@ export type CallOptions = RegistryOptions & { client?: RegistryClient };
 const client = (opts: CallOptions): RegistryClient => opts.client ?? new RegistryClient(opts);
 
 /** Push an image or index and everything it references; returns the root digest and `REF@digest`. */
-export function pushImage(ref: string | Reference, image: Image | ImageIndex, opts: CallOptions = {}): Promise<PushResult> {
+export function pushImage(
+  ref: string | Reference,
+  image: Image | ImageIndex,
+  opts: CallOptions = {},
+): Promise<PushResult> {
   return client(opts).pushImage(ref, image);
 }
 
@@ -23,7 +27,11 @@ export function pushBlob(ref: string | Reference, blob: Blob, opts: CallOptions 
   return client(opts).pushBlob(ref, blob);
 }
 
-export function pushManifest(ref: string | Reference, manifest: { bytes: Buffer; mediaType: string }, opts: CallOptions = {}): Promise<string> {
+export function pushManifest(
+  ref: string | Reference,
+  manifest: { bytes: Buffer; mediaType: string },
+  opts: CallOptions = {},
+): Promise<string> {
   return client(opts).pushManifest(ref, manifest);
 }
 
@@ -31,11 +39,19 @@ export function getManifest(ref: string | Reference, opts: CallOptions = {}): Pr
   return client(opts).getManifest(ref);
 }
 
-export function headBlob(ref: string | Reference, digest: string, opts: CallOptions = {}): Promise<{ digest: string; size: number } | undefined> {
+export function headBlob(
+  ref: string | Reference,
+  digest: string,
+  opts: CallOptions = {},
+): Promise<{ digest: string; size: number } | undefined> {
   return client(opts).headBlob(ref, digest);
 }
 
-export function referrers(ref: string | Reference, digest: string, opts: CallOptions & { artifactType?: string } = {}): Promise<Referrers> {
+export function referrers(
+  ref: string | Reference,
+  digest: string,
+  opts: CallOptions & { artifactType?: string } = {},
+): Promise<Referrers> {
   return client(opts).referrers(ref, digest, opts.artifactType);
 }
 

@@ -42,16 +42,25 @@ export async function putManifest(
   await res.body?.cancel();
   const got = res.headers.get('docker-content-digest');
   if (got && got !== digest) {
-    throw new RegistryError('REGISTRY_HTTP', `${op} in ${t.registry}/${repo}: the registry stored it as ${got}, not ${digest}`, {
-      hint: 'the registry rewrote the manifest; pare pushes exact bytes and cannot use such a registry',
-      detail: { registry: t.registry, repository: repo, got, want: digest },
-    });
+    throw new RegistryError(
+      'REGISTRY_HTTP',
+      `${op} in ${t.registry}/${repo}: the registry stored it as ${got}, not ${digest}`,
+      {
+        hint: 'the registry rewrote the manifest; pare pushes exact bytes and cannot use such a registry',
+        detail: { registry: t.registry, repository: repo, got, want: digest },
+      },
+    );
   }
   return { digest, subject: res.headers.get('oci-subject') };
 }
 
 /** GET a manifest by tag or digest; undefined when the registry has none (404). */
-export async function fetchManifest(t: Transport, repo: string, reference: string, accept = MANIFEST_ACCEPT): Promise<RemoteManifest | undefined> {
+export async function fetchManifest(
+  t: Transport,
+  repo: string,
+  reference: string,
+  accept = MANIFEST_ACCEPT,
+): Promise<RemoteManifest | undefined> {
   const op = `get manifest ${reference}`;
   const res = await t.request({
     method: 'GET',
@@ -69,17 +78,25 @@ export async function fetchManifest(t: Transport, repo: string, reference: strin
   const bytes = Buffer.from(await res.arrayBuffer());
   const digest = sha256(bytes);
   if (reference.startsWith('sha256:') && digest !== reference) {
-    throw new RegistryError('REGISTRY_HTTP', `${op} in ${t.registry}/${repo}: got content with digest ${digest} (${bytes.length} bytes), want ${reference}`, {
-      hint: 'the registry served different content than it was asked for; do not trust it',
-      detail: { registry: t.registry, repository: repo, got: digest, want: reference },
-    });
+    throw new RegistryError(
+      'REGISTRY_HTTP',
+      `${op} in ${t.registry}/${repo}: got content with digest ${digest} (${bytes.length} bytes), want ${reference}`,
+      {
+        hint: 'the registry served different content than it was asked for; do not trust it',
+        detail: { registry: t.registry, repository: repo, got: digest, want: reference },
+      },
+    );
   }
   const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim() || mediaTypeOf(bytes);
   return { bytes, mediaType, digest };
 }
 
 /** HEAD a manifest: its digest and media type, or undefined. */
-export async function headManifest(t: Transport, repo: string, reference: string): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
+export async function headManifest(
+  t: Transport,
+  repo: string,
+  reference: string,
+): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
   const res = await t.request({
     method: 'HEAD',
     url: `/v2/${repo}/manifests/${reference}`,

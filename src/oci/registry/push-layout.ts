@@ -25,7 +25,12 @@ interface IndexEntry {
   annotations?: Record<string, string>;
 }
 
-export async function pushLayout(dir: string, tag: string | undefined, ref: Reference, opts: RegistryOptions & { client?: RegistryClient } = {}): Promise<LayoutPushResult> {
+export async function pushLayout(
+  dir: string,
+  tag: string | undefined,
+  ref: Reference,
+  opts: RegistryOptions & { client?: RegistryClient } = {},
+): Promise<LayoutPushResult> {
   const client = opts.client ?? new RegistryClient(opts);
   const image = await readLayout(dir, tag);
   const result = await client.pushImage(ref, image);
@@ -35,7 +40,10 @@ export async function pushLayout(dir: string, tag: string | undefined, ref: Refe
   for (const e of index.manifests ?? []) {
     const name = e.annotations?.[ANNOTATION.refName];
     if (e.annotations?.[SUBJECT] === result.digest) {
-      const pushed = await client.pushImage({ ...ref, tag: undefined, digest: e.digest }, await readLayout(dir, e.digest));
+      const pushed = await client.pushImage(
+        { ...ref, tag: undefined, digest: e.digest },
+        await readLayout(dir, e.digest),
+      );
       attachments.push(pushed.reference);
     } else if (name && new RegExp(`^sha256-${hex}\\.(sig|att|sbom)$`).test(name)) {
       const pushed = await client.pushImage({ ...ref, tag: name, digest: undefined }, await readLayout(dir, name));

@@ -25,7 +25,9 @@ const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(
 const FORM = 'HOST[:PORT]/REPOSITORY[:TAG] or HOST[:PORT]/REPOSITORY@sha256:HEX';
 
 function bad(s: string, why: string): UsageError {
-  return new UsageError('USAGE', `invalid registry reference ${JSON.stringify(s)}: ${why}`, { hint: `write it as ${FORM}` });
+  return new UsageError('USAGE', `invalid registry reference ${JSON.stringify(s)}: ${why}`, {
+    hint: `write it as ${FORM}`,
+  });
 }
 
 export function parseReference(s: string): Reference {
@@ -53,7 +55,11 @@ export function parseReference(s: string): Reference {
   }
   if (path === '') throw bad(s, 'no repository');
   for (const c of path.split('/')) {
-    if (!COMPONENT.test(c)) throw bad(s, `repository component ${JSON.stringify(c)} must be lower-case letters and digits, separated by . _ __ or -`);
+    if (!COMPONENT.test(c))
+      throw bad(
+        s,
+        `repository component ${JSON.stringify(c)} must be lower-case letters and digits, separated by . _ __ or -`,
+      );
   }
   if (path.length > 255) throw bad(s, 'repository name longer than 255 characters');
   const ref: Reference = { registry: host.toLowerCase(), repository: path };

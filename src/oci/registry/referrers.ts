@@ -35,7 +35,12 @@ export function fallbackTag(digest: string): string {
   return digest.replace(/[^a-zA-Z0-9._-]/g, '-').slice(0, 128);
 }
 
-export async function listReferrers(t: Transport, repo: string, digest: string, artifactType?: string): Promise<Referrers> {
+export async function listReferrers(
+  t: Transport,
+  repo: string,
+  digest: string,
+  artifactType?: string,
+): Promise<Referrers> {
   const q = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
   const res = await t.request({
     method: 'GET',
@@ -59,7 +64,11 @@ export async function listReferrers(t: Transport, repo: string, digest: string, 
 
 /** The descriptor of a referrer manifest as the referrers index lists it. */
 export function referrerDescriptor(bytes: Buffer, mediaType: string, digest: string): Referrer {
-  const m = JSON.parse(bytes.toString('utf8')) as { artifactType?: string; config?: { mediaType?: string }; annotations?: Record<string, string> };
+  const m = JSON.parse(bytes.toString('utf8')) as {
+    artifactType?: string;
+    config?: { mediaType?: string };
+    annotations?: Record<string, string>;
+  };
   const d: Referrer = { mediaType, digest, size: bytes.length };
   const artifactType = m.artifactType ?? m.config?.mediaType;
   if (artifactType) d.artifactType = artifactType;
@@ -78,13 +87,23 @@ export function subjectOf(bytes: Buffer): string | undefined {
 }
 
 /** Add `referrer` to the fallback index of `subject` (idempotent). Returns the index digest. */
-export async function addToFallbackIndex(t: Transport, repo: string, subject: string, referrer: Referrer): Promise<string> {
+export async function addToFallbackIndex(
+  t: Transport,
+  repo: string,
+  subject: string,
+  referrer: Referrer,
+): Promise<string> {
   const tag = fallbackTag(subject);
   const current = await fetchManifest(t, repo, tag, MEDIA.index);
-  const index: IndexJson = current ? parseIndex(current.bytes, t, repo, subject) : { schemaVersion: 2, mediaType: MEDIA.index, manifests: [] };
+  const index: IndexJson = current
+    ? parseIndex(current.bytes, t, repo, subject)
+    : { schemaVersion: 2, mediaType: MEDIA.index, manifests: [] };
   if (current && index.manifests.some((m) => m.digest === referrer.digest)) return current.digest;
   index.manifests = [...index.manifests, referrer];
-  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.index, manifests: index.manifests }), 'utf8');
+  const bytes = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.index, manifests: index.manifests }),
+    'utf8',
+  );
   return (await putManifest(t, repo, tag, bytes, MEDIA.index)).digest;
 }
 
@@ -94,9 +113,13 @@ function parseIndex(bytes: Buffer, t: Transport, repo: string, digest: string): 
     if (!Array.isArray(j.manifests)) throw new Error('no manifests array');
     return j;
   } catch (e) {
-    throw new RegistryError('REGISTRY_HTTP', `list referrers of ${digest} in ${t.registry}/${repo}: the referrers index is not valid (${(e as Error).message})`, {
-      cause: e,
-      hint: `remove the tag ${fallbackTag(digest)} if something else wrote it`,
-    });
+    throw new RegistryError(
+      'REGISTRY_HTTP',
+      `list referrers of ${digest} in ${t.registry}/${repo}: the referrers index is not valid (${(e as Error).message})`,
+      {
+        cause: e,
+        hint: `remove the tag ${fallbackTag(digest)} if something else wrote it`,
+      },
+    );
   }
 }

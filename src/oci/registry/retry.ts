@@ -28,8 +28,11 @@ export function isTransientStatus(status: number): boolean {
 export function isNetworkError(e: unknown): boolean {
   if (isPareError(e) || isPareError((e as { cause?: unknown })?.cause)) return false;
   const code = networkCode(e) ?? '';
-  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) return true;
-  return /terminated|other side closed|socket hang up/i.test(`${(e as Error)?.message} ${((e as { cause?: Error })?.cause)?.message ?? ''}`);
+  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/.test(code))
+    return true;
+  return /terminated|other side closed|socket hang up/i.test(
+    `${(e as Error)?.message} ${(e as { cause?: Error })?.cause?.message ?? ''}`,
+  );
 }
 
 /** The message of the innermost cause, for error text. */
@@ -69,7 +72,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * Run `fn` until it succeeds or fails with something not transient. `fn`
  * signals a transient failure by throwing; `transient(e)` decides.
  */
-export async function withRetry<T>(policy: Required<RetryOptions>, transient: (e: unknown) => boolean, fn: (attempt: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  policy: Required<RetryOptions>,
+  transient: (e: unknown) => boolean,
+  fn: (attempt: number) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);

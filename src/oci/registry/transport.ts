@@ -8,7 +8,15 @@ import { Readable } from 'node:stream';
 import { isPareError, RegistryError } from '../../errors.js';
 import { Authorizer, credentialsHint } from './auth.js';
 import type { CredentialOptions } from './credentials.js';
-import { isNetworkError, isTransientStatus, networkCode, networkReason, retryPolicy, withRetry, type RetryOptions } from './retry.js';
+import {
+  isNetworkError,
+  isTransientStatus,
+  networkCode,
+  networkReason,
+  retryPolicy,
+  withRetry,
+  type RetryOptions,
+} from './retry.js';
 
 export interface TransportOptions {
   /** Speak plain http (never the default, also not for localhost). */
@@ -63,7 +71,13 @@ export class Transport {
     this.fetch = opts.fetch ?? globalThis.fetch;
     this.policy = retryPolicy(opts.retry);
     this.userAgent = opts.userAgent ?? 'pare';
-    this.auth = new Authorizer({ registry, credentials: opts.auth ?? {}, fetch: this.fetch, userAgent: this.userAgent, insecure: opts.insecure === true });
+    this.auth = new Authorizer({
+      registry,
+      credentials: opts.auth ?? {},
+      fetch: this.fetch,
+      userAgent: this.userAgent,
+      insecure: opts.insecure === true,
+    });
   }
 
   resolve(url: string): URL {
@@ -73,7 +87,11 @@ export class Transport {
   async request(req: Request): Promise<Response> {
     const retry = req.retry === false ? { ...this.policy, attempts: 1 } : this.policy;
     try {
-      return await withRetry(retry, (e) => e instanceof Transient, () => this.once(req));
+      return await withRetry(
+        retry,
+        (e) => e instanceof Transient,
+        () => this.once(req),
+      );
     } catch (e) {
       if (e instanceof Transient) {
         if (e.response) throw await this.httpError(req, e.response);
@@ -133,11 +151,15 @@ export class Transport {
         : isNetworkError(e)
           ? 'check the network and that the registry is running; pare retried with backoff'
           : `check the registry address ${this.registry}`;
-    return new RegistryError('REGISTRY_HTTP', `${req.op} in ${this.registry}/${req.repository} failed: cannot connect to ${this.base} (${networkReason(e)})`, {
-      cause: e,
-      hint,
-      detail: { registry: this.registry, repository: req.repository, op: req.op, code },
-    });
+    return new RegistryError(
+      'REGISTRY_HTTP',
+      `${req.op} in ${this.registry}/${req.repository} failed: cannot connect to ${this.base} (${networkReason(e)})`,
+      {
+        cause: e,
+        hint,
+        detail: { registry: this.registry, repository: req.repository, op: req.op, code },
+      },
+    );
   }
 
   async httpError(req: Request, res: Response): Promise<RegistryError> {
@@ -156,23 +178,38 @@ export class Transport {
     const where = `${req.op} in ${this.registry}/${req.repository}`;
     const info = { registry: this.registry, repository: req.repository, op: req.op, status: res.status, codes };
     if (res.status === 401 || res.status === 403) {
-      return new RegistryError('REGISTRY_AUTH', `${where} was refused (HTTP ${res.status}${detail ? `: ${detail}` : ''}) with ${await this.auth.describe()}`, {
-        hint: res.status === 403 ? `the credentials lack push or pull permission on ${req.repository}` : credentialsHint(this.registry),
-        detail: info,
-      });
+      return new RegistryError(
+        'REGISTRY_AUTH',
+        `${where} was refused (HTTP ${res.status}${detail ? `: ${detail}` : ''}) with ${await this.auth.describe()}`,
+        {
+          hint:
+            res.status === 403
+              ? `the credentials lack push or pull permission on ${req.repository}`
+              : credentialsHint(this.registry),
+          detail: info,
+        },
+      );
     }
     const unsupported = res.status === 405 || res.status === 501 || codes.includes('UNSUPPORTED');
-    return new RegistryError(unsupported ? 'REGISTRY_UNSUPPORTED' : 'REGISTRY_HTTP', `${where} failed: HTTP ${res.status}${detail ? ` (${detail})` : ''}`, {
-      hint: unsupported ? `the registry does not support this operation (${req.method} ${new URL(req.url, this.base).pathname})` : hintFor(res.status, codes),
-      detail: info,
-    });
+    return new RegistryError(
+      unsupported ? 'REGISTRY_UNSUPPORTED' : 'REGISTRY_HTTP',
+      `${where} failed: HTTP ${res.status}${detail ? ` (${detail})` : ''}`,
+      {
+        hint: unsupported
+          ? `the registry does not support this operation (${req.method} ${new URL(req.url, this.base).pathname})`
+          : hintFor(res.status, codes),
+        detail: info,
+      },
+    );
   }
 }
 
 function hintFor(status: number, codes: string[]): string {
-  if (codes.includes('MANIFEST_BLOB_UNKNOWN') || codes.includes('BLOB_UNKNOWN')) return 'a blob the manifest names is missing in the registry; push again';
-  if (codes.includes('MANIFEST_INVALID') || codes.includes('DIGEST_INVALID')) return 'the registry rejected the content; check that the image layout is intact';
+  if (codes.includes('MANIFEST_BLOB_UNKNOWN') || codes.includes('BLOB_UNKNOWN'))
+    return 'a blob the manifest names is missing in the registry; push again';
+  if (codes.includes('MANIFEST_INVALID') || codes.includes('DIGEST_INVALID'))
+    return 'the registry rejected the content; check that the image layout is intact';
   if (codes.includes('NAME_UNKNOWN')) return 'the repository does not exist in this registry';
   if (status >= 500) return 'the registry failed repeatedly; pare retried with backoff; try again later';
-  return 'see the registry\'s message above';
+  return "see the registry's message above";
 }

@@ -29,8 +29,15 @@ export type UploadResult = 'mounted' | 'uploaded';
 
 const push = (repo: string) => `repository:${repo}:pull,push`;
 
-export async function uploadBlob(t: Transport, repo: string, blob: Blob, opts: UploadOptions = {}): Promise<UploadResult> {
-  return withRetry(retryPolicy(opts.retry ?? t.opts.retry), isTransientRegistryError, () => uploadOnce(t, repo, blob, opts));
+export async function uploadBlob(
+  t: Transport,
+  repo: string,
+  blob: Blob,
+  opts: UploadOptions = {},
+): Promise<UploadResult> {
+  return withRetry(retryPolicy(opts.retry ?? t.opts.retry), isTransientRegistryError, () =>
+    uploadOnce(t, repo, blob, opts),
+  );
 }
 
 /** A RegistryError worth retrying: connection lost, 5xx, or an upload session the registry forgot. */
@@ -88,7 +95,14 @@ async function uploadOnce(t: Transport, repo: string, blob: Blob, opts: UploadOp
   return 'uploaded';
 }
 
-async function patchChunks(t: Transport, repo: string, blob: Blob, location: string, chunkSize: number, onBytes?: (n: number) => void): Promise<string> {
+async function patchChunks(
+  t: Transport,
+  repo: string,
+  blob: Blob,
+  location: string,
+  chunkSize: number,
+  onBytes?: (n: number) => void,
+): Promise<string> {
   let offset = 0;
   let pending: Buffer[] = [];
   let pendingLen = 0;
@@ -102,7 +116,11 @@ async function patchChunks(t: Transport, repo: string, blob: Blob, location: str
       repository: repo,
       op: `upload blob ${blob.digest} (bytes ${offset}-${offset + chunk.length - 1})`,
       scopes: [push(repo)],
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(chunk.length),
+        'content-range': `${offset}-${offset + chunk.length - 1}`,
+      },
       body: chunk,
       ok: [202, 204],
       retry: false,
@@ -129,17 +147,29 @@ async function patchChunks(t: Transport, repo: string, blob: Blob, location: str
 function sessionLocation(t: Transport, repo: string, op: string, res: Response, fallback?: string): string {
   const loc = res.headers.get('location') ?? fallback;
   if (!loc) {
-    throw new RegistryError('REGISTRY_HTTP', `${op} in ${t.registry}/${repo}: the registry opened an upload without a Location header`, {
-      hint: 'the registry does not follow the OCI distribution protocol',
-      detail: { registry: t.registry, repository: repo, op, status: res.status },
-    });
+    throw new RegistryError(
+      'REGISTRY_HTTP',
+      `${op} in ${t.registry}/${repo}: the registry opened an upload without a Location header`,
+      {
+        hint: 'the registry does not follow the OCI distribution protocol',
+        detail: { registry: t.registry, repository: repo, op, status: res.status },
+      },
+    );
   }
   return t.resolve(loc).href;
 }
 
 async function cancelSession(t: Transport, repo: string, location: string): Promise<void> {
   await t
-    .request({ method: 'DELETE', url: location, repository: repo, op: 'cancel upload', scopes: [push(repo)], ok: [204, 404], retry: false })
+    .request({
+      method: 'DELETE',
+      url: location,
+      repository: repo,
+      op: 'cancel upload',
+      scopes: [push(repo)],
+      ok: [204, 404],
+      retry: false,
+    })
     .then((r) => r.body?.cancel())
     .catch(() => undefined);
 }

@@ -23,7 +23,12 @@ export function parseDeb822Sources(text: string, file: string): AptSource[] {
     if (!types.includes('deb') || !enabled) continue;
     const words = (f: string) => (getField(p, f) ?? '').split(/\s+/).filter(Boolean);
     for (const uri of words('URIs').filter(usable)) {
-      out.push({ uri: uri.replace(/\/+$/, ''), suites: words('Suites'), components: words('Components'), origin: `${file}:${p.line}` });
+      out.push({
+        uri: uri.replace(/\/+$/, ''),
+        suites: words('Suites'),
+        components: words('Components'),
+        origin: `${file}:${p.line}`,
+      });
     }
   }
   return out;

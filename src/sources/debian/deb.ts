@@ -79,8 +79,14 @@ export async function readDeb(bytes: Uint8Array, label: string, opts: ReadDebOpt
   if (!control) throw formatError(label, 'no control.tar member');
   if (!data) throw formatError(label, 'no data.tar member');
   const unpackData = opts.unpackData ?? decompress;
-  const [controlTar, dataTar] = await Promise.all([unpack(control, label), unpackData(data.data, compressionFromName(data.name), `${label}: ${data.name}`)]);
-  return { ...controlFiles(readTar(controlTar, `${label}: ${control.name}`), label), data: readTar(dataTar, `${label}: ${data.name}`) };
+  const [controlTar, dataTar] = await Promise.all([
+    unpack(control, label),
+    unpackData(data.data, compressionFromName(data.name), `${label}: ${data.name}`),
+  ]);
+  return {
+    ...controlFiles(readTar(controlTar, `${label}: ${control.name}`), label),
+    data: readTar(dataTar, `${label}: ${data.name}`),
+  };
 }
 
 function unpack(m: ArMember, label: string): Promise<Uint8Array> {

@@ -60,12 +60,7 @@ export function parseDeb822(text: string, file: string): Paragraph[] {
       cur = { fields: new Map(), names: new Map(), line: lineNo, fieldLines: new Map() };
     }
     if (cur.fields.has(key)) {
-      throw parseError(
-        file,
-        lineNo,
-        `duplicate field "${name}" (first at line ${cur.fieldLines.get(key)})`,
-        raw,
-      );
+      throw parseError(file, lineNo, `duplicate field "${name}" (first at line ${cur.fieldLines.get(key)})`, raw);
     }
     cur.fields.set(key, raw.slice(colon + 1).trim());
     cur.names.set(key, name);

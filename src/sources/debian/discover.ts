@@ -42,7 +42,10 @@ export interface DiscoverContext {
 
 /** Looks like a Debian archive (not a third-party repo such as a vendor's). */
 function debianLike(s: AptSource): boolean {
-  return /\/debian(-security)?$/.test(s.uri) || s.suites.some((x) => /^(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable|oldstable)(-|$)/.test(x));
+  return (
+    /\/debian(-security)?$/.test(s.uri) ||
+    s.suites.some((x) => /^(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable|oldstable)(-|$)/.test(x))
+  );
 }
 
 export function chooseMirror(suite: string, ctx: DiscoverContext): MirrorChoice {
@@ -52,9 +55,15 @@ export function chooseMirror(suite: string, ctx: DiscoverContext): MirrorChoice 
   if (fromEnv) return { url: fromEnv.replace(/\/+$/, ''), via: `$${envName}` };
   const exact = ctx.hostSources.find((s) => s.suites.includes(suite));
   if (exact) return { url: exact.uri, via: exact.origin };
-  const sameArchive = ctx.hostSources.find((s) => debianLike(s) && s.suites.length > 0 && s.suites.every((x) => isSecuritySuite(x) === security));
+  const sameArchive = ctx.hostSources.find(
+    (s) => debianLike(s) && s.suites.length > 0 && s.suites.every((x) => isSecuritySuite(x) === security),
+  );
   if (sameArchive) return { url: sameArchive.uri, via: sameArchive.origin };
-  throw new SourceError('SOURCES_NOT_FOUND', `no Debian ${security ? 'security ' : ''}mirror found for suite "${suite}"`, {
-    hint: `set $${envName} to the archive's base URL, give \`url:\` on the repository in pare.yaml, or add a deb source to /etc/apt/sources.list.d/`,
-  });
+  throw new SourceError(
+    'SOURCES_NOT_FOUND',
+    `no Debian ${security ? 'security ' : ''}mirror found for suite "${suite}"`,
+    {
+      hint: `set $${envName} to the archive's base URL, give \`url:\` on the repository in pare.yaml, or add a deb source to /etc/apt/sources.list.d/`,
+    },
+  );
 }

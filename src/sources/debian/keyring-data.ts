@@ -18,9 +18,13 @@ export function keyringDataDir(): string {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(dir + 'debian-archive-keyring.gpg')) return dir;
   }
-  throw new VerifyError('KEYRING_READ', 'the Debian archive keyring shipped with pare (data/keyrings/debian-archive-keyring.gpg) is missing', {
-    hint: 'reinstall pare, or pass a keyring file explicitly',
-  });
+  throw new VerifyError(
+    'KEYRING_READ',
+    'the Debian archive keyring shipped with pare (data/keyrings/debian-archive-keyring.gpg) is missing',
+    {
+      hint: 'reinstall pare, or pass a keyring file explicitly',
+    },
+  );
 }
 
 /** The Debian archive keyring shipped with pare (all current archive and release keys). */
@@ -38,16 +42,23 @@ export function loadKeyringFile(path: string): Keyring {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VerifyError('KEYRING_READ', `cannot read keyring ${path}: ${code === 'ENOENT' ? 'no such file' : String((e as Error).message)}`, {
-      hint: 'check the keyring path in the configuration',
-      cause: e,
-    });
+    throw new VerifyError(
+      'KEYRING_READ',
+      `cannot read keyring ${path}: ${code === 'ENOENT' ? 'no such file' : String((e as Error).message)}`,
+      {
+        hint: 'check the keyring path in the configuration',
+        cause: e,
+      },
+    );
   }
   try {
     return parseKeyring(bytes, path);
   } catch (e) {
     if (isPareError(e)) {
-      throw new VerifyError('KEYRING_READ', e.message.startsWith(path) ? e.message : `${path}: ${e.message}`, { hint: e.hint, cause: e });
+      throw new VerifyError('KEYRING_READ', e.message.startsWith(path) ? e.message : `${path}: ${e.message}`, {
+        hint: e.hint,
+        cause: e,
+      });
     }
     throw e;
   }

@@ -72,7 +72,11 @@ export class PackageStub {
   /** Provided names, parsed from the raw field alone (no full stanza parse). */
   provides(): Relation[] {
     if (this.providesText === '') return [];
-    return (this.prov ??= scanProvides(this.providesText, { file: this.index.file, line: this.line, field: 'Provides' }));
+    return (this.prov ??= scanProvides(this.providesText, {
+      file: this.index.file,
+      line: this.line,
+      field: 'Provides',
+    }));
   }
 }
 
@@ -96,7 +100,9 @@ const utf8 = new TextDecoder('utf-8');
  */
 export function parsePackagesIndex(input: string | Uint8Array, file: string, origin?: PackageOrigin): PackagesIndex {
   const bytes = typeof input === 'string' ? undefined : input;
-  const text = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : (input as string);
+  const text = bytes
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    : (input as string);
   const stubs: PackageStub[] = [];
   const idx: PackagesIndex = {
     file,
@@ -121,7 +127,11 @@ export function parsePackagesIndex(input: string | Uint8Array, file: string, ori
       ver = f.get('version');
       arch = f.get('architecture');
       prov = f.get('provides') ?? '';
-      for (const [k, v] of [['Package', name], ['Version', ver], ['Architecture', arch]] as const) {
+      for (const [k, v] of [
+        ['Package', name],
+        ['Version', ver],
+        ['Architecture', arch],
+      ] as const) {
         if (!v) throw indexError(file, startLine, `stanza has no ${k} field`);
       }
     }
@@ -130,7 +140,7 @@ export function parsePackagesIndex(input: string | Uint8Array, file: string, ori
     name = ver = arch = undefined;
     prov = '';
   };
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let nl = text.indexOf('\n', i);
     if (nl === -1) nl = n;
     line++;

@@ -78,7 +78,13 @@ export function scanProvides(field: string, ctx: RelationContext = {}): Relation
       const name = field.slice(i, paren).trim();
       const close = field.indexOf(')', paren);
       const inner = field.slice(paren + 1, close).trim();
-      if (close === -1 || close > j || field.slice(close + 1, j).trim() !== '' || !inner.startsWith('=') || !PLAIN.test(name)) {
+      if (
+        close === -1 ||
+        close > j ||
+        field.slice(close + 1, j).trim() !== '' ||
+        !inner.startsWith('=') ||
+        !PLAIN.test(name)
+      ) {
         return parseProvides(field, ctx);
       }
       const version = inner.slice(1).trim();
@@ -108,7 +114,10 @@ export function parseRelation(text: string, ctx: RelationContext = {}): Relation
     if (!isValidVersion(rel.version)) throw fail(text, `invalid version "${rel.version}"`, ctx);
   }
   if (m[5] !== undefined) {
-    const archs = m[5].trim().split(/\s+/).filter((a) => a.length > 0);
+    const archs = m[5]
+      .trim()
+      .split(/\s+/)
+      .filter((a) => a.length > 0);
     if (archs.length === 0) throw fail(text, 'empty architecture restriction "[]"', ctx);
     rel.archs = archs;
   }

@@ -25,21 +25,32 @@ export interface ReleaseFile {
 function date(v: string | undefined, field: string, file: string): Date | undefined {
   if (!v) return undefined;
   const d = new Date(v.trim());
-  if (Number.isNaN(d.getTime())) throw new SourceError('RELEASE_PARSE', `${file}: ${field} "${v.trim()}" is not a date`, { hint: 'the Release file is malformed; check the repository' });
+  if (Number.isNaN(d.getTime()))
+    throw new SourceError('RELEASE_PARSE', `${file}: ${field} "${v.trim()}" is not a date`, {
+      hint: 'the Release file is malformed; check the repository',
+    });
   return d;
 }
 
 export function parseRelease(text: string, file: string): ReleaseFile {
   const paras = parseDeb822(text, file);
   const p = paras[0];
-  if (!p) throw new SourceError('RELEASE_PARSE', `${file}: empty Release file`, { hint: 'check the repository URL and suite' });
+  if (!p)
+    throw new SourceError('RELEASE_PARSE', `${file}: empty Release file`, {
+      hint: 'check the repository URL and suite',
+    });
   const files = new Map<string, ReleaseEntry>();
   const sums = getField(p, 'SHA256');
-  if (!sums) throw new SourceError('RELEASE_PARSE', `${file}: no SHA256 field; pare only trusts SHA256-checked indexes`, { hint: 'use a repository whose Release file lists SHA256 sums' });
+  if (!sums)
+    throw new SourceError('RELEASE_PARSE', `${file}: no SHA256 field; pare only trusts SHA256-checked indexes`, {
+      hint: 'use a repository whose Release file lists SHA256 sums',
+    });
   for (const line of valueLines(sums)) {
     const [hash, size, path] = line.trim().split(/\s+/);
     if (!hash || !size || !path || !/^[0-9a-f]{64}$/.test(hash)) {
-      throw new SourceError('RELEASE_PARSE', `${file}: malformed SHA256 line "${line.trim()}"`, { hint: 'the Release file is malformed; check the repository' });
+      throw new SourceError('RELEASE_PARSE', `${file}: malformed SHA256 line "${line.trim()}"`, {
+        hint: 'the Release file is malformed; check the repository',
+      });
     }
     files.set(path, { sha256: hash, size: Number(size) });
   }
@@ -59,9 +70,13 @@ export function parseRelease(text: string, file: string): ReleaseFile {
 /** Fail like apt does when a Release file is past its Valid-Until (replay protection). */
 export function checkFresh(rel: ReleaseFile, now: Date, label: string): void {
   if (rel.validUntil && rel.validUntil.getTime() < now.getTime()) {
-    throw new SourceError('RELEASE_EXPIRED', `${label}: the Release file expired on ${rel.validUntil.toISOString()} (Valid-Until)`, {
-      hint: 'the mirror is stale or replaying old metadata; use an up-to-date mirror',
-    });
+    throw new SourceError(
+      'RELEASE_EXPIRED',
+      `${label}: the Release file expired on ${rel.validUntil.toISOString()} (Valid-Until)`,
+      {
+        hint: 'the mirror is stale or replaying old metadata; use an up-to-date mirror',
+      },
+    );
   }
 }
 

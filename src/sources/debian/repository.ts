@@ -55,7 +55,10 @@ async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
   const cached = await opts.cache.getMeta(key);
   const headersRaw = await opts.cache.getMeta(`${key}:headers`);
   if (opts.offline) {
-    if (!cached) throw new SourceError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, { hint: 'run once without --offline to fill the cache' });
+    if (!cached)
+      throw new SourceError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, {
+        hint: 'run once without --offline to fill the cache',
+      });
     return cached;
   }
   const prev: CachedRelease = cached && headersRaw ? (JSON.parse(headersRaw.toString()) as CachedRelease) : {};
@@ -64,7 +67,10 @@ async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
   if (cached && prev.lastModified) headers['if-modified-since'] = prev.lastModified;
   const res = await http.get(url, { headers, accept: [304] });
   if (res.status === 304 && cached) return cached;
-  const meta: CachedRelease = { lastModified: res.headers.get('last-modified') ?? undefined, etag: res.headers.get('etag') ?? undefined };
+  const meta: CachedRelease = {
+    lastModified: res.headers.get('last-modified') ?? undefined,
+    etag: res.headers.get('etag') ?? undefined,
+  };
   await opts.cache.putMeta(key, res.body);
   await opts.cache.putMeta(`${key}:headers`, Buffer.from(JSON.stringify(meta)));
   return res.body;
@@ -77,7 +83,16 @@ export async function openSuite(req: SuiteRequest, opts: LoadOptions): Promise<O
   const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
   const release = parseRelease(verified.text, inReleaseUrl);
   checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
-  return { url: req.url, suite: req.suite, components: req.components, arch: req.arch, release, inReleaseSha256: sha256Hex(bytes), signers: verified.signers.map((s) => s.fingerprint), keyring: req.keyring.fingerprints() };
+  return {
+    url: req.url,
+    suite: req.suite,
+    components: req.components,
+    arch: req.arch,
+    release,
+    inReleaseSha256: sha256Hex(bytes),
+    signers: verified.signers.map((s) => s.fingerprint),
+    keyring: req.keyring.fingerprints(),
+  };
 }
 
 /** Fetch (through the cache), check and parse the suite's Packages indexes. */
@@ -88,9 +103,13 @@ export async function loadIndexes(suite: OpenedSuite, opts: LoadOptions): Promis
     suite.components.map(async (component) => {
       const path = packagesCandidates(component, suite.arch).find((p) => release.files.has(p));
       if (!path) {
-        throw new SourceError('INDEX_MISSING', `${dists}/InRelease lists no Packages index for component "${component}", architecture ${suite.arch}`, {
-          hint: `the suite has components [${release.components.join(', ')}] and architectures [${release.architectures.join(', ')}]`,
-        });
+        throw new SourceError(
+          'INDEX_MISSING',
+          `${dists}/InRelease lists no Packages index for component "${component}", architecture ${suite.arch}`,
+          {
+            hint: `the suite has components [${release.components.join(', ')}] and architectures [${release.architectures.join(', ')}]`,
+          },
+        );
       }
       const entry = release.files.get(path)!;
       const dir = path.slice(0, path.lastIndexOf('/'));

@@ -9,7 +9,15 @@ import type { Image } from '../../oci/manifest.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
 import { collect, defaultIdentity } from '../sign/image.js';
 import { parsePublicKey, type Signer } from '../sign/keys.js';
-import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope, type Envelope } from './dsse.js';
+import {
+  DSSE_MEDIA_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  parseEnvelope,
+  serializeEnvelope,
+  signEnvelope,
+  verifyEnvelope,
+  type Envelope,
+} from './dsse.js';
 import { predicateTypesFor } from './predicate-types.js';
 import { makeStatement, parseStatement, statementCovers, type Statement } from './statement.js';
 
@@ -26,31 +34,54 @@ export interface AttestInput<P = unknown> {
 export type AttestSubject = Image | ImageIndex | { digest: string; name?: string };
 
 /** Make and sign the statement: pure apart from the signer. */
-export async function attest<P>(image: AttestSubject, input: AttestInput<P>, signer: Signer, opts: { name?: string } = {}): Promise<Envelope> {
+export async function attest<P>(
+  image: AttestSubject,
+  input: AttestInput<P>,
+  signer: Signer,
+  opts: { name?: string } = {},
+): Promise<Envelope> {
   const name = opts.name ?? ('name' in image && typeof image.name === 'string' ? image.name : 'image');
-  const statement = makeStatement([{ name, digest: { sha256: image.digest.replace(/^sha256:/, '') } }], input.predicateType, input.predicate);
+  const statement = makeStatement(
+    [{ name, digest: { sha256: image.digest.replace(/^sha256:/, '') } }],
+    input.predicateType,
+    input.predicate,
+  );
   return signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), signer);
 }
 
 /** Store a signed envelope as an attestation of the image `ref` names. */
-export async function attachAttestation(ref: LayoutRef, envelope: Envelope): Promise<{ digest: string; referrer: string; tag: string }> {
+export async function attachAttestation(
+  ref: LayoutRef,
+  envelope: Envelope,
+): Promise<{ digest: string; referrer: string; tag: string }> {
   const subject = await resolveSubject(ref);
   const statement = parseStatement(Buffer.from(envelope.payload, 'base64'));
   if (!statementCovers(statement, subject.digest)) {
-    throw new SupplyError('ATTESTATION_SUBJECT_MISMATCH', `the statement is not about ${subject.digest}`, { hint: 'attest the image the layout holds' });
+    throw new SupplyError('ATTESTATION_SUBJECT_MISMATCH', `the statement is not about ${subject.digest}`, {
+      hint: 'attest the image the layout holds',
+    });
   }
   const r = await attachArtifact(
     ref.dir,
     subject,
     DSSE_MEDIA_TYPE,
-    { mediaType: DSSE_MEDIA_TYPE, bytes: serializeEnvelope(envelope), annotations: { [PREDICATE_TYPE_ANNOTATION]: statement.predicateType, [SIGNATURE_ANNOTATION]: '' } },
+    {
+      mediaType: DSSE_MEDIA_TYPE,
+      bytes: serializeEnvelope(envelope),
+      annotations: { [PREDICATE_TYPE_ANNOTATION]: statement.predicateType, [SIGNATURE_ANNOTATION]: '' },
+    },
     'att',
   );
   return { digest: subject.digest, referrer: r.referrer, tag: r.tag };
 }
 
 /** attest + attachAttestation for the image in a layout. */
-export async function attestImage<P>(ref: LayoutRef, input: AttestInput<P>, signer: Signer, opts: { name?: string } = {}): Promise<{ digest: string; envelope: Envelope; tag: string }> {
+export async function attestImage<P>(
+  ref: LayoutRef,
+  input: AttestInput<P>,
+  signer: Signer,
+  opts: { name?: string } = {},
+): Promise<{ digest: string; envelope: Envelope; tag: string }> {
   const subject = await resolveSubject(ref);
   const envelope = await attest({ digest: subject.digest }, input, signer, { name: opts.name ?? defaultIdentity(ref) });
   const r = await attachAttestation(ref, envelope);
@@ -70,7 +101,11 @@ const RANK = ['ATTESTATION_SUBJECT_MISMATCH', 'SIG_PAYLOAD', 'SIG_INVALID'];
  * predicate type URI). Succeeds when at least one verifies and names the
  * image; throws ATTESTATION_MISSING or the most specific failure otherwise.
  */
-export async function verifyAttestations(ref: LayoutRef, publicKeyPem: string, opts: { type?: string } = {}): Promise<VerifiedAttestation[]> {
+export async function verifyAttestations(
+  ref: LayoutRef,
+  publicKeyPem: string,
+  opts: { type?: string } = {},
+): Promise<VerifiedAttestation[]> {
   const key = parsePublicKey(publicKeyPem);
   const subject = await resolveSubject(ref);
   const wanted = opts.type === undefined ? undefined : predicateTypesFor(opts.type);
@@ -80,15 +115,22 @@ export async function verifyAttestations(ref: LayoutRef, publicKeyPem: string, o
     try {
       const envelope = parseEnvelope(l.bytes);
       if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-        throw new SupplyError('SIG_PAYLOAD', `the attestation's payloadType is ${envelope.payloadType}, want ${IN_TOTO_PAYLOAD_TYPE}`);
+        throw new SupplyError(
+          'SIG_PAYLOAD',
+          `the attestation's payloadType is ${envelope.payloadType}, want ${IN_TOTO_PAYLOAD_TYPE}`,
+        );
       }
       const statement = parseStatement(verifyEnvelope(envelope, key));
       if (!statementCovers(statement, subject.digest)) {
         const got = statement.subject.map((s) => `sha256:${s?.digest?.sha256}`).join(', ');
-        throw new SupplyError('ATTESTATION_SUBJECT_MISMATCH', `the attestation is about ${got}, but the image is ${subject.digest}`, {
-          hint: 'the image changed after it was attested, or another image\'s attestation was attached; attest it again',
-          detail: { subject: got, digest: subject.digest },
-        });
+        throw new SupplyError(
+          'ATTESTATION_SUBJECT_MISMATCH',
+          `the attestation is about ${got}, but the image is ${subject.digest}`,
+          {
+            hint: "the image changed after it was attested, or another image's attestation was attached; attest it again",
+            detail: { subject: got, digest: subject.digest },
+          },
+        );
       }
       return { ok: { digest: subject.digest, envelope, statement } };
     } catch (e) {
@@ -97,14 +139,24 @@ export async function verifyAttestations(ref: LayoutRef, publicKeyPem: string, o
     }
   });
   // Filter on the signed predicateType when verified, on the (unsigned) annotation otherwise.
-  const matching = checked.filter((c) => !wanted || wanted.includes('ok' in c ? c.ok.statement.predicateType : (c.hint ?? '')));
+  const matching = checked.filter(
+    (c) => !wanted || wanted.includes('ok' in c ? c.ok.statement.predicateType : (c.hint ?? '')),
+  );
   if (matching.length === 0) {
-    throw new SupplyError('ATTESTATION_MISSING', `no attestations${wanted ? ` of type ${wanted.join(' or ')}` : ''} for ${subject.digest} in ${ref.dir}`, {
-      hint: 'attest the image first; a rebuilt image has a new digest and needs new attestations',
-    });
+    throw new SupplyError(
+      'ATTESTATION_MISSING',
+      `no attestations${wanted ? ` of type ${wanted.join(' or ')}` : ''} for ${subject.digest} in ${ref.dir}`,
+      {
+        hint: 'attest the image first; a rebuilt image has a new digest and needs new attestations',
+      },
+    );
   }
-  return collect(matching, (c) => {
-    if ('err' in c) throw c.err;
-    return c.ok;
-  }, RANK);
+  return collect(
+    matching,
+    (c) => {
+      if ('err' in c) throw c.err;
+      return c.ok;
+    },
+    RANK,
+  );
 }

@@ -23,13 +23,29 @@ export function pae(payloadType: string, payload: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
-export async function signEnvelope(payloadType: string, payload: Uint8Array, signer: Signer, keyid = ''): Promise<Envelope> {
+export async function signEnvelope(
+  payloadType: string,
+  payload: Uint8Array,
+  signer: Signer,
+  keyid = '',
+): Promise<Envelope> {
   const sig = await signer.sign(pae(payloadType, payload));
-  return { payloadType, payload: Buffer.from(payload).toString('base64'), signatures: [{ keyid, sig: Buffer.from(sig).toString('base64') }] };
+  return {
+    payloadType,
+    payload: Buffer.from(payload).toString('base64'),
+    signatures: [{ keyid, sig: Buffer.from(sig).toString('base64') }],
+  };
 }
 
 export function serializeEnvelope(e: Envelope): Buffer {
-  return Buffer.from(JSON.stringify({ payloadType: e.payloadType, payload: e.payload, signatures: e.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) }), 'utf8');
+  return Buffer.from(
+    JSON.stringify({
+      payloadType: e.payloadType,
+      payload: e.payload,
+      signatures: e.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })),
+    }),
+    'utf8',
+  );
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -41,7 +57,12 @@ export function parseEnvelope(bytes: Uint8Array): Envelope {
   } catch (err) {
     throw envelopeError('the attestation is not a JSON DSSE envelope', err);
   }
-  if (typeof e?.payloadType !== 'string' || typeof e.payload !== 'string' || !B64.test(e.payload) || !Array.isArray(e.signatures)) {
+  if (
+    typeof e?.payloadType !== 'string' ||
+    typeof e.payload !== 'string' ||
+    !B64.test(e.payload) ||
+    !Array.isArray(e.signatures)
+  ) {
     throw envelopeError('the attestation is not a DSSE envelope (payloadType, payload, signatures)');
   }
   return e;
@@ -55,9 +76,11 @@ function envelopeError(message: string, cause?: unknown): SupplyError {
 export function verifyEnvelope(e: Envelope, key: KeyObject): Buffer {
   const payload = Buffer.from(e.payload, 'base64');
   const data = pae(e.payloadType, payload);
-  const ok = e.signatures.some((s) => typeof s?.sig === 'string' && B64.test(s.sig) && verifySignature(key, data, Buffer.from(s.sig, 'base64')));
+  const ok = e.signatures.some(
+    (s) => typeof s?.sig === 'string' && B64.test(s.sig) && verifySignature(key, data, Buffer.from(s.sig, 'base64')),
+  );
   if (!ok) {
-    throw new SupplyError('SIG_INVALID', 'the attestation\'s DSSE signature does not verify with the given public key', {
+    throw new SupplyError('SIG_INVALID', "the attestation's DSSE signature does not verify with the given public key", {
       hint: 'the statement or signature was changed, or it was made with another key; check --key',
     });
   }

@@ -50,7 +50,11 @@ export function slsaProvenance(input: ProvenanceInput): { predicateType: string;
     buildDefinition: {
       buildType: input.buildType ?? PARE_BUILD_TYPE,
       externalParameters,
-      resolvedDependencies: input.dependencies.map((d) => ({ uri: d.uri, ...(d.name !== undefined ? { name: d.name } : {}), digest: { sha256: hex(d.sha256) } })),
+      resolvedDependencies: input.dependencies.map((d) => ({
+        uri: d.uri,
+        ...(d.name !== undefined ? { name: d.name } : {}),
+        digest: { sha256: hex(d.sha256) },
+      })),
     },
     runDetails: { builder: { id: input.builderId }, ...(Object.keys(metadata).length ? { metadata } : {}) },
   };

@@ -27,8 +27,10 @@ export function parseStatement(bytes: Uint8Array): Statement {
   } catch (e) {
     throw statementError('the attestation payload is not JSON', e);
   }
-  if (s?._type !== STATEMENT_TYPE) throw statementError(`the attestation payload has _type ${JSON.stringify(s?._type)}, want ${STATEMENT_TYPE}`);
-  if (!Array.isArray(s.subject) || typeof s.predicateType !== 'string') throw statementError('the in-toto statement has no subject list or predicateType');
+  if (s?._type !== STATEMENT_TYPE)
+    throw statementError(`the attestation payload has _type ${JSON.stringify(s?._type)}, want ${STATEMENT_TYPE}`);
+  if (!Array.isArray(s.subject) || typeof s.predicateType !== 'string')
+    throw statementError('the in-toto statement has no subject list or predicateType');
   return s;
 }
 

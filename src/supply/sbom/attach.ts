@@ -34,7 +34,12 @@ export interface AttachResult {
 const hex = (d: string): string => d.replace(/^sha256:/, '');
 
 /** Sign the layout's image (or index) and attach every image's attestations to it. */
-export async function signAndAttest(ref: LayoutRef, images: readonly ImageAttestations[], signer: Signer, opts: { identity?: string } = {}): Promise<AttachResult> {
+export async function signAndAttest(
+  ref: LayoutRef,
+  images: readonly ImageAttestations[],
+  signer: Signer,
+  opts: { identity?: string } = {},
+): Promise<AttachResult> {
   const root = await resolveSubject(ref);
   const signed = await signImage(ref, signer, opts.identity !== undefined ? { identity: opts.identity } : {});
   const attached: string[] = [];
@@ -44,7 +49,10 @@ export async function signAndAttest(ref: LayoutRef, images: readonly ImageAttest
     if (root.digest !== img.digest) subject.unshift({ name: img.name, digest: { sha256: hex(root.digest) } });
     const inputs = [
       { predicateType: PREDICATE.spdx, predicate: JSON.parse(Buffer.from(img.spdx).toString('utf8')) as unknown },
-      { predicateType: PREDICATE.cyclonedx, predicate: JSON.parse(Buffer.from(img.cyclonedx).toString('utf8')) as unknown },
+      {
+        predicateType: PREDICATE.cyclonedx,
+        predicate: JSON.parse(Buffer.from(img.cyclonedx).toString('utf8')) as unknown,
+      },
       img.provenance,
     ];
     for (const input of inputs) {

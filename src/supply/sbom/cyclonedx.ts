@@ -6,7 +6,15 @@
  * each package on what its dependencies resolved to. serialNumber and
  * timestamp come from the image, never from the clock. Pure.
  */
-import { documentUuid, isoSeconds, NOASSERTION, ociPurl, parseMaintainer, type SbomModel, type SbomPackage } from './model.js';
+import {
+  documentUuid,
+  isoSeconds,
+  NOASSERTION,
+  ociPurl,
+  parseMaintainer,
+  type SbomModel,
+  type SbomPackage,
+} from './model.js';
 import { KNOWN_SPDX_IDS } from './licenses.js';
 
 export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
@@ -50,7 +58,13 @@ function component(p: SbomPackage): Record<string, unknown> {
 
 export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
   const hex = m.image.digest.replace(/^sha256:/, '');
-  const os = { type: 'operating-system', 'bom-ref': OS_REF, name: m.os.name, ...(m.os.version !== undefined ? { version: m.os.version } : {}), ...(m.os.codename ? { description: `codename ${m.os.codename}` } : {}) };
+  const os = {
+    type: 'operating-system',
+    'bom-ref': OS_REF,
+    name: m.os.name,
+    ...(m.os.version !== undefined ? { version: m.os.version } : {}),
+    ...(m.os.codename ? { description: `codename ${m.os.codename}` } : {}),
+  };
   const files = m.files.map((f) => ({
     type: 'file',
     'bom-ref': fileRef(f.path),
@@ -84,7 +98,10 @@ export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
     dependencies: [
       { ref: IMAGE_REF, dependsOn: [OS_REF, ...m.packages.map((p) => p.purl), ...files.map((f) => f['bom-ref'])] },
       { ref: OS_REF, dependsOn: [] },
-      ...m.packages.map((p) => ({ ref: p.purl, dependsOn: p.dependencies.filter((d) => refs.has(d)).map((d) => refs.get(d)!) })),
+      ...m.packages.map((p) => ({
+        ref: p.purl,
+        dependsOn: p.dependencies.filter((d) => refs.has(d)).map((d) => refs.get(d)!),
+      })),
       ...files.map((f) => ({ ref: f['bom-ref'], dependsOn: [] })),
     ],
   };

@@ -46,13 +46,22 @@ export function createdSeconds(created: string | undefined): number {
 export async function buildSbomModel(img: ArchImage, opts: { name: string }): Promise<SbomModel> {
   return modelFromFiles({
     entries: await builtEntries(img),
-    image: { name: opts.name, digest: img.image.digest, arch: img.image.config.architecture, created: createdSeconds(img.image.config.created) },
+    image: {
+      name: opts.name,
+      digest: img.image.digest,
+      arch: img.image.config.architecture,
+      created: createdSeconds(img.image.config.created),
+    },
     tool: PARE_TOOL,
   });
 }
 
 /** SLSA provenance v1 for one built image: config (and lock) digests, every .deb with its URL and sha256. */
-export function buildProvenance(config: Config, img: ArchImage, opts: { lockDigest?: string; builderId?: string; os: SbomModel['os'] }) {
+export function buildProvenance(
+  config: Config,
+  img: ArchImage,
+  opts: { lockDigest?: string; builderId?: string; os: SbomModel['os'] },
+) {
   return slsaProvenance({
     builderId: opts.builderId ?? `urn:pare:builder:${VERSION}`,
     configDigest: config.digest,

@@ -12,7 +12,16 @@ import { parseProvides, parseRelations, type Relation } from '../../sources/debi
 import type { TreeEntry } from '../../tree/types.js';
 import { walk } from '../../tree/walk.js';
 import { copyrightLicense } from './licenses.js';
-import { byKey, debPurl, type LicenseRef, type SbomFile, type SbomImage, type SbomModel, type SbomOs, type SbomPackage } from './model.js';
+import {
+  byKey,
+  debPurl,
+  type LicenseRef,
+  type SbomFile,
+  type SbomImage,
+  type SbomModel,
+  type SbomOs,
+  type SbomPackage,
+} from './model.js';
 import { parseRecord, RECORD_PATH } from './record.js';
 
 const STATUS_DIR = 'var/lib/dpkg/status.d/';
@@ -103,7 +112,13 @@ export function modelFromFiles(input: FilesInput): SbomModel {
   };
   const installed: Installed[] = [];
   for (const e of input.entries) {
-    if (e.type !== 'file' || !e.path.startsWith(STATUS_DIR) || e.path.endsWith('.md5sums') || e.path.slice(STATUS_DIR.length).includes('/')) continue;
+    if (
+      e.type !== 'file' ||
+      !e.path.startsWith(STATUS_DIR) ||
+      e.path.endsWith('.md5sums') ||
+      e.path.slice(STATUS_DIR.length).includes('/')
+    )
+      continue;
     const p = parseStatus(dec.decode(e.data ?? new Uint8Array(0)), `/${e.path}`);
     if (p) installed.push(p);
   }
@@ -136,7 +151,11 @@ export function modelFromFiles(input: FilesInput): SbomModel {
   for (const path of record?.files ?? []) {
     const data = read(path);
     if (!data) continue; // removed by a later layer
-    files.push({ path: `/${path}`, sha256: createHash('sha256').update(data).digest('hex'), sha1: createHash('sha1').update(data).digest('hex') });
+    files.push({
+      path: `/${path}`,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      sha1: createHash('sha1').update(data).digest('hex'),
+    });
   }
   return {
     image: input.image,

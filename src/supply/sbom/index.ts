@@ -12,8 +12,24 @@ export {
   type SbomFile,
   type LicenseRef,
 } from './model.js';
-export { copyrightLicense, toSpdxExpression, isDep5, licenseRefId, KNOWN_SPDX_IDS, type PackageLicense } from './licenses.js';
-export { RECORD_PATH, makeRecord, recordEntries, parseRecord, addRecord, recordFor, type ContentsRecord, type RecordedDeb } from './record.js';
+export {
+  copyrightLicense,
+  toSpdxExpression,
+  isDep5,
+  licenseRefId,
+  KNOWN_SPDX_IDS,
+  type PackageLicense,
+} from './licenses.js';
+export {
+  RECORD_PATH,
+  makeRecord,
+  recordEntries,
+  parseRecord,
+  addRecord,
+  recordFor,
+  type ContentsRecord,
+  type RecordedDeb,
+} from './record.js';
 export { modelFromFiles, parseOsRelease, type FilesInput } from './from-files.js';
 export { spdxDocument, writeSpdx, spdxPackageId, spdxSupplier, SPDX_MEDIA_TYPE } from './spdx.js';
 export { cyclonedxBom, writeCyclonedx, cdxLicenses, CYCLONEDX_MEDIA_TYPE } from './cyclonedx.js';

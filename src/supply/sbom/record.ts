@@ -35,7 +35,13 @@ export function makeRecord(packages: readonly RecordedDeb[], files: readonly str
     version: RECORD_VERSION,
     packages: [...packages]
       .sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture))
-      .map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, sha256: p.sha256, filename: p.filename })),
+      .map((p) => ({
+        name: p.name,
+        version: p.version,
+        architecture: p.architecture,
+        sha256: p.sha256,
+        filename: p.filename,
+      })),
     files: [...new Set(files)].sort(cmp),
   };
 }
@@ -44,7 +50,12 @@ export function makeRecord(packages: readonly RecordedDeb[], files: readonly str
 export function recordEntries(record: ContentsRecord): TreeEntry[] {
   const dir = (path: string): TreeEntry => ({ path, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner: 'pare' });
   const data = new TextEncoder().encode(JSON.stringify(record, null, 1) + '\n');
-  return [dir('var'), dir('var/lib'), dir('var/lib/pare'), { path: RECORD_PATH, type: 'file', mode: 0o644, uid: 0, gid: 0, data, owner: 'pare' }];
+  return [
+    dir('var'),
+    dir('var/lib'),
+    dir('var/lib/pare'),
+    { path: RECORD_PATH, type: 'file', mode: 0o644, uid: 0, gid: 0, data, owner: 'pare' },
+  ];
 }
 
 /** The record in an image, or undefined when there is none or it is not one pare understands. */
@@ -60,7 +71,10 @@ export function parseRecord(bytes: Uint8Array | undefined): ContentsRecord | und
 }
 
 /** Add the record to a tree-like value (FileTree): existing directories are kept. */
-export function addRecord(tree: { has(p: string): boolean; add(e: TreeEntry, o?: { replace?: boolean }): unknown }, record: ContentsRecord): void {
+export function addRecord(
+  tree: { has(p: string): boolean; add(e: TreeEntry, o?: { replace?: boolean }): unknown },
+  record: ContentsRecord,
+): void {
   for (const e of recordEntries(record)) {
     if (e.type === 'dir' && tree.has(e.path)) continue;
     tree.add(e, { replace: e.type !== 'dir' });
@@ -68,7 +82,12 @@ export function addRecord(tree: { has(p: string): boolean; add(e: TreeEntry, o?:
 }
 
 /** The in-image record for a build: every planned .deb, and the regular files `paths` added. */
-export function recordFor(packages: readonly { record: { name: string; version: string; architecture: string; sha256: string; filename: string } }[], entries: readonly TreeEntry[]): ContentsRecord {
+export function recordFor(
+  packages: readonly {
+    record: { name: string; version: string; architecture: string; sha256: string; filename: string };
+  }[],
+  entries: readonly TreeEntry[],
+): ContentsRecord {
   return makeRecord(
     packages.map((p) => p.record),
     entries.filter((e) => e.owner === 'paths' && e.type === 'file').map((e) => e.path),

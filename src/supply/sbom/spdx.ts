@@ -22,18 +22,26 @@ export const SPDX_MEDIA_TYPE = 'application/spdx+json';
 const IMAGE_ID = 'SPDXRef-Image';
 const OS_ID = 'SPDXRef-OperatingSystem';
 
-export const spdxPackageId = (p: Pick<SbomPackage, 'name' | 'arch'>): string => `SPDXRef-Package-deb-${spdxIdPart(p.name)}-${spdxIdPart(p.arch)}`;
+export const spdxPackageId = (p: Pick<SbomPackage, 'name' | 'arch'>): string =>
+  `SPDXRef-Package-deb-${spdxIdPart(p.name)}-${spdxIdPart(p.arch)}`;
 const fileId = (path: string): string => `SPDXRef-File-${spdxIdPart(path.replace(/^\//, ''))}`;
 
 /** "Name <email>" → "Person: Name (email)"; teams and lists are organizations. */
 export function spdxSupplier(maintainer: string | undefined): string {
   if (!maintainer) return NOASSERTION;
   const m = parseMaintainer(maintainer);
-  const kind = /\b(maintainers|team|project|developers|packagers)\b/i.test(m.name) || /@lists\./.test(m.email ?? '') ? 'Organization' : 'Person';
+  const kind =
+    /\b(maintainers|team|project|developers|packagers)\b/i.test(m.name) || /@lists\./.test(m.email ?? '')
+      ? 'Organization'
+      : 'Person';
   return `${kind}: ${m.name}${m.email ? ` (${m.email})` : ''}`;
 }
 
-function relationship(a: string, type: string, b: string): { spdxElementId: string; relationshipType: string; relatedSpdxElement: string } {
+function relationship(
+  a: string,
+  type: string,
+  b: string,
+): { spdxElementId: string; relationshipType: string; relatedSpdxElement: string } {
   return { spdxElementId: a, relationshipType: type, relatedSpdxElement: b };
 }
 
@@ -96,7 +104,9 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     relationship(IMAGE_ID, 'CONTAINS', OS_ID),
     ...m.packages.map((p) => relationship(IMAGE_ID, 'CONTAINS', spdxPackageId(p))),
     ...files.map((f) => relationship(IMAGE_ID, 'CONTAINS', f.SPDXID)),
-    ...m.packages.flatMap((p) => p.dependencies.filter((d) => ids.has(d)).map((d) => relationship(spdxPackageId(p), 'DEPENDS_ON', ids.get(d)!))),
+    ...m.packages.flatMap((p) =>
+      p.dependencies.filter((d) => ids.has(d)).map((d) => relationship(spdxPackageId(p), 'DEPENDS_ON', ids.get(d)!)),
+    ),
   ];
   return {
     spdxVersion: 'SPDX-2.3',
@@ -110,7 +120,13 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
       comment: `SBOM of the ${m.image.arch} image ${m.image.digest}`,
     },
     ...(m.licenseRefs.length
-      ? { hasExtractedLicensingInfos: m.licenseRefs.map((r) => ({ licenseId: r.id, name: r.name, extractedText: r.text || r.name })) }
+      ? {
+          hasExtractedLicensingInfos: m.licenseRefs.map((r) => ({
+            licenseId: r.id,
+            name: r.name,
+            extractedText: r.text || r.name,
+          })),
+        }
       : {}),
     packages: [image, os, ...packages],
     ...(files.length ? { files } : {}),

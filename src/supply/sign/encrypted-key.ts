@@ -26,7 +26,11 @@ export interface EncryptedKeyJson {
   ciphertext: string;
 }
 
-export function scryptKey(password: string | Uint8Array, salt: Uint8Array, p: { N: number; r: number; p: number }): Promise<Buffer> {
+export function scryptKey(
+  password: string | Uint8Array,
+  salt: Uint8Array,
+  p: { N: number; r: number; p: number },
+): Promise<Buffer> {
   // Node caps scrypt memory at 32 MiB by default; N=65536, r=8 needs 64 MiB.
   const maxmem = 128 * p.N * p.r * p.p + 32 * 1024 * 1024;
   return new Promise((resolve, reject) =>
@@ -56,7 +60,10 @@ export async function decryptPrivateKey(pem: string, password: string, what = 'p
   const block = pemDecode(pem);
   if (!block) throw keyError(`${what} is not PEM`);
   if (block.type !== SIGSTORE_KEY_PEM && block.type !== COSIGN_KEY_PEM) {
-    throw keyError(`${what} is a PEM "${block.type}", not a cosign encrypted private key`, 'pass the .key file written by `pare keygen` or `cosign generate-key-pair`');
+    throw keyError(
+      `${what} is a PEM "${block.type}", not a cosign encrypted private key`,
+      'pass the .key file written by `pare keygen` or `cosign generate-key-pair`',
+    );
   }
   const data = parseBody(block.bytes, what);
   const key = await scryptKey(password, data.salt, data.params);
@@ -69,7 +76,10 @@ export async function decryptPrivateKey(pem: string, password: string, what = 'p
   return Buffer.from(plain);
 }
 
-function parseBody(bytes: Buffer, what: string): { params: { N: number; r: number; p: number }; salt: Buffer; nonce: Buffer; box: Buffer } {
+function parseBody(
+  bytes: Buffer,
+  what: string,
+): { params: { N: number; r: number; p: number }; salt: Buffer; nonce: Buffer; box: Buffer } {
   let j: EncryptedKeyJson;
   try {
     j = JSON.parse(bytes.toString('utf8')) as EncryptedKeyJson;
@@ -91,6 +101,10 @@ function parseBody(bytes: Buffer, what: string): { params: { N: number; r: numbe
   return { params: { N, r, p }, salt: b64(j.kdf.salt, 'kdf.salt'), nonce, box: b64(j.ciphertext, 'ciphertext') };
 }
 
-function keyError(message: string, hint = 'the key file is damaged or not a cosign key; generate a new pair with `pare keygen`', cause?: unknown): SupplyError {
+function keyError(
+  message: string,
+  hint = 'the key file is damaged or not a cosign key; generate a new pair with `pare keygen`',
+  cause?: unknown,
+): SupplyError {
   return new SupplyError('KEY_READ', message, { hint, cause });
 }

@@ -5,7 +5,13 @@
 import { SupplyError, type PareError } from '../../errors.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
 import { parsePublicKey, type Signer } from './keys.js';
-import { checkSignature, signDigest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, type SimpleSigning } from './simple-signing.js';
+import {
+  checkSignature,
+  signDigest,
+  SIGNATURE_ANNOTATION,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  type SimpleSigning,
+} from './simple-signing.js';
 
 export interface SignImageOptions {
   /** critical.identity.docker-reference (default: defaultIdentity(ref)). */
@@ -70,7 +76,13 @@ const RANK = ['SIG_DIGEST_MISMATCH', 'SIG_PAYLOAD', 'SIG_INVALID'];
 export async function verifyImage(ref: LayoutRef, publicKeyPem: string): Promise<VerifiedSignature[]> {
   const key = parsePublicKey(publicKeyPem);
   const subject = await resolveSubject(ref);
-  const layers = await listArtifacts(ref.dir, subject.digest, SIMPLE_SIGNING_MEDIA_TYPE, SIMPLE_SIGNING_MEDIA_TYPE, 'sig');
+  const layers = await listArtifacts(
+    ref.dir,
+    subject.digest,
+    SIMPLE_SIGNING_MEDIA_TYPE,
+    SIMPLE_SIGNING_MEDIA_TYPE,
+    'sig',
+  );
   if (layers.length === 0) {
     throw new SupplyError('SIGNATURE_MISSING', `no signatures for ${subject.digest} in ${ref.dir}`, {
       hint: 'sign it with `pare sign DIR:TAG --key cosign.key`; a rebuilt image has a new digest and needs a new signature',

@@ -1,8 +1,25 @@
 /** supply/sign: cosign-compatible keys and image signatures. */
 export { secretboxSeal, secretboxOpen, poly1305, xsalsa20Stream, hsalsa20 } from './secretbox.js';
 export { pemEncode, pemDecode, type PemBlock } from './pem.js';
-export { encryptPrivateKey, decryptPrivateKey, scryptKey, SIGSTORE_KEY_PEM, COSIGN_KEY_PEM, SCRYPT_DEFAULT, type EncryptedKeyJson } from './encrypted-key.js';
-export { generateKeyPair, keySigner, loadSigner, parsePublicKey, verifySignature, passwordFromEnv, type Signer, type KeyPairPem } from './keys.js';
+export {
+  encryptPrivateKey,
+  decryptPrivateKey,
+  scryptKey,
+  SIGSTORE_KEY_PEM,
+  COSIGN_KEY_PEM,
+  SCRYPT_DEFAULT,
+  type EncryptedKeyJson,
+} from './encrypted-key.js';
+export {
+  generateKeyPair,
+  keySigner,
+  loadSigner,
+  parsePublicKey,
+  verifySignature,
+  passwordFromEnv,
+  type Signer,
+  type KeyPairPem,
+} from './keys.js';
 export {
   simpleSigningPayload,
   parseSimpleSigning,
@@ -14,4 +31,11 @@ export {
   type SimpleSigning,
   type SignedPayload,
 } from './simple-signing.js';
-export { signImage, verifyImage, defaultIdentity, type SignImageOptions, type SignImageResult, type VerifiedSignature } from './image.js';
+export {
+  signImage,
+  verifyImage,
+  defaultIdentity,
+  type SignImageOptions,
+  type SignImageResult,
+  type VerifiedSignature,
+} from './image.js';

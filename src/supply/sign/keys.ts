@@ -4,7 +4,14 @@
  * cosign's format also work (PKCS#1 v1.5, SHA-256). Pure: no files; the
  * password comes in as a value (see passwordFromEnv).
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
 import { SupplyError } from '../../errors.js';
 import { decryptPrivateKey, encryptPrivateKey } from './encrypted-key.js';
 
@@ -48,7 +55,10 @@ export async function loadSigner(encryptedPem: string, password: string, what = 
   try {
     key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   } catch (e) {
-    throw new SupplyError('KEY_READ', `${what}: the decrypted key is not PKCS#8`, { cause: e, hint: 'generate a new pair with `pare keygen`' });
+    throw new SupplyError('KEY_READ', `${what}: the decrypted key is not PKCS#8`, {
+      cause: e,
+      hint: 'generate a new pair with `pare keygen`',
+    });
   }
   return keySigner(key);
 }
@@ -70,9 +80,13 @@ export function parsePublicKey(pem: string, what = 'public key'): KeyObject {
 
 function checkKeyType(key: KeyObject, what: string): void {
   if (key.asymmetricKeyType !== 'ec' && key.asymmetricKeyType !== 'rsa') {
-    throw new SupplyError('KEY_READ', `${what} is a ${key.asymmetricKeyType ?? 'unknown'} key; pare signs with ECDSA (or RSA) keys`, {
-      hint: 'generate an ECDSA P-256 pair with `pare keygen`',
-    });
+    throw new SupplyError(
+      'KEY_READ',
+      `${what} is a ${key.asymmetricKeyType ?? 'unknown'} key; pare signs with ECDSA (or RSA) keys`,
+      {
+        hint: 'generate an ECDSA P-256 pair with `pare keygen`',
+      },
+    );
   }
 }
 

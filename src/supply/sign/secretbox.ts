@@ -29,10 +29,22 @@ function readWords(b: Uint8Array, off: number, n: number): number[] {
 function salsaState(key: Uint8Array, input: number[]): Uint32Array {
   const k = readWords(key, 0, 8);
   return Uint32Array.from([
-    SIGMA[0]!, k[0]!, k[1]!, k[2]!,
-    k[3]!, SIGMA[1]!, input[0]!, input[1]!,
-    input[2]!, input[3]!, SIGMA[2]!, k[4]!,
-    k[5]!, k[6]!, k[7]!, SIGMA[3]!,
+    SIGMA[0]!,
+    k[0]!,
+    k[1]!,
+    k[2]!,
+    k[3]!,
+    SIGMA[1]!,
+    input[0]!,
+    input[1]!,
+    input[2]!,
+    input[3]!,
+    SIGMA[2]!,
+    k[4]!,
+    k[5]!,
+    k[6]!,
+    k[7]!,
+    SIGMA[3]!,
   ]);
 }
 
@@ -45,8 +57,14 @@ function rounds(x: Uint32Array): void {
     x[a] ^= rotl((x[d]! + x[c]!) | 0, 18);
   };
   for (let i = 0; i < 10; i++) {
-    qr(0, 4, 8, 12); qr(5, 9, 13, 1); qr(10, 14, 2, 6); qr(15, 3, 7, 11);
-    qr(0, 1, 2, 3); qr(5, 6, 7, 4); qr(10, 11, 8, 9); qr(15, 12, 13, 14);
+    qr(0, 4, 8, 12);
+    qr(5, 9, 13, 1);
+    qr(10, 14, 2, 6);
+    qr(15, 3, 7, 11);
+    qr(0, 1, 2, 3);
+    qr(5, 6, 7, 4);
+    qr(10, 11, 8, 9);
+    qr(15, 12, 13, 14);
   }
 }
 
@@ -103,7 +121,8 @@ export function poly1305(msg: Uint8Array, key: Uint8Array): Uint8Array {
 
 function check(key: Uint8Array, nonce: Uint8Array): void {
   if (key.length !== SECRETBOX_KEY_BYTES) throw new RangeError(`secretbox key must be 32 bytes, got ${key.length}`);
-  if (nonce.length !== SECRETBOX_NONCE_BYTES) throw new RangeError(`secretbox nonce must be 24 bytes, got ${nonce.length}`);
+  if (nonce.length !== SECRETBOX_NONCE_BYTES)
+    throw new RangeError(`secretbox nonce must be 24 bytes, got ${nonce.length}`);
 }
 
 /** Encrypt and authenticate: returns tag (16 bytes) || ciphertext. */

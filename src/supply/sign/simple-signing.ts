@@ -23,7 +23,11 @@ export interface SimpleSigning {
 }
 
 /** The payload bytes, keys in cosign's order. */
-export function simpleSigningPayload(digest: string, dockerReference: string, optional?: Record<string, string>): Buffer {
+export function simpleSigningPayload(
+  digest: string,
+  dockerReference: string,
+  optional?: Record<string, string>,
+): Buffer {
   const p: SimpleSigning = {
     critical: {
       identity: { 'docker-reference': dockerReference },
@@ -36,7 +40,11 @@ export function simpleSigningPayload(digest: string, dockerReference: string, op
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]!]),
+  );
 }
 
 export function parseSimpleSigning(bytes: Uint8Array): SimpleSigning {
@@ -48,12 +56,16 @@ export function parseSimpleSigning(bytes: Uint8Array): SimpleSigning {
   }
   const digest = p?.critical?.image?.['docker-manifest-digest'];
   if (typeof digest !== 'string') throw payloadError('the signed payload has no critical.image.docker-manifest-digest');
-  if (p.critical.type !== SIMPLE_SIGNING_TYPE) throw payloadError(`the signed payload has type ${JSON.stringify(p.critical.type)}, want "${SIMPLE_SIGNING_TYPE}"`);
+  if (p.critical.type !== SIMPLE_SIGNING_TYPE)
+    throw payloadError(`the signed payload has type ${JSON.stringify(p.critical.type)}, want "${SIMPLE_SIGNING_TYPE}"`);
   return p;
 }
 
 function payloadError(message: string, cause?: unknown): SupplyError {
-  return new SupplyError('SIG_PAYLOAD', message, { cause, hint: 'the signature layer does not hold a cosign simple-signing payload; sign the image again' });
+  return new SupplyError('SIG_PAYLOAD', message, {
+    cause,
+    hint: 'the signature layer does not hold a cosign simple-signing payload; sign the image again',
+  });
 }
 
 export interface SignedPayload {
@@ -62,7 +74,12 @@ export interface SignedPayload {
   signature: Buffer;
 }
 
-export async function signDigest(digest: string, dockerReference: string, signer: Signer, optional?: Record<string, string>): Promise<SignedPayload> {
+export async function signDigest(
+  digest: string,
+  dockerReference: string,
+  signer: Signer,
+  optional?: Record<string, string>,
+): Promise<SignedPayload> {
   const payload = simpleSigningPayload(digest, dockerReference, optional);
   return { payload, signature: Buffer.from(await signer.sign(payload)) };
 }
@@ -71,7 +88,11 @@ export async function signDigest(digest: string, dockerReference: string, signer
  * Check one signature for `digest`: the signature over the payload first
  * (SIG_INVALID), then the payload's claim (SIG_PAYLOAD, SIG_DIGEST_MISMATCH).
  */
-export function checkSignature(s: { payload: Uint8Array; signatureB64: string }, key: KeyObject, digest: string): SimpleSigning {
+export function checkSignature(
+  s: { payload: Uint8Array; signatureB64: string },
+  key: KeyObject,
+  digest: string,
+): SimpleSigning {
   const sig = /^[A-Za-z0-9+/]+={0,2}$/.test(s.signatureB64) ? Buffer.from(s.signatureB64, 'base64') : undefined;
   if (!sig || !verifySignature(key, s.payload, sig)) {
     throw new SupplyError('SIG_INVALID', `signature for ${digest} does not verify with the given public key`, {

@@ -42,17 +42,29 @@ it('pushes the signature as a referrer and as the cosign .sig tag, and the copy 
   assert.match(r.stderr, new RegExp(`attached ${reg.host}/att/app:sha256-${hex}\\.sig@sha256:`));
 
   // cosign's tag scheme
-  const sig = JSON.parse(await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/att/app:sha256-${hex}.sig`])) as { layers: Array<{ mediaType: string; annotations: Record<string, string> }> };
+  const sig = JSON.parse(
+    await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/att/app:sha256-${hex}.sig`]),
+  ) as { layers: Array<{ mediaType: string; annotations: Record<string, string> }> };
   assert.equal(sig.layers[0]!.mediaType, 'application/vnd.dev.cosign.simplesigning.v1+json');
   assert.ok(sig.layers[0]!.annotations['dev.cosignproject.cosign/signature']);
   // OCI 1.1 referrers fallback tag: an index naming the signature manifest, with its artifactType
-  const referrers = JSON.parse(await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/att/app:sha256-${hex}`])) as { manifests: Array<{ artifactType?: string }> };
-  assert.ok(referrers.manifests.some((m) => m.artifactType === 'application/vnd.dev.cosign.simplesigning.v1+json'), JSON.stringify(referrers));
+  const referrers = JSON.parse(
+    await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/att/app:sha256-${hex}`]),
+  ) as { manifests: Array<{ artifactType?: string }> };
+  assert.ok(
+    referrers.manifests.some((m) => m.artifactType === 'application/vnd.dev.cosign.simplesigning.v1+json'),
+    JSON.stringify(referrers),
+  );
 
   // Pull image + signature tag back into a fresh layout: pare verify accepts it.
   const back = path.join(tmp, 'back');
   await skopeo(['copy', '--src-tls-verify=false', `docker://${reg.host}/att/app:v1`, `oci:${back}:v1`]);
-  await skopeo(['copy', '--src-tls-verify=false', `docker://${reg.host}/att/app:sha256-${hex}.sig`, `oci:${back}:sha256-${hex}.sig`]);
+  await skopeo([
+    'copy',
+    '--src-tls-verify=false',
+    `docker://${reg.host}/att/app:sha256-${hex}.sig`,
+    `oci:${back}:sha256-${hex}.sig`,
+  ]);
   const v = await pare(['verify', `${back}:v1`, '--key', `${prefix}.pub`]);
   assert.equal(v.code, 0, v.stderr);
 });

@@ -13,7 +13,12 @@ const fast = { retry: { attempts: 2, baseMs: 10, maxMs: 20 } };
 const envCreds = { PARE_REGISTRY_USER: USER, PARE_REGISTRY_PASSWORD: PASSWORD };
 let tmp: string;
 /** An environment with no Docker config and no PARE_* variables. */
-const bare = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: tmp, DOCKER_CONFIG: path.join(tmp, 'none'), ...extra });
+const bare = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: tmp,
+  DOCKER_CONFIG: path.join(tmp, 'none'),
+  ...extra,
+});
 
 before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'pare-auth-'));
@@ -30,8 +35,19 @@ async function dockerConfig(name: string, config: unknown): Promise<string> {
 describe('credentials', () => {
   it('env wins; then credHelpers, credsStore, auths (base64 auth, username/password, identitytoken)', async () => {
     const auth = Buffer.from('alice:pw:with:colons').toString('base64');
-    const dir = await dockerConfig('c1', { auths: { 'https://reg.test:5000/v1/': { auth }, 'other.test': { username: 'bob', password: 'pw2' }, 'tok.test': { identitytoken: 'refresh' } } });
-    assert.deepEqual(await findCredentials('reg.test:5000', { env: bare({ DOCKER_CONFIG: dir, ...envCreds }) }).then((c) => c?.username), USER);
+    const dir = await dockerConfig('c1', {
+      auths: {
+        'https://reg.test:5000/v1/': { auth },
+        'other.test': { username: 'bob', password: 'pw2' },
+        'tok.test': { identitytoken: 'refresh' },
+      },
+    });
+    assert.deepEqual(
+      await findCredentials('reg.test:5000', { env: bare({ DOCKER_CONFIG: dir, ...envCreds }) }).then(
+        (c) => c?.username,
+      ),
+      USER,
+    );
     const c = await findCredentials('reg.test:5000', { env: bare({ DOCKER_CONFIG: dir }) });
     assert.equal(c?.username, 'alice');
     assert.equal(c?.password, 'pw:with:colons');
@@ -51,13 +67,28 @@ describe('credentials', () => {
         `elif [ "$host" = "token.test" ]; then printf '{"Username":"<token>","Secret":"rt"}'; else echo "credentials not found in native keychain"; exit 1; fi\n`,
     );
     await chmod(helper, 0o755);
-    const dir = await dockerConfig('c2', { credHelpers: { 'helped.test': 'pare-test' }, credsStore: 'pare-test', auths: { 'fallback.test': { username: 'f', password: 'g' } } });
+    const dir = await dockerConfig('c2', {
+      credHelpers: { 'helped.test': 'pare-test' },
+      credsStore: 'pare-test',
+      auths: { 'fallback.test': { username: 'f', password: 'g' } },
+    });
     const env = bare({ DOCKER_CONFIG: dir, PATH: `${bin}:${process.env.PATH}` });
-    assert.deepEqual(await findCredentials('helped.test', { env }), { username: 'helper-user', password: 'helper-secret', source: 'credential helper docker-credential-pare-test' });
+    assert.deepEqual(await findCredentials('helped.test', { env }), {
+      username: 'helper-user',
+      password: 'helper-secret',
+      source: 'credential helper docker-credential-pare-test',
+    });
     assert.equal((await findCredentials('token.test', { env }))?.identityToken, 'rt');
-    assert.equal((await findCredentials('fallback.test', { env }))?.username, 'f', 'credsStore without the host falls back to auths');
+    assert.equal(
+      (await findCredentials('fallback.test', { env }))?.username,
+      'f',
+      'credsStore without the host falls back to auths',
+    );
     const broken = await dockerConfig('c3', { credHelpers: { 'x.test': 'missing-helper' } });
-    await assert.rejects(findCredentials('x.test', { env: bare({ DOCKER_CONFIG: broken }) }), (e) => hasCode(e, 'REGISTRY_AUTH') && /docker-credential-missing-helper/.test(e.message));
+    await assert.rejects(
+      findCredentials('x.test', { env: bare({ DOCKER_CONFIG: broken }) }),
+      (e) => hasCode(e, 'REGISTRY_AUTH') && /docker-credential-missing-helper/.test(e.message),
+    );
   });
 });
 
@@ -71,29 +102,49 @@ for (const kind of ['htpasswd', 'token'] as const) {
 
     it('without credentials: REGISTRY_AUTH naming registry and repository, with a credentials hint', async () => {
       const img = await randomImage(`${kind}-anon`, [1000]);
-      await assert.rejects(pushImage(`${reg.host}/secure/app:v1`, img, { insecure: true, auth: { env: bare() }, ...fast }), (e) => {
-        assert.ok(hasCode(e, 'REGISTRY_AUTH'), String(e));
-        assert.match(e.message, new RegExp(`${reg.host}/secure/app`));
-        assert.match(e.hint ?? '', /PARE_REGISTRY_USER/);
-        return true;
-      });
+      await assert.rejects(
+        pushImage(`${reg.host}/secure/app:v1`, img, { insecure: true, auth: { env: bare() }, ...fast }),
+        (e) => {
+          assert.ok(hasCode(e, 'REGISTRY_AUTH'), String(e));
+          assert.match(e.message, new RegExp(`${reg.host}/secure/app`));
+          assert.match(e.hint ?? '', /PARE_REGISTRY_USER/);
+          return true;
+        },
+      );
     });
 
     it('wrong password: REGISTRY_AUTH', async () => {
       const img = await randomImage(`${kind}-wrong`, [1000]);
       const env = bare({ PARE_REGISTRY_USER: USER, PARE_REGISTRY_PASSWORD: 'wrong' });
-      await assert.rejects(pushImage(`${reg.host}/secure/app:v1`, img, { insecure: true, auth: { env }, ...fast }), (e) => hasCode(e, 'REGISTRY_AUTH'));
+      await assert.rejects(
+        pushImage(`${reg.host}/secure/app:v1`, img, { insecure: true, auth: { env }, ...fast }),
+        (e) => hasCode(e, 'REGISTRY_AUTH'),
+      );
     });
 
     it('pushes with env credentials, and with a Docker config; skopeo reads it back with the same credentials', async () => {
       const img = await randomImage(`${kind}-ok`, [50_000]);
-      const res = await pushImage(`${reg.host}/secure/app:v1`, img, { insecure: true, auth: { env: bare(envCreds) }, ...fast });
+      const res = await pushImage(`${reg.host}/secure/app:v1`, img, {
+        insecure: true,
+        auth: { env: bare(envCreds) },
+        ...fast,
+      });
       assert.equal(res.digest, img.digest);
       const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
       const dir = await dockerConfig(`cfg-${kind}`, { auths: { [reg.host]: { auth } } });
-      const m = await getManifest(`${reg.host}/secure/app:v1`, { insecure: true, auth: { env: bare({ DOCKER_CONFIG: dir }) } });
+      const m = await getManifest(`${reg.host}/secure/app:v1`, {
+        insecure: true,
+        auth: { env: bare({ DOCKER_CONFIG: dir }) },
+      });
       assert.equal(m.digest, img.digest);
-      const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `--creds=${USER}:${PASSWORD}`, `docker://${reg.host}/secure/app:v1`])) as { Digest: string };
+      const info = JSON.parse(
+        await skopeo([
+          'inspect',
+          '--tls-verify=false',
+          `--creds=${USER}:${PASSWORD}`,
+          `docker://${reg.host}/secure/app:v1`,
+        ]),
+      ) as { Digest: string };
       assert.equal(info.Digest, img.digest);
     });
 
@@ -108,8 +159,16 @@ for (const kind of ['htpasswd', 'token'] as const) {
         const reqs = reg.token!.requests.slice(first);
         assert.equal(reqs.length, 3, `one token per scope set, shared by concurrent requests: ${JSON.stringify(reqs)}`);
         assert.ok(reqs.every((r) => r.service === 'pare-test-registry'));
-        assert.ok(reqs.some((r) => r.scopes.includes('repository:src/app:pull,push')), JSON.stringify(reqs));
-        assert.ok(reqs.some((r) => r.scopes.includes('repository:dst/app:pull,push') && r.scopes.includes('repository:src/app:pull')), JSON.stringify(reqs));
+        assert.ok(
+          reqs.some((r) => r.scopes.includes('repository:src/app:pull,push')),
+          JSON.stringify(reqs),
+        );
+        assert.ok(
+          reqs.some(
+            (r) => r.scopes.includes('repository:dst/app:pull,push') && r.scopes.includes('repository:src/app:pull'),
+          ),
+          JSON.stringify(reqs),
+        );
       });
     }
   });

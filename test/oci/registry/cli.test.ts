@@ -8,7 +8,15 @@ import { makeIndex } from '../../../src/oci/image-index.js';
 import { writeLayout } from '../../../src/oci/layout.js';
 import { pare } from '../../helpers/cli.js';
 import { skopeo } from '../../helpers/image.js';
-import { blobPuts, mounts, randomImage, startProxy, startRegistry, type Proxy, type Registry } from '../../helpers/registry.js';
+import {
+  blobPuts,
+  mounts,
+  randomImage,
+  startProxy,
+  startRegistry,
+  type Proxy,
+  type Registry,
+} from '../../helpers/registry.js';
 
 let reg: Registry;
 let proxy: Proxy;
@@ -31,7 +39,9 @@ it('pushes a layout, prints REF@digest, skopeo inspect and copy agree', async ()
   const r = await pare(['push', `${dir}:v1`, `${reg.host}/cli/app`, '--insecure']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${reg.host}/cli/app:v1@${img.digest}\n`, 'the layout tag is used when REF has none');
-  const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/cli/app:v1`])) as { Digest: string };
+  const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/cli/app:v1`])) as {
+    Digest: string;
+  };
   assert.equal(info.Digest, img.digest);
   const back = path.join(tmp, 'back');
   await skopeo(['copy', '--src-tls-verify=false', `docker://${reg.host}/cli/app:v1`, `oci:${back}:v1`]);
@@ -41,7 +51,9 @@ it('pushes a layout, prints REF@digest, skopeo inspect and copy agree', async ()
 });
 
 it('pushes an index layout under an explicit tag; a second repository mounts with --mount-from', async () => {
-  const idx = makeIndex({ manifests: [await randomImage('cli-a', [5000], 'amd64'), await randomImage('cli-b', [5000], 'arm64')] });
+  const idx = makeIndex({
+    manifests: [await randomImage('cli-a', [5000], 'amd64'), await randomImage('cli-b', [5000], 'arm64')],
+  });
   const dir = path.join(tmp, 'multi');
   await writeLayout(dir, idx, { tag: 'latest' });
   const r = await pare(['push', dir, `${proxy.host}/cli/multi:2.0`, '--insecure']);

@@ -33,13 +33,41 @@ it('podman pulls the pushed image and runs it as 65532', async () => {
   const pushed = await pare(['push', `${dir}:v1`, `${reg.host}/podman/probe:v1`, '--insecure']);
   assert.equal(pushed.code, 0, pushed.stderr);
   const podman = (args: string[]) =>
-    run('podman', ['--root', path.join(tmp, 'root'), '--runroot', path.join(tmp, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], { timeout: 120_000 });
+    run(
+      'podman',
+      [
+        '--root',
+        path.join(tmp, 'root'),
+        '--runroot',
+        path.join(tmp, 'run'),
+        '--storage-driver',
+        'vfs',
+        '--cgroup-manager',
+        'cgroupfs',
+        ...args,
+      ],
+      { timeout: 120_000 },
+    );
   try {
     await podman(['pull', '--tls-verify=false', `${reg.host}/podman/probe:v1`]);
-    const digest = (await podman(['image', 'inspect', '--format', '{{.Digest}}', `${reg.host}/podman/probe:v1`])).stdout.trim();
+    const digest = (
+      await podman(['image', 'inspect', '--format', '{{.Digest}}', `${reg.host}/podman/probe:v1`])
+    ).stdout.trim();
     assert.equal(digest, img.digest);
     // This sandbox refuses to raise rlimits, so pass low ones explicitly.
-    const r = await podman(['run', '--rm', '--runtime', 'runc', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', `${reg.host}/podman/probe:v1`]);
+    const r = await podman([
+      'run',
+      '--rm',
+      '--runtime',
+      'runc',
+      '--network',
+      'none',
+      '--ulimit',
+      'nofile=1024:1024',
+      '--ulimit',
+      'nproc=1024:1024',
+      `${reg.host}/podman/probe:v1`,
+    ]);
     assert.match(r.stdout, /^uid=65532 gid=65532\n/);
     assert.match(r.stdout, /hello from the image/);
   } finally {

@@ -18,7 +18,9 @@ let tmp: string;
 before(async () => {
   reg = await startRegistry();
   repo = await startFixtureRepo({
-    suites: { stable: [{ name: 'hello', version: '1.0', files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }] }] },
+    suites: {
+      stable: [{ name: 'hello', version: '1.0', files: [{ path: './usr/bin/hello', data: 'hello', mode: 0o755 }] }],
+    },
   });
   tmp = await mkdtemp(path.join(tmpdir(), 'pare-publish-'));
 });
@@ -33,14 +35,31 @@ it('builds, signs, attaches SBOMs and provenance, pushes, and prints REF@digest'
   const prefix = path.join(tmp, 'cosign');
   assert.equal((await pare(['keygen', '--output-key-prefix', prefix], { env })).code, 0);
   const config = path.join(tmp, 'pare.yaml');
-  await writeFile(config, `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [stable]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`);
-  const r = await pare(['publish', config, `${reg.host}/pub/hello:1.0`, '--key', `${prefix}.key`, '--insecure', '--cache-dir', path.join(tmp, 'cache')], { env });
+  await writeFile(
+    config,
+    `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [stable]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`,
+  );
+  const r = await pare(
+    [
+      'publish',
+      config,
+      `${reg.host}/pub/hello:1.0`,
+      '--key',
+      `${prefix}.key`,
+      '--insecure',
+      '--cache-dir',
+      path.join(tmp, 'cache'),
+    ],
+    { env },
+  );
   assert.equal(r.code, 0, r.stderr);
   const m = /^(.+):1\.0@(sha256:[0-9a-f]{64})\n$/.exec(r.stdout);
   assert.ok(m, r.stdout);
   assert.equal(m[1], `${reg.host}/pub/hello`);
   const digest = m[2]!;
-  const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/pub/hello:1.0`])) as { Digest: string };
+  const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/pub/hello:1.0`])) as {
+    Digest: string;
+  };
   assert.equal(info.Digest, digest);
 
   // Pull the image, its signature and its attestations back; pare verifies them.

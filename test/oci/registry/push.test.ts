@@ -8,7 +8,15 @@ import { hasCode } from '../../../src/errors.js';
 import { makeIndex } from '../../../src/oci/image-index.js';
 import { RegistryClient, getManifest, headBlob, pushImage } from '../../../src/oci/registry/index.js';
 import { skopeo } from '../../helpers/image.js';
-import { blobPuts, mounts, randomImage, startProxy, startRegistry, type Proxy, type Registry } from '../../helpers/registry.js';
+import {
+  blobPuts,
+  mounts,
+  randomImage,
+  startProxy,
+  startRegistry,
+  type Proxy,
+  type Registry,
+} from '../../helpers/registry.js';
 
 const fast = { retry: { attempts: 3, baseMs: 10, maxMs: 50 } };
 
@@ -33,9 +41,15 @@ describe('registry push (open registry)', () => {
     assert.equal(res.digest, img.digest);
     assert.equal(res.reference, `${proxy.host}/team/app:1.0@${img.digest}`);
     assert.deepEqual(Object.values(res.blobs).sort(), ['uploaded', 'uploaded', 'uploaded']);
-    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/team/app:1.0`])) as { Digest: string; Layers: string[] };
+    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/team/app:1.0`])) as {
+      Digest: string;
+      Layers: string[];
+    };
     assert.equal(info.Digest, img.digest);
-    assert.deepEqual(info.Layers, img.layers.map((l) => l.digest));
+    assert.deepEqual(
+      info.Layers,
+      img.layers.map((l) => l.digest),
+    );
     const out = path.join(tmp, 'copy');
     await skopeo(['copy', '--src-tls-verify=false', `docker://${reg.host}/team/app:1.0`, `oci:${out}:back`]);
     const raw = await skopeo(['inspect', '--raw', `oci:${out}:back`]);
@@ -61,16 +75,26 @@ describe('registry push (open registry)', () => {
     assert.deepEqual(Object.values(res.blobs), ['mounted', 'mounted']);
     assert.equal(blobPuts(proxy).length, puts, 'no upload');
     // A fresh client learns the source from mountFrom.
-    const res3 = await pushImage(`${proxy.host}/three/app:v1`, img, { insecure: true, mountFrom: ['one/app'], ...fast });
+    const res3 = await pushImage(`${proxy.host}/three/app:v1`, img, {
+      insecure: true,
+      mountFrom: ['one/app'],
+      ...fast,
+    });
     assert.deepEqual(Object.values(res3.blobs), ['mounted', 'mounted']);
     assert.ok(mounts(proxy).length >= 4);
-    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/three/app:v1`])) as { Digest: string };
+    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/three/app:v1`])) as {
+      Digest: string;
+    };
     assert.equal(info.Digest, img.digest);
   });
 
   it('a mount source without the blob falls back to an upload (202)', async () => {
     const img = await randomImage('no-source', [10_000]);
-    const res = await pushImage(`${proxy.host}/four/app:v1`, img, { insecure: true, mountFrom: ['nowhere/app'], ...fast });
+    const res = await pushImage(`${proxy.host}/four/app:v1`, img, {
+      insecure: true,
+      mountFrom: ['nowhere/app'],
+      ...fast,
+    });
     assert.deepEqual(Object.values(res.blobs), ['uploaded', 'uploaded']);
     assert.ok(await headBlob(`${reg.host}/four/app`, img.layers[0]!.digest, { insecure: true }));
   });
@@ -82,14 +106,32 @@ describe('registry push (open registry)', () => {
     const res = await pushImage(`${proxy.host}/multi/app:latest`, index, { insecure: true, ...fast });
     assert.equal(res.digest, index.digest);
     const puts = proxy.records.filter((r) => r.method === 'PUT' && r.path.startsWith('/v2/multi/app/manifests/'));
-    assert.deepEqual(puts.slice(0, 2).map((r) => r.path.split('/').pop()).sort(), [amd.digest, arm.digest].sort(), 'children first');
+    assert.deepEqual(
+      puts
+        .slice(0, 2)
+        .map((r) => r.path.split('/').pop())
+        .sort(),
+      [amd.digest, arm.digest].sort(),
+      'children first',
+    );
     assert.equal(puts.length, 3);
     assert.equal(puts[2]!.path, '/v2/multi/app/manifests/latest', 'the index last');
     const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/multi/app:latest`]);
     assert.equal(raw, index.indexBytes.toString());
-    const arm64 = JSON.parse(await skopeo(['inspect', '--override-arch', 'arm64', '--tls-verify=false', `docker://${reg.host}/multi/app:latest`])) as { Architecture: string; Layers: string[] };
+    const arm64 = JSON.parse(
+      await skopeo([
+        'inspect',
+        '--override-arch',
+        'arm64',
+        '--tls-verify=false',
+        `docker://${reg.host}/multi/app:latest`,
+      ]),
+    ) as { Architecture: string; Layers: string[] };
     assert.equal(arm64.Architecture, 'arm64');
-    assert.deepEqual(arm64.Layers, arm.layers.map((l) => l.digest));
+    assert.deepEqual(
+      arm64.Layers,
+      arm.layers.map((l) => l.digest),
+    );
     const m = await getManifest(`${reg.host}/multi/app@${arm.digest}`, { insecure: true });
     assert.equal(m.mediaType, 'application/vnd.oci.image.manifest.v1+json');
     assert.deepEqual(m.bytes, arm.manifestBytes);
@@ -103,7 +145,9 @@ describe('registry push (open registry)', () => {
     assert.equal(res.digest, img.digest);
     const patches = proxy.records.slice(before).filter((r) => r.method === 'PATCH' && r.status === 202);
     assert.equal(patches.length, 3, 'ceil(700000 / 262144) chunks of the layer');
-    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/chunky/app:v1`])) as { Digest: string };
+    const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/chunky/app:v1`])) as {
+      Digest: string;
+    };
     assert.equal(info.Digest, img.digest);
   });
 
@@ -130,10 +174,15 @@ describe('registry push (open registry)', () => {
     const res = await pushImage(`${proxy.host}/bydigest/app@${img.digest}`, img, { insecure: true, ...fast });
     assert.equal(res.reference, `${proxy.host}/bydigest/app@${img.digest}`);
     const other = await randomImage('other', [100]);
-    await assert.rejects(pushImage(`${proxy.host}/bydigest/app@${other.digest}`, img, { insecure: true }), (e) => hasCode(e, 'USAGE'));
+    await assert.rejects(pushImage(`${proxy.host}/bydigest/app@${other.digest}`, img, { insecure: true }), (e) =>
+      hasCode(e, 'USAGE'),
+    );
   });
 
   it('getManifest of a missing tag is REGISTRY_HTTP naming the repository', async () => {
-    await assert.rejects(getManifest(`${reg.host}/team/app:nope`, { insecure: true }), (e) => hasCode(e, 'REGISTRY_HTTP') && /team\/app/.test(e.message));
+    await assert.rejects(
+      getManifest(`${reg.host}/team/app:nope`, { insecure: true }),
+      (e) => hasCode(e, 'REGISTRY_HTTP') && /team\/app/.test(e.message),
+    );
   });
 });

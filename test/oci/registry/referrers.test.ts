@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { sha256 } from '../../../src/oci/digest.js';
 import { bytesBlob } from '../../../src/oci/manifest.js';
-import { fallbackTag, getManifest, pushBlob, pushImage, pushManifest, referrers, RegistryClient } from '../../../src/oci/registry/index.js';
+import {
+  fallbackTag,
+  getManifest,
+  pushBlob,
+  pushImage,
+  pushManifest,
+  referrers,
+  RegistryClient,
+} from '../../../src/oci/registry/index.js';
 import { skopeo } from '../../helpers/image.js';
 import { randomImage, startRegistry, type Registry } from '../../helpers/registry.js';
 
@@ -19,7 +27,12 @@ after(async () => reg?.close());
 
 const EMPTY = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 };
 
-async function artifact(repo: string, subject: { mediaType: string; digest: string; size: number }, artifactType: string, text: string) {
+async function artifact(
+  repo: string,
+  subject: { mediaType: string; digest: string; size: number },
+  artifactType: string,
+  text: string,
+) {
   const opts = { insecure: true };
   await pushBlob(repo, bytesBlob(EMPTY.mediaType, EMPTY.digest, Buffer.from('{}')), opts);
   const data = Buffer.from(text);
@@ -51,17 +64,25 @@ it('pushes referrers into the fallback tag index and lists them (filtered by art
 
   const all = await referrers(repo, img.digest, { insecure: true });
   assert.equal(all.via, 'tag');
-  assert.deepEqual(all.manifests.map((m) => [m.digest, m.size, m.artifactType]), [
-    [sbom.digest, sbom.size, 'application/spdx+json'],
-    [sig.digest, sig.size, 'application/vnd.dev.sigstore.bundle.v0.3+json'],
-  ]);
+  assert.deepEqual(
+    all.manifests.map((m) => [m.digest, m.size, m.artifactType]),
+    [
+      [sbom.digest, sbom.size, 'application/spdx+json'],
+      [sig.digest, sig.size, 'application/vnd.dev.sigstore.bundle.v0.3+json'],
+    ],
+  );
   assert.equal(all.manifests[0]!.annotations?.['org.opencontainers.image.created'], '2023-11-14T22:13:20Z');
   const only = await referrers(repo, img.digest, { insecure: true, artifactType: 'application/spdx+json' });
-  assert.deepEqual(only.manifests.map((m) => m.digest), [sbom.digest]);
+  assert.deepEqual(
+    only.manifests.map((m) => m.digest),
+    [sbom.digest],
+  );
 
   // The fallback index is an ordinary OCI index under sha256-HEX, visible to other tools.
   assert.equal(fallbackTag(img.digest), img.digest.replace(':', '-'));
-  const raw = JSON.parse(await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ref/app:${fallbackTag(img.digest)}`])) as { mediaType: string; manifests: unknown[] };
+  const raw = JSON.parse(
+    await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ref/app:${fallbackTag(img.digest)}`]),
+  ) as { mediaType: string; manifests: unknown[] };
   assert.equal(raw.mediaType, 'application/vnd.oci.image.index.v1+json');
   assert.equal(raw.manifests.length, 2);
   // The subject itself is untouched.
@@ -74,5 +95,8 @@ it('a referrer without a subject manifest present is still recorded (subjects ma
   const missing = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256('not pushed'), size: 10 };
   const a = await artifact(repo, missing, 'application/vnd.in-toto+json', '{}');
   const list = await client.referrers(repo, missing.digest);
-  assert.deepEqual(list.manifests.map((m) => m.digest), [a.digest]);
+  assert.deepEqual(
+    list.manifests.map((m) => m.digest),
+    [a.digest],
+  );
 });

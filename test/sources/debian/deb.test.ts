@@ -32,7 +32,11 @@ const hello = {
   conffiles: ['/etc/hello.conf'],
 };
 
-async function expectFormatError(bytes: Uint8Array, pattern: RegExp, code: 'ARCHIVE_FORMAT' | 'ARCHIVE_COMPRESSION' = 'ARCHIVE_FORMAT'): Promise<void> {
+async function expectFormatError(
+  bytes: Uint8Array,
+  pattern: RegExp,
+  code: 'ARCHIVE_FORMAT' | 'ARCHIVE_COMPRESSION' = 'ARCHIVE_FORMAT',
+): Promise<void> {
   await assert.rejects(readDeb(bytes, 'bad_1.0_amd64.deb'), (e: unknown) => {
     assert.ok(hasCode(e, code), String(e));
     assert.match(e.message, /bad_1\.0_amd64\.deb/);
@@ -68,7 +72,17 @@ describe('readDeb', () => {
       assert.match(deb.md5sums!, /  usr\/bin\/hello\n/);
       assert.equal(deb.conffiles, '/etc/hello.conf\n');
       const names = deb.data.map((e) => e.name);
-      assert.deepEqual(names, ['./', './usr/', './usr/bin/', './usr/bin/hello', './usr/bin/hi', './usr/bin/hello2', './usr/bin/passwd', './etc/', './etc/hello.conf']);
+      assert.deepEqual(names, [
+        './',
+        './usr/',
+        './usr/bin/',
+        './usr/bin/hello',
+        './usr/bin/hi',
+        './usr/bin/hello2',
+        './usr/bin/passwd',
+        './etc/',
+        './etc/hello.conf',
+      ]);
       const passwd = deb.data.find((e) => e.name === './usr/bin/passwd')!;
       assert.equal(passwd.mode, 0o4755);
       assert.equal(Buffer.from(passwd.data).toString(), 'suid');
@@ -80,7 +94,10 @@ describe('readDeb', () => {
     mkdirSync(join(root, 'DEBIAN'), { recursive: true });
     mkdirSync(join(root, 'usr', 'bin'), { recursive: true });
     mkdirSync(join(root, 'usr', 'share', 'doc', 'x'.repeat(80)), { recursive: true });
-    writeFileSync(join(root, 'DEBIAN', 'control'), 'Package: real\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@pare.invalid>\nDescription: real\n x\n');
+    writeFileSync(
+      join(root, 'DEBIAN', 'control'),
+      'Package: real\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@pare.invalid>\nDescription: real\n x\n',
+    );
     writeFileSync(join(root, 'DEBIAN', 'conffiles'), '/etc/real.conf\n');
     mkdirSync(join(root, 'etc'));
     writeFileSync(join(root, 'etc', 'real.conf'), 'conf\n');
@@ -90,7 +107,12 @@ describe('readDeb', () => {
     symlinkSync('real', join(root, 'usr', 'bin', 'sym'));
     const longName = join(root, 'usr', 'share', 'doc', 'x'.repeat(80), 'y'.repeat(90));
     writeFileSync(longName, 'long');
-    for (const [z, member] of [['gzip', 'gz'], ['xz', 'xz'], ['zstd', 'zst'], ['none', '']] as const) {
+    for (const [z, member] of [
+      ['gzip', 'gz'],
+      ['xz', 'xz'],
+      ['zstd', 'zst'],
+      ['none', ''],
+    ] as const) {
       const out = join(tmp, `real-${z}.deb`);
       run('dpkg-deb', ['--root-owner-group', `-Z${z}`, '--build', root, out]);
       const bytes = readFileSync(out);
@@ -108,7 +130,10 @@ describe('readDeb', () => {
       assert.equal(link.type, 'hardlink');
       assert.equal(link.linkname, './usr/bin/real');
       assert.equal(byName.get('./usr/bin/sym')!.linkname, 'real');
-      assert.equal(Buffer.from(byName.get(`./usr/share/doc/${'x'.repeat(80)}/${'y'.repeat(90)}`)!.data).toString(), 'long');
+      assert.equal(
+        Buffer.from(byName.get(`./usr/share/doc/${'x'.repeat(80)}/${'y'.repeat(90)}`)!.data).toString(),
+        'long',
+      );
     }
   });
 
@@ -123,18 +148,31 @@ describe('readDeb', () => {
     const ok = ar(good(control, data));
     await expectFormatError(Buffer.from('PK\x03\x04 this is a zip'), /not an ar archive/);
     await expectFormatError(ok.subarray(0, ok.length - 30), /truncated/);
-    await expectFormatError(ar([['debian-binary', Buffer.from('3.0\n')], ...good(control, data).slice(1)]), /format version '3\.0'/);
+    await expectFormatError(
+      ar([['debian-binary', Buffer.from('3.0\n')], ...good(control, data).slice(1)]),
+      /format version '3\.0'/,
+    );
     await expectFormatError(ar(good(control, data).slice(1)), /first ar member is 'control\.tar\.gz'/);
     await expectFormatError(ar(good(control, data).slice(0, 2)), /no data\.tar/);
-    await expectFormatError(ar([good(control, data)[0]!, good(control, data)[2]!]), /data\.tar\.gz' comes before control\.tar/);
+    await expectFormatError(
+      ar([good(control, data)[0]!, good(control, data)[2]!]),
+      /data\.tar\.gz' comes before control\.tar/,
+    );
     await expectFormatError(ar([...good(control, data), ['evil', Buffer.from('x')]]), /unexpected ar member 'evil'/);
     await expectFormatError(ar(good(compress(tar([{ path: './md5sums', data: '' }]), 'gz'), data)), /no control file/);
-    await expectFormatError(ar(good(control, Buffer.from('not gzip at all'))), /data\.tar\.gz: corrupt gzip/, 'ARCHIVE_COMPRESSION');
+    await expectFormatError(
+      ar(good(control, Buffer.from('not gzip at all'))),
+      /data\.tar\.gz: corrupt gzip/,
+      'ARCHIVE_COMPRESSION',
+    );
     const badTar = Buffer.from(tar([{ path: './usr/x', data: 'x' }]));
     badTar[3] = 0x7e;
     await expectFormatError(ar(good(control, compress(badTar, 'gz'))), /data\.tar\.gz: header checksum mismatch/);
     // members whose names start with '_' are allowed and ignored, as dpkg does
-    const extra = await readDeb(ar([good(control, data)[0]!, ['_signature', Buffer.from('sig')], ...good(control, data).slice(1)]), 'x.deb');
+    const extra = await readDeb(
+      ar([good(control, data)[0]!, ['_signature', Buffer.from('sig')], ...good(control, data).slice(1)]),
+      'x.deb',
+    );
     assert.equal(extra.data.length, 1);
   });
 });

@@ -41,8 +41,18 @@ describe('host apt sources', () => {
   });
 
   it('parses one-line sources.list with options and comments', () => {
-    const s = parseOneLineSources('# comment\ndeb [arch=amd64 signed-by=/k.gpg] https://m.example.invalid/debian trixie main contrib\ndeb-src http://x/ y main\ndeb cdrom:[x]/ bookworm main\n', 'sources.list');
-    assert.deepEqual(s, [{ uri: 'https://m.example.invalid/debian', suites: ['trixie'], components: ['main', 'contrib'], origin: 'sources.list:2' }]);
+    const s = parseOneLineSources(
+      '# comment\ndeb [arch=amd64 signed-by=/k.gpg] https://m.example.invalid/debian trixie main contrib\ndeb-src http://x/ y main\ndeb cdrom:[x]/ bookworm main\n',
+      'sources.list',
+    );
+    assert.deepEqual(s, [
+      {
+        uri: 'https://m.example.invalid/debian',
+        suites: ['trixie'],
+        components: ['main', 'contrib'],
+        origin: 'sources.list:2',
+      },
+    ]);
   });
 
   it('picks the source that lists the suite, else one of the same archive', () => {
@@ -54,12 +64,18 @@ describe('host apt sources', () => {
   });
 
   it('prefers $PARE_MIRROR and $PARE_SECURITY_MIRROR', () => {
-    const ctx = { env: { PARE_MIRROR: 'http://127.0.0.1:9/debian/', PARE_SECURITY_MIRROR: 'http://127.0.0.1:9/sec' }, hostSources: sources };
+    const ctx = {
+      env: { PARE_MIRROR: 'http://127.0.0.1:9/debian/', PARE_SECURITY_MIRROR: 'http://127.0.0.1:9/sec' },
+      hostSources: sources,
+    };
     assert.deepEqual(chooseMirror('bookworm', ctx), { url: 'http://127.0.0.1:9/debian', via: '$PARE_MIRROR' });
     assert.equal(chooseMirror('bookworm-security', ctx).url, 'http://127.0.0.1:9/sec');
   });
 
   it('fails with a hint when nothing serves the suite', () => {
-    assert.throws(() => chooseMirror('bookworm', { env: {}, hostSources: [] }), (e) => hasCode(e, 'SOURCES_NOT_FOUND') && /PARE_MIRROR/.test(e.hint ?? ''));
+    assert.throws(
+      () => chooseMirror('bookworm', { env: {}, hostSources: [] }),
+      (e) => hasCode(e, 'SOURCES_NOT_FOUND') && /PARE_MIRROR/.test(e.hint ?? ''),
+    );
   });
 });

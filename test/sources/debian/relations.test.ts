@@ -23,7 +23,9 @@ test('relations: and-list of or-lists with versions', () => {
 });
 
 test('relations: all operators, obsolete < and >, spacing', () => {
-  const ops = parseRelations('a (<< 1), b (<= 1), c (= 1), d (>= 1), e (>> 1), f (< 1), g (> 1), h(>=1.0)').map((g) => g[0]!.op);
+  const ops = parseRelations('a (<< 1), b (<= 1), c (= 1), d (>= 1), e (>> 1), f (< 1), g (> 1), h(>=1.0)').map(
+    (g) => g[0]!.op,
+  );
   assert.deepEqual(ops, ['<<', '<=', '=', '>=', '>>', '<=', '>=', '>=']);
 });
 
@@ -33,7 +35,9 @@ test('relations: arch qualifiers, restrictions, build profiles', () => {
     [{ name: 'perl', arch: 'native' }],
     [{ name: 'libc6', arch: 'amd64' }],
   ]);
-  const [[r]] = parseRelations('libfoo (>= 1) [amd64 !i386] <!nocheck> <stage1 cross>') as [[ReturnType<typeof parseRelations>[0][0]]];
+  const [[r]] = parseRelations('libfoo (>= 1) [amd64 !i386] <!nocheck> <stage1 cross>') as [
+    [ReturnType<typeof parseRelations>[0][0]],
+  ];
   assert.deepEqual(r, { name: 'libfoo', op: '>=', version: '1', archs: ['amd64', '!i386'] });
   assert.equal(appliesToArch({ name: 'x', archs: ['amd64'] }, 'amd64'), true);
   assert.equal(appliesToArch({ name: 'x', archs: ['amd64'] }, 'arm64'), false);
@@ -56,9 +60,18 @@ test('provides: versions only with =, no alternatives; scan agrees with full par
   const text = 'awk, librust-foo-dev (= 1.2.3-1), librust-foo+std-dev (= 1.2.3-1),\n mail-transport-agent';
   assert.deepEqual(scanProvides(text), parseProvides(text));
   assert.deepEqual(parseProvides('libfoo (= 1:2.0)'), [{ name: 'libfoo', op: '=', version: '1:2.0' }]);
-  assert.throws(() => parseProvides('a | b'), (e: unknown) => hasCode(e, 'RELATION_PARSE'));
-  assert.throws(() => parseProvides('a (>= 1)'), (e: unknown) => hasCode(e, 'RELATION_PARSE'));
-  assert.throws(() => scanProvides('a (>= 1)'), (e: unknown) => hasCode(e, 'RELATION_PARSE'));
+  assert.throws(
+    () => parseProvides('a | b'),
+    (e: unknown) => hasCode(e, 'RELATION_PARSE'),
+  );
+  assert.throws(
+    () => parseProvides('a (>= 1)'),
+    (e: unknown) => hasCode(e, 'RELATION_PARSE'),
+  );
+  assert.throws(
+    () => scanProvides('a (>= 1)'),
+    (e: unknown) => hasCode(e, 'RELATION_PARSE'),
+  );
 });
 
 test('satisfies and formatting', () => {

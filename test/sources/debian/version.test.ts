@@ -99,6 +99,10 @@ test('parseVersion splits epoch, upstream, revision', () => {
 
 test('invalid versions are VERSION_PARSE', () => {
   for (const v of ['', ' ', '1.0-', ':1.0', 'a:1.0', '1:', '1.0 beta', '1.0_1', '1.0-1_2', '1:-1', '99999999999:1']) {
-    assert.throws(() => parseVersion(v), (e: unknown) => hasCode(e, 'VERSION_PARSE'), JSON.stringify(v));
+    assert.throws(
+      () => parseVersion(v),
+      (e: unknown) => hasCode(e, 'VERSION_PARSE'),
+      JSON.stringify(v),
+    );
   }
 });

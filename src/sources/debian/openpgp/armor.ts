@@ -81,7 +81,8 @@ export function decodeBlock(lines: string[], start: number, type: string, what: 
     const line = stripCr(lines[i]!);
     if (line.trim() === '') break;
     const colon = line.indexOf(': ');
-    if (colon <= 0) throw malformed(`${what}: invalid armor header line ${i + 1}: ${JSON.stringify(line.slice(0, 60))}`);
+    if (colon <= 0)
+      throw malformed(`${what}: invalid armor header line ${i + 1}: ${JSON.stringify(line.slice(0, 60))}`);
     headers.push([line.slice(0, colon), line.slice(colon + 2)]);
   }
   const b64: string[] = [];
@@ -89,7 +90,8 @@ export function decodeBlock(lines: string[], start: number, type: string, what: 
   for (i++; i < lines.length; i++) {
     const line = stripCr(lines[i]!).trimEnd();
     if (line === end) break;
-    if (line.startsWith('-----')) throw malformed(`${what}: expected "${end}" at line ${i + 1}, found ${JSON.stringify(line)}`);
+    if (line.startsWith('-----'))
+      throw malformed(`${what}: expected "${end}" at line ${i + 1}, found ${JSON.stringify(line)}`);
     if (checksum !== undefined) throw malformed(`${what}: data after the armor checksum at line ${i + 1}`);
     if (line.length === 5 && line[0] === '=') {
       checksum = line.slice(1);
@@ -102,10 +104,13 @@ export function decodeBlock(lines: string[], start: number, type: string, what: 
   const data = Buffer.from(b64.join(''), 'base64');
   if (checksum !== undefined) {
     const want = Buffer.from(checksum, 'base64');
-    if (want.length !== 3 || !BASE64_LINE.test(checksum)) throw malformed(`${what}: invalid armor checksum "=${checksum}"`);
+    if (want.length !== 3 || !BASE64_LINE.test(checksum))
+      throw malformed(`${what}: invalid armor checksum "=${checksum}"`);
     const got = crc24(data);
     if (((want[0]! << 16) | (want[1]! << 8) | want[2]!) !== got) {
-      throw malformed(`${what}: armor checksum mismatch (CRC-24 of the data is ${got.toString(16).padStart(6, '0')}, armor says ${want.toString('hex')})`);
+      throw malformed(
+        `${what}: armor checksum mismatch (CRC-24 of the data is ${got.toString(16).padStart(6, '0')}, armor says ${want.toString('hex')})`,
+      );
     }
   }
   return [{ type, headers, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, i];

@@ -54,12 +54,22 @@ export function verifyKeySignature(signer: KeyHolder, sig: Signature, chunks: Ui
 }
 
 /** Validates a primary key's self-signatures. Returns validity and the user IDs with a valid self-certification. */
-export function validatePrimary(primary: KeyHolder, direct: Signature[], uids: RawComponent[]): Validity & { userIds: string[] } {
+export function validatePrimary(
+  primary: KeyHolder,
+  direct: Signature[],
+  uids: RawComponent[],
+): Validity & { userIds: string[] } {
   const p = primary.key;
   const own = (s: Signature) => issuedBy(s, p) && s.created >= p.created;
   const keyOnly = [p.hashPrefix];
-  const revoked = direct.some((s) => own(s) && s.type === SigType.KeyRevocation && verifyKeySignature(primary, s, keyOnly));
-  const directSig = newestValid(direct, (s) => own(s) && s.type === SigType.DirectKey, (s) => verifyKeySignature(primary, s, keyOnly));
+  const revoked = direct.some(
+    (s) => own(s) && s.type === SigType.KeyRevocation && verifyKeySignature(primary, s, keyOnly),
+  );
+  const directSig = newestValid(
+    direct,
+    (s) => own(s) && s.type === SigType.DirectKey,
+    (s) => verifyKeySignature(primary, s, keyOnly),
+  );
   const userIds: string[] = [];
   let uidSig: Signature | undefined;
   for (const u of uids) {
@@ -70,7 +80,11 @@ export function validatePrimary(primary: KeyHolder, direct: Signature[], uids: R
     if (!best) continue;
     userIds.push(Buffer.from(u.userId).toString('utf8'));
     // The primary user ID's self-signature wins; otherwise the newest.
-    if (!uidSig || (best.primaryUserId && !uidSig.primaryUserId) || (best.primaryUserId === uidSig.primaryUserId && best.created > uidSig.created)) {
+    if (
+      !uidSig ||
+      (best.primaryUserId && !uidSig.primaryUserId) ||
+      (best.primaryUserId === uidSig.primaryUserId && best.created > uidSig.created)
+    ) {
       uidSig = best;
     }
   }
@@ -88,12 +102,18 @@ export function validateSubkey(primary: KeyHolder, sub: RawSubkey, defaultSign: 
   if (sub.sigs.some((s) => own(s) && s.type === SigType.SubkeyRevocation && verifyKeySignature(primary, s, chunks))) {
     return { rejected: 'revoked by its primary key' };
   }
-  const binding = newestValid(sub.sigs, (s) => own(s) && s.type === SigType.SubkeyBinding, (s) => verifyKeySignature(primary, s, chunks));
+  const binding = newestValid(
+    sub.sigs,
+    (s) => own(s) && s.type === SigType.SubkeyBinding,
+    (s) => verifyKeySignature(primary, s, chunks),
+  );
   if (!binding) return { rejected: `no valid binding signature from primary key ${primary.key.fingerprint}` };
   const flags = binding.keyFlags;
   const signs = flags === undefined ? defaultSign : (flags & 0x02) !== 0;
   if (signs) {
-    const back = binding.embedded.some((e) => e.type === SigType.PrimaryKeyBinding && issuedBy(e, sub.key) && verifyKeySignature(sub, e, chunks));
+    const back = binding.embedded.some(
+      (e) => e.type === SigType.PrimaryKeyBinding && issuedBy(e, sub.key) && verifyKeySignature(sub, e, chunks),
+    );
     if (!back) return { rejected: 'signing subkey is not cross-certified (no valid primary key binding signature)' };
   }
   return { flags: signs ? (flags ?? 0x02) : (flags ?? 0), expires: expiryDate(sub.key, binding.keyExpiresIn) };
@@ -104,7 +124,11 @@ export function validateSubkey(primary: KeyHolder, sub: RawSubkey, defaultSign: 
  * self-signature counts, so older ones are not even checked (keyrings often
  * carry several with the same time: those are tried newest-first in turn).
  */
-function newestValid(sigs: Signature[], wanted: (s: Signature) => boolean, valid: (s: Signature) => boolean): Signature | undefined {
+function newestValid(
+  sigs: Signature[],
+  wanted: (s: Signature) => boolean,
+  valid: (s: Signature) => boolean,
+): Signature | undefined {
   const candidates = sigs.filter(wanted).sort((a, b) => b.created.getTime() - a.created.getTime());
   return candidates.find(valid);
 }

@@ -23,7 +23,8 @@ const SIG_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 /** Splits a clearsigned message. Errors: VerifyError 'SIG_MALFORMED' naming `what` and the line. */
 export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): Cleartext {
   // latin1 maps bytes 1:1 to code units, so any byte sequence round-trips.
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.length);
+  const bytes =
+    typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.length);
   const lines = bytes.toString('latin1').split('\n');
   let i = 0;
   while (i < lines.length && isBlank(lines[i]!)) i++;
@@ -48,7 +49,9 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
         sigAt = i;
         break;
       } else if (line.startsWith('-----')) {
-        throw malformed(`${what}: line ${i + 1}: unexpected armor line ${JSON.stringify(line.trimEnd().slice(0, 60))} inside the signed text`);
+        throw malformed(
+          `${what}: line ${i + 1}: unexpected armor line ${JSON.stringify(line.trimEnd().slice(0, 60))} inside the signed text`,
+        );
       }
     }
     textLines.push(stripTrailing(line));

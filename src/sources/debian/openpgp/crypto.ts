@@ -44,7 +44,13 @@ export function digestOf(id: number, chunks: Uint8Array[], trailer: Uint8Array):
  * trailer; `data` gives the same data unhashed, for ECDSA (whose node:crypto
  * API hashes by itself). Returns false for any mismatch or unusable input.
  */
-export function checkSignature(sig: Signature, key: KeyPacket, obj: KeyObject, digest: Buffer, data: () => Uint8Array[]): boolean {
+export function checkSignature(
+  sig: Signature,
+  key: KeyPacket,
+  obj: KeyObject,
+  digest: Buffer,
+  data: () => Uint8Array[],
+): boolean {
   if (digest.length < 2 || ((digest[0]! << 8) | digest[1]!) !== sig.left16) return false;
   const hash = HASHES[sig.hashAlgo]!;
   try {
@@ -57,7 +63,11 @@ export function checkSignature(sig: Signature, key: KeyPacket, obj: KeyObject, d
         const padded = Buffer.alloc(key.rsaBytes!);
         padded.set(s, key.rsaBytes! - s.length);
         const plain = publicDecrypt({ key: obj, padding: constants.RSA_PKCS1_PADDING }, padded);
-        return plain.length === hash.prefix.length + digest.length && plain.subarray(0, hash.prefix.length).equals(hash.prefix) && plain.subarray(hash.prefix.length).equals(digest);
+        return (
+          plain.length === hash.prefix.length + digest.length &&
+          plain.subarray(0, hash.prefix.length).equals(hash.prefix) &&
+          plain.subarray(hash.prefix.length).equals(digest)
+        );
       }
       case 22:
       case 27: {

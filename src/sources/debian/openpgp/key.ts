@@ -69,7 +69,12 @@ export function parseKeyPacket(body: Uint8Array, what = 'public key'): KeyPacket
       if (!curve) break;
       if (algorithm === PubAlgo.EdDsaLegacy && curve.crv === 'Ed25519' && point.length === 33 && point[0] === 0x40) {
         key.jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(point.subarray(1)) };
-      } else if (algorithm === PubAlgo.Ecdsa && curve.crv !== 'Ed25519' && point.length === 1 + 2 * curve.size && point[0] === 0x04) {
+      } else if (
+        algorithm === PubAlgo.Ecdsa &&
+        curve.crv !== 'Ed25519' &&
+        point.length === 1 + 2 * curve.size &&
+        point[0] === 0x04
+      ) {
         const x = point.subarray(1, 1 + curve.size);
         const y = point.subarray(1 + curve.size);
         key.jwk = { kty: 'EC', crv: curve.crv, x: b64u(x), y: b64u(y) };
@@ -97,7 +102,9 @@ export function keyObject(holder: { key: KeyPacket; object?: KeyObject | null })
 
 /** Algorithms that can make signatures at all (used when a key has no key flags). */
 export function algorithmCanSign(algorithm: number): boolean {
-  return algorithm === 1 || algorithm === 3 || algorithm === 17 || algorithm === 19 || algorithm === 22 || algorithm === 27;
+  return (
+    algorithm === 1 || algorithm === 3 || algorithm === 17 || algorithm === 19 || algorithm === 22 || algorithm === 27
+  );
 }
 
 function stripZeros(b: Uint8Array): Uint8Array {

@@ -102,7 +102,10 @@ export function parseKeyring(input: Uint8Array[] | Uint8Array, what = 'keyring')
     for (const tk of byFingerprint.values()) buildEntries(tk, entries, rejected);
   } catch (e) {
     if (isPareError(e) && e.code === 'SIG_MALFORMED') {
-      throw new VerifyError('KEYRING_READ', e.message, { hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)', cause: e });
+      throw new VerifyError('KEYRING_READ', e.message, {
+        hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)',
+        cause: e,
+      });
     }
     throw e;
   }
@@ -112,10 +115,12 @@ export function parseKeyring(input: Uint8Array[] | Uint8Array, what = 'keyring')
 function buildEntries(tk: TransferableKey, entries: KeyEntry[], rejected: RejectedKey[]): void {
   const pk = tk.primary.key;
   const v = validatePrimary(tk.primary, tk.direct.sigs, tk.uids);
-  const reject = (fingerprint: string, keyId: string, reason: string) => rejected.push({ fingerprint, keyId, userIds: v.userIds, reason });
+  const reject = (fingerprint: string, keyId: string, reason: string) =>
+    rejected.push({ fingerprint, keyId, userIds: v.userIds, reason });
   if (v.rejected) {
     reject(pk.fingerprint, pk.keyId, v.rejected);
-    for (const s of tk.subkeys) reject(s.key.fingerprint, s.key.keyId, `its primary key ${pk.fingerprint} is unusable: ${v.rejected}`);
+    for (const s of tk.subkeys)
+      reject(s.key.fingerprint, s.key.keyId, `its primary key ${pk.fingerprint} is unusable: ${v.rejected}`);
     return;
   }
   const primary: KeyEntry = {

@@ -143,6 +143,7 @@ export class Reader {
   }
 
   need(n: number): void {
-    if (this.pos + n > this.bytes.length) throw malformed(`${this.what}: truncated (needed ${n} more bytes at offset ${this.pos})`);
+    if (this.pos + n > this.bytes.length)
+      throw malformed(`${this.what}: truncated (needed ${n} more bytes at offset ${this.pos})`);
   }
 }

@@ -18,7 +18,9 @@ export const SigType = {
 } as const;
 
 /** Subpacket types this implementation understands (a critical unknown one voids a signature). */
-const KNOWN_SUBPACKETS = new Set([2, 3, 4, 5, 7, 9, 11, 12, 16, 21, 22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33, 34, 35]);
+const KNOWN_SUBPACKETS = new Set([
+  2, 3, 4, 5, 7, 9, 11, 12, 16, 21, 22, 23, 24, 25, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+]);
 
 export interface Signature {
   version: number;
@@ -138,7 +140,11 @@ function applySubpacket(sig: Signature, t: number, d: Uint8Array, hashed: boolea
 }
 
 /** Walks a subpacket area, calling `fn(type, data, critical)` for each. */
-export function readSubpackets(area: Uint8Array, what: string, fn: (type: number, data: Uint8Array, critical: boolean) => void): void {
+export function readSubpackets(
+  area: Uint8Array,
+  what: string,
+  fn: (type: number, data: Uint8Array, critical: boolean) => void,
+): void {
   let p = 0;
   while (p < area.length) {
     const o1 = area[p]!;

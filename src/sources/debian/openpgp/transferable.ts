@@ -22,7 +22,10 @@ export function binaryParts(bytes: Uint8Array, what: string): Uint8Array[] {
   if (!looksArmored(bytes)) return [bytes];
   const blocks = dearmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'), what);
   const keys = blocks.filter((b) => b.type === 'PUBLIC KEY BLOCK');
-  if (keys.length === 0) throw readError(`${what}: no "-----BEGIN PGP PUBLIC KEY BLOCK-----" found (found ${blocks.map((b) => b.type).join(', ')})`);
+  if (keys.length === 0)
+    throw readError(
+      `${what}: no "-----BEGIN PGP PUBLIC KEY BLOCK-----" found (found ${blocks.map((b) => b.type).join(', ')})`,
+    );
   return keys.map((b) => b.data);
 }
 
@@ -94,5 +97,7 @@ export function mergeKeys(into: TransferableKey, more: TransferableKey): void {
 }
 
 export function readError(message: string): VerifyError {
-  return new VerifyError('KEYRING_READ', message, { hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)' });
+  return new VerifyError('KEYRING_READ', message, {
+    hint: 'pass an OpenPGP public keyring (as written by `gpg --export`, binary or with --armor)',
+  });
 }

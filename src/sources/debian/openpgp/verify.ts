@@ -39,7 +39,11 @@ export interface VerifiedText {
  * Verifies a clearsigned message (an InRelease file) and returns the text it
  * signs. Errors: VerifyError 'SIG_MALFORMED' | 'SIG_NO_KEY' | 'SIG_BAD'.
  */
-export function verifyCleartext(inRelease: Uint8Array | string, keyring: Keyring, opts: VerifyOptions = {}): VerifiedText {
+export function verifyCleartext(
+  inRelease: Uint8Array | string,
+  keyring: Keyring,
+  opts: VerifyOptions = {},
+): VerifiedText {
   const what = opts.source ?? 'InRelease';
   const ct = parseCleartext(inRelease, what);
   return { text: ct.text, signers: verifySignatures(ct.signature, ct.signed, SigType.Text, keyring, what, opts) };
@@ -49,11 +53,19 @@ export function verifyCleartext(inRelease: Uint8Array | string, keyring: Keyring
  * Verifies a detached binary signature (Release + Release.gpg); `signature`
  * may be binary or armored. Errors as for verifyCleartext.
  */
-export function verifyDetached(data: Uint8Array, signature: Uint8Array, keyring: Keyring, opts: VerifyOptions = {}): Signer[] {
+export function verifyDetached(
+  data: Uint8Array,
+  signature: Uint8Array,
+  keyring: Keyring,
+  opts: VerifyOptions = {},
+): Signer[] {
   const what = opts.source ?? 'signature';
   let bin = signature;
   if (looksArmored(signature)) {
-    const blocks = dearmor(Buffer.from(signature.buffer, signature.byteOffset, signature.length).toString('latin1'), what);
+    const blocks = dearmor(
+      Buffer.from(signature.buffer, signature.byteOffset, signature.length).toString('latin1'),
+      what,
+    );
     bin = Buffer.concat(blocks.filter((b) => b.type === 'SIGNATURE').map((b) => b.data));
   }
   return verifySignatures(bin, data, SigType.Binary, keyring, what, opts);
@@ -64,13 +76,21 @@ type Outcome =
   | { status: 'bad' | 'unusable'; label: string; reason: string }
   | { status: 'nokey'; label: string };
 
-function verifySignatures(bin: Uint8Array, data: Uint8Array, type: number, keyring: Keyring, what: string, opts: VerifyOptions): Signer[] {
+function verifySignatures(
+  bin: Uint8Array,
+  data: Uint8Array,
+  type: number,
+  keyring: Keyring,
+  what: string,
+  opts: VerifyOptions,
+): Signer[] {
   const index = keyringIndex(keyring);
   const now = opts.now ?? new Date();
   const sigs: Signature[] = [];
   for (const p of readPackets(bin, what)) {
     if (p.tag === Tag.Marker) continue;
-    if (p.tag !== Tag.Signature) throw malformed(`${what}: unexpected OpenPGP packet (tag ${p.tag}) in the signature block`);
+    if (p.tag !== Tag.Signature)
+      throw malformed(`${what}: unexpected OpenPGP packet (tag ${p.tag}) in the signature block`);
     const s = parseSignature(p.body, what);
     if (s) sigs.push(s);
   }
@@ -88,16 +108,29 @@ function verifySignatures(bin: Uint8Array, data: Uint8Array, type: number, keyri
   throw failure(what, outcomes, keyring);
 }
 
-function judge(sig: Signature, type: number, index: KeyringIndex, now: Date, digestFor: (s: Signature, t: Uint8Array) => Buffer, data: Uint8Array): Outcome {
+function judge(
+  sig: Signature,
+  type: number,
+  index: KeyringIndex,
+  now: Date,
+  digestFor: (s: Signature, t: Uint8Array) => Buffer,
+  data: Uint8Array,
+): Outcome {
   const label = issuerLabel(sig);
   const candidates = findKeys(sig, index);
   if (candidates.length === 0) {
-    const r = index.rejected.find((k) => k.fingerprint === sig.issuerFingerprint || (!sig.issuerFingerprint && k.keyId === sig.issuerKeyId));
-    return r ? { status: 'unusable', label, reason: `key ${r.fingerprint} is in the keyring but unusable: ${r.reason}` } : { status: 'nokey', label };
+    const r = index.rejected.find(
+      (k) => k.fingerprint === sig.issuerFingerprint || (!sig.issuerFingerprint && k.keyId === sig.issuerKeyId),
+    );
+    return r
+      ? { status: 'unusable', label, reason: `key ${r.fingerprint} is in the keyring but unusable: ${r.reason}` }
+      : { status: 'nokey', label };
   }
   const bad = (reason: string): Outcome => ({ status: 'bad', label, reason });
-  if (sig.type !== type) return bad(`signature type 0x${sig.type.toString(16).padStart(2, '0')} where 0x0${type} is expected`);
-  if (sig.hashAlgo === SHA1 || hashAlgoName(sig.hashAlgo) === undefined) return bad(`hash algorithm ${sig.hashAlgo} is not accepted for data signatures`);
+  if (sig.type !== type)
+    return bad(`signature type 0x${sig.type.toString(16).padStart(2, '0')} where 0x0${type} is expected`);
+  if (sig.hashAlgo === SHA1 || hashAlgoName(sig.hashAlgo) === undefined)
+    return bad(`hash algorithm ${sig.hashAlgo} is not accepted for data signatures`);
   if (sig.unknownCritical !== undefined) return bad(`unknown critical subpacket ${sig.unknownCritical}`);
   const trailer = signatureTrailer(sig);
   const digest = digestFor(sig, trailer);
@@ -111,7 +144,14 @@ function judge(sig: Signature, type: number, index: KeyringIndex, now: Date, dig
     if (!checkSignature(sig, entry.key, obj, digest, () => [data, trailer])) continue;
     const unusable = whyUnusable(entry, sig, now);
     if (unusable) return { status: 'unusable', label: entry.pub.fingerprint, reason: unusable };
-    return { status: 'good', signer: { fingerprint: entry.pub.fingerprint, primary: entry.primary?.pub.fingerprint ?? entry.pub.fingerprint, created: sig.created } };
+    return {
+      status: 'good',
+      signer: {
+        fingerprint: entry.pub.fingerprint,
+        primary: entry.primary?.pub.fingerprint ?? entry.pub.fingerprint,
+        created: sig.created,
+      },
+    };
   }
   return outcome;
 }
@@ -135,7 +175,8 @@ function whyUnusable(entry: KeyEntry, sig: Signature, now: Date): string | undef
   for (const k of entry.primary ? [entry, entry.primary] : [entry]) {
     const { fingerprint: fp, created, expires } = k.pub;
     if (created > t) return `key ${fp} was created (${iso(created)}) after the signature (${iso(t)})`;
-    if (expires && expires <= t) return `key ${fp} had expired on ${iso(expires)}, before the signature was made (${iso(t)})`;
+    if (expires && expires <= t)
+      return `key ${fp} had expired on ${iso(expires)}, before the signature was made (${iso(t)})`;
     if (expires && expires <= now) return `key ${fp} expired on ${iso(expires)}`;
   }
   return undefined;
@@ -148,23 +189,35 @@ function failure(what: string, outcomes: Outcome[], keyring: Keyring): VerifyErr
   type Failed = Extract<Outcome, { reason: string }>;
   const bad = outcomes.filter((o): o is Failed => o.status === 'bad');
   if (bad.length > 0) {
-    return new VerifyError('SIG_BAD', `${what}: BAD signature from ${bad.map((o) => `${o.label} (${o.reason})`).join('; ')}`, {
-      hint: 'the file was changed after it was signed, or corrupted in transit: do not use it; refetch it, and check the mirror if it persists',
-      detail,
-    });
+    return new VerifyError(
+      'SIG_BAD',
+      `${what}: BAD signature from ${bad.map((o) => `${o.label} (${o.reason})`).join('; ')}`,
+      {
+        hint: 'the file was changed after it was signed, or corrupted in transit: do not use it; refetch it, and check the mirror if it persists',
+        detail,
+      },
+    );
   }
   const unusable = outcomes.filter((o): o is Failed => o.status === 'unusable');
   if (unusable.length > 0) {
-    return new VerifyError('SIG_NO_KEY', `${what}: no usable signing key: ${unusable.map((o) => `${o.label}: ${o.reason}`).join('; ')}`, {
-      hint: 'update the keyring (a newer debian-archive-keyring for Debian), or verify as of an earlier date if the repository is a snapshot',
-      detail,
-    });
+    return new VerifyError(
+      'SIG_NO_KEY',
+      `${what}: no usable signing key: ${unusable.map((o) => `${o.label}: ${o.reason}`).join('; ')}`,
+      {
+        hint: 'update the keyring (a newer debian-archive-keyring for Debian), or verify as of an earlier date if the repository is a snapshot',
+        detail,
+      },
+    );
   }
   const have = keys.length > 0 ? keys.join(', ') : 'no keys';
-  return new VerifyError('SIG_NO_KEY', `${what} is signed by ${issuers.join(', ')}, which is not in the keyring (keyring has ${have})`, {
-    hint: "pass the repository's signing keyring (config `keyring`, a .gpg or .asc file); Debian's archive keys are the default",
-    detail,
-  });
+  return new VerifyError(
+    'SIG_NO_KEY',
+    `${what} is signed by ${issuers.join(', ')}, which is not in the keyring (keyring has ${have})`,
+    {
+      hint: "pass the repository's signing keyring (config `keyring`, a .gpg or .asc file); Debian's archive keys are the default",
+      detail,
+    },
+  );
 }
 
 function iso(d: Date): string {

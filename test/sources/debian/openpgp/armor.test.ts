@@ -4,7 +4,9 @@ import { hasCode } from '../../../../src/errors.js';
 import { crc24, dearmor } from '../../../../src/sources/debian/openpgp/index.js';
 
 function armor(type: string, data: Uint8Array, crc = crc24(data)): string {
-  const b64 = Buffer.from(data).toString('base64').replace(/.{1,64}/g, '$&\n');
+  const b64 = Buffer.from(data)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
   const sum = Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64');
   return `-----BEGIN PGP ${type}-----\nComment: test\n\n${b64}=${sum}\n-----END PGP ${type}-----\n`;
 }
@@ -18,7 +20,11 @@ describe('armor', () => {
 
   it('decodes headers, data and several concatenated blocks', () => {
     const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
-    const blocks = dearmor(armor('SIGNATURE', data) + 'junk between\n' + armor('PUBLIC KEY BLOCK', data.subarray(0, 7)).replace(/\n/g, '\r\n'));
+    const blocks = dearmor(
+      armor('SIGNATURE', data) +
+        'junk between\n' +
+        armor('PUBLIC KEY BLOCK', data.subarray(0, 7)).replace(/\n/g, '\r\n'),
+    );
     assert.equal(blocks.length, 2);
     assert.equal(blocks[0]!.type, 'SIGNATURE');
     assert.deepEqual(blocks[0]!.headers, [['Comment', 'test']]);
@@ -36,7 +42,11 @@ describe('armor', () => {
       'no armor at all',
     ];
     for (const text of cases) {
-      assert.throws(() => dearmor(text), (e) => hasCode(e, 'SIG_MALFORMED'), text);
+      assert.throws(
+        () => dearmor(text),
+        (e) => hasCode(e, 'SIG_MALFORMED'),
+        text,
+      );
     }
   });
 });

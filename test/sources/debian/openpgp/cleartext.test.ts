@@ -20,7 +20,11 @@ describe('parseCleartext', () => {
   });
 
   it('keeps non-UTF-8 bytes exactly as signed', () => {
-    const bytes = Buffer.concat([Buffer.from(clearsigned('X').split('X')[0]!, 'latin1'), Buffer.from([0xff, 0xc3, 0xa9]), Buffer.from(clearsigned('X').split('X')[1]!, 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from(clearsigned('X').split('X')[0]!, 'latin1'),
+      Buffer.from([0xff, 0xc3, 0xa9]),
+      Buffer.from(clearsigned('X').split('X')[1]!, 'latin1'),
+    ]);
     assert.deepEqual(Buffer.from(parseCleartext(bytes).signed), Buffer.from([0xff, 0xc3, 0xa9]));
   });
 
@@ -35,7 +39,12 @@ describe('parseCleartext', () => {
       ok.replace('-----END PGP SIGNATURE-----\n', ''),
       ok.replace('\n\n', '\n'),
     ];
-    for (const text of cases) assert.throws(() => parseCleartext(text), (e) => hasCode(e, 'SIG_MALFORMED'), text);
+    for (const text of cases)
+      assert.throws(
+        () => parseCleartext(text),
+        (e) => hasCode(e, 'SIG_MALFORMED'),
+        text,
+      );
     assert.equal(parseCleartext('\n \n' + ok + '\n\n').text, 'Origin: x\n');
   });
 

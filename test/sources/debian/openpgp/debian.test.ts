@@ -6,8 +6,14 @@ import { keyringDataDir, loadDefaultKeyring, loadKeyringFile } from '../../../..
 import { verifyCleartext } from '../../../../src/sources/debian/openpgp/index.js';
 
 const FIXTURE = new URL('../../../../../test/fixtures/debian/bookworm-updates.InRelease', import.meta.url);
-const BOOKWORM_ARCHIVE = { primary: 'B8B80B5B623EAB6AD8775C45B7C5D7D6350947F8', subkey: '4CB50190207B4758A3F73A796ED0E7B82643E131' };
-const TRIXIE_ARCHIVE = { primary: '04B54C3CDCA79751B16BC6B5225629DF75B188BD', subkey: 'B8E5F13176D2A7A75220028078DBA3BC47EF2265' };
+const BOOKWORM_ARCHIVE = {
+  primary: 'B8B80B5B623EAB6AD8775C45B7C5D7D6350947F8',
+  subkey: '4CB50190207B4758A3F73A796ED0E7B82643E131',
+};
+const TRIXIE_ARCHIVE = {
+  primary: '04B54C3CDCA79751B16BC6B5225629DF75B188BD',
+  subkey: 'B8E5F13176D2A7A75220028078DBA3BC47EF2265',
+};
 
 describe('real Debian InRelease (bookworm-updates) with the shipped archive keyring', () => {
   const inRelease = readFileSync(FIXTURE);
@@ -36,14 +42,20 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
   it('verifies with a per-release keyring alone, ignoring the signature by the key it lacks', () => {
     const dir = keyringDataDir();
     const res = verifyCleartext(inRelease, loadKeyringFile(dir + 'debian-archive-trixie-automatic.gpg'));
-    assert.deepEqual(res.signers.map((s) => s.primary), [TRIXIE_ARCHIVE.primary]);
+    assert.deepEqual(
+      res.signers.map((s) => s.primary),
+      [TRIXIE_ARCHIVE.primary],
+    );
   });
 
   it('fails with SIG_NO_KEY against a keyring with other keys only (the stable release key)', () => {
     const stable = loadKeyringFile(keyringDataDir() + 'debian-archive-bookworm-stable.gpg');
     assert.throws(
       () => verifyCleartext(inRelease, stable),
-      (e) => hasCode(e, 'SIG_NO_KEY') && e.message.includes(BOOKWORM_ARCHIVE.subkey) && e.message.includes('4D64FEC119C2029067D6E791F8D2585B8783D481'),
+      (e) =>
+        hasCode(e, 'SIG_NO_KEY') &&
+        e.message.includes(BOOKWORM_ARCHIVE.subkey) &&
+        e.message.includes('4D64FEC119C2029067D6E791F8D2585B8783D481'),
     );
   });
 
@@ -51,10 +63,16 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
     const changed = Buffer.from(inRelease);
     const at = changed.indexOf('Codename: bookworm-updates') + 10;
     changed[at] = 'B'.charCodeAt(0);
-    assert.throws(() => verifyCleartext(changed, keyring), (e) => hasCode(e, 'SIG_BAD'));
+    assert.throws(
+      () => verifyCleartext(changed, keyring),
+      (e) => hasCode(e, 'SIG_BAD'),
+    );
   });
 
   it('fails with SIG_NO_KEY once the keys have expired (verifying as of 2036)', () => {
-    assert.throws(() => verifyCleartext(inRelease, keyring, { now: new Date('2036-01-01T00:00:00Z') }), (e) => hasCode(e, 'SIG_NO_KEY') && /expired/.test(e.message));
+    assert.throws(
+      () => verifyCleartext(inRelease, keyring, { now: new Date('2036-01-01T00:00:00Z') }),
+      (e) => hasCode(e, 'SIG_NO_KEY') && /expired/.test(e.message),
+    );
   });
 });

@@ -35,24 +35,47 @@ function makeKey(keyFlags = 0x03) {
     const hashed = Buffer.from([4, spec.type, 27, hashId, ...u16(subs.length), ...subs]);
     const h = createHash(spec.hash ?? 'sha256');
     for (const c of chunks) h.update(c);
-    const digest = h.update(hashed).update(Buffer.from([4, 0xff, ...u32(hashed.length)])).digest();
+    const digest = h
+      .update(hashed)
+      .update(Buffer.from([4, 0xff, ...u32(hashed.length)]))
+      .digest();
     const unhashed = spec.issuer === false ? [] : sub(16, [...fpr.subarray(12)]);
     const sig = sign(null, digest, privateKey);
-    return encodePacket(Tag.Signature, Buffer.concat([hashed, Buffer.from([...u16(unhashed.length), ...unhashed, digest[0]!, digest[1]!]), sig]));
+    return encodePacket(
+      Tag.Signature,
+      Buffer.concat([hashed, Buffer.from([...u16(unhashed.length), ...unhashed, digest[0]!, digest[1]!]), sig]),
+    );
   };
   const uid = Buffer.from('Handmade <h@example.invalid>');
-  const selfSig = signature({ type: 0x13, subpackets: sub(27, [keyFlags]) }, [prefix, Buffer.from([0xb4, ...u32(uid.length)]), uid]);
+  const selfSig = signature({ type: 0x13, subpackets: sub(27, [keyFlags]) }, [
+    prefix,
+    Buffer.from([0xb4, ...u32(uid.length)]),
+    uid,
+  ]);
   const keyring = Buffer.concat([encodePacket(Tag.PublicKey, body), encodePacket(Tag.UserId, uid), selfSig]);
-  return { keyring, fingerprint: fpr.toString('hex').toUpperCase(), detached: (spec: Partial<SigSpec> = {}) => signature({ type: 0, ...spec }, [DATA]) };
+  return {
+    keyring,
+    fingerprint: fpr.toString('hex').toUpperCase(),
+    detached: (spec: Partial<SigSpec> = {}) => signature({ type: 0, ...spec }, [DATA]),
+  };
 }
 
 describe('hand-made keys and signatures', () => {
   it('verifies Ed25519 keys and signatures of algorithm 27', () => {
     const key = makeKey();
     const kr = parseKeyring(key.keyring);
-    assert.deepEqual(kr.keys.map((k) => [k.fingerprint, k.algorithm, k.canSign]), [[key.fingerprint, 27, true]]);
-    assert.deepEqual(verifyDetached(DATA, key.detached(), kr).map((s) => s.fingerprint), [key.fingerprint]);
-    assert.throws(() => verifyDetached(Buffer.from('Origin: Handmadf\n'), key.detached(), kr), (e) => hasCode(e, 'SIG_BAD'));
+    assert.deepEqual(
+      kr.keys.map((k) => [k.fingerprint, k.algorithm, k.canSign]),
+      [[key.fingerprint, 27, true]],
+    );
+    assert.deepEqual(
+      verifyDetached(DATA, key.detached(), kr).map((s) => s.fingerprint),
+      [key.fingerprint],
+    );
+    assert.throws(
+      () => verifyDetached(Buffer.from('Origin: Handmadf\n'), key.detached(), kr),
+      (e) => hasCode(e, 'SIG_BAD'),
+    );
   });
 
   it('finds the key of a signature without issuer subpackets', () => {
@@ -63,14 +86,23 @@ describe('hand-made keys and signatures', () => {
   it('rejects SHA-1 data signatures and unknown critical subpackets with SIG_BAD', () => {
     const key = makeKey();
     const kr = parseKeyring(key.keyring);
-    assert.throws(() => verifyDetached(DATA, key.detached({ hash: 'sha1' }), kr), (e) => hasCode(e, 'SIG_BAD') && /hash algorithm 2/.test(e.message));
-    assert.throws(() => verifyDetached(DATA, key.detached({ subpackets: sub(0x80 | 100, [1]) }), kr), (e) => hasCode(e, 'SIG_BAD') && /critical/.test(e.message));
+    assert.throws(
+      () => verifyDetached(DATA, key.detached({ hash: 'sha1' }), kr),
+      (e) => hasCode(e, 'SIG_BAD') && /hash algorithm 2/.test(e.message),
+    );
+    assert.throws(
+      () => verifyDetached(DATA, key.detached({ subpackets: sub(0x80 | 100, [1]) }), kr),
+      (e) => hasCode(e, 'SIG_BAD') && /critical/.test(e.message),
+    );
   });
 
   it('rejects signatures by a key whose flags do not allow signing', () => {
     const key = makeKey(0x01);
     const kr = parseKeyring(key.keyring);
     assert.equal(kr.keys[0]!.canSign, false);
-    assert.throws(() => verifyDetached(DATA, key.detached(), kr), (e) => hasCode(e, 'SIG_NO_KEY') && /not allowed/.test(e.message));
+    assert.throws(
+      () => verifyDetached(DATA, key.detached(), kr),
+      (e) => hasCode(e, 'SIG_NO_KEY') && /not allowed/.test(e.message),
+    );
   });
 });

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hasCode } from '../../../../src/errors.js';
 import { loadDefaultKeyring, loadKeyringFile } from '../../../../src/sources/debian/keyring-data.js';
-import { Tag, encodePacket, parseKeyring, readPackets, verifyCleartext } from '../../../../src/sources/debian/openpgp/index.js';
+import {
+  Tag,
+  encodePacket,
+  parseKeyring,
+  readPackets,
+  verifyCleartext,
+} from '../../../../src/sources/debian/openpgp/index.js';
 import { createSigningKey, type SigningKey } from '../../../helpers/gpg.js';
 
 describe('parseKeyring', () => {
@@ -39,7 +45,10 @@ describe('parseKeyring', () => {
     assert.match(armored.toString('utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
     const kr = parseKeyring([armored, key.keyring]);
     assert.deepEqual(kr.fingerprints(), [key.fingerprint]);
-    assert.deepEqual(kr.keys.map((k) => k.fingerprint), [key.fingerprint, key.signingFingerprint]);
+    assert.deepEqual(
+      kr.keys.map((k) => k.fingerprint),
+      [key.fingerprint, key.signingFingerprint],
+    );
     assert.deepEqual(kr.keys[0]!.userIds, ['Test <t@example.invalid>']);
     const dir = await mkdtemp(join(tmpdir(), 'pare-keyring-'));
     dirs.push(dir);
@@ -54,7 +63,9 @@ describe('parseKeyring', () => {
     const packets = readPackets(key.keyring);
     const subAt = packets.findIndex((p) => p.tag === Tag.PublicSubkey);
     // Without the binding signature:
-    const unbound = Buffer.concat(packets.filter((p, i) => !(i > subAt && p.tag === Tag.Signature)).map((p) => encodePacket(p.tag, p.body)));
+    const unbound = Buffer.concat(
+      packets.filter((p, i) => !(i > subAt && p.tag === Tag.Signature)).map((p) => encodePacket(p.tag, p.body)),
+    );
     // With a binding signature whose hashed creation time is changed (so it no longer verifies):
     const forged = Buffer.concat(
       packets.map((p, i) => {
@@ -66,10 +77,16 @@ describe('parseKeyring', () => {
     );
     for (const bytes of [unbound, forged]) {
       const kr = parseKeyring(bytes);
-      assert.deepEqual(kr.keys.map((k) => k.fingerprint), [key.fingerprint]);
+      assert.deepEqual(
+        kr.keys.map((k) => k.fingerprint),
+        [key.fingerprint],
+      );
       assert.throws(
         () => verifyCleartext(msg, kr),
-        (e) => hasCode(e, 'SIG_NO_KEY') && e.message.includes(key.signingFingerprint) && /no valid binding signature/.test(e.message),
+        (e) =>
+          hasCode(e, 'SIG_NO_KEY') &&
+          e.message.includes(key.signingFingerprint) &&
+          /no valid binding signature/.test(e.message),
       );
     }
     assert.equal(verifyCleartext(msg, parseKeyring(key.keyring)).signers[0]!.fingerprint, key.signingFingerprint);
@@ -79,19 +96,34 @@ describe('parseKeyring', () => {
     const key = await createSigningKey({ type: 'ed25519' });
     keys.push(key);
     const packets = readPackets(key.keyring);
-    const bytes = Buffer.concat(packets.map((p) => encodePacket(p.tag, p.tag === Tag.UserId ? Buffer.from('Mallory <m@example.invalid>') : p.body)));
+    const bytes = Buffer.concat(
+      packets.map((p) =>
+        encodePacket(p.tag, p.tag === Tag.UserId ? Buffer.from('Mallory <m@example.invalid>') : p.body),
+      ),
+    );
     const kr = parseKeyring(bytes);
     assert.deepEqual(kr.keys, []);
     const msg = await key.clearsign('x\n');
-    assert.throws(() => verifyCleartext(msg, kr), (e) => hasCode(e, 'SIG_NO_KEY') && /no valid self-signature/.test(e.message));
+    assert.throws(
+      () => verifyCleartext(msg, kr),
+      (e) => hasCode(e, 'SIG_NO_KEY') && /no valid self-signature/.test(e.message),
+    );
   });
 
   it('rejects data that is not a public keyring with KEYRING_READ', async () => {
     const key = await createSigningKey({ type: 'ed25519' });
     keys.push(key);
     const secret = await key.gpg(['--export-secret-keys', '--passphrase', '', key.fingerprint]);
-    for (const bytes of [Buffer.from('not a keyring'), Buffer.from([0x99, 0x01]), secret, Buffer.from('-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n')]) {
-      assert.throws(() => parseKeyring(bytes), (e) => hasCode(e, 'KEYRING_READ'));
+    for (const bytes of [
+      Buffer.from('not a keyring'),
+      Buffer.from([0x99, 0x01]),
+      secret,
+      Buffer.from('-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n'),
+    ]) {
+      assert.throws(
+        () => parseKeyring(bytes),
+        (e) => hasCode(e, 'KEYRING_READ'),
+      );
     }
   });
 
@@ -100,7 +132,10 @@ describe('parseKeyring', () => {
     dirs.push(dir);
     await writeFile(join(dir, 'bad.gpg'), 'garbage');
     for (const path of [join(dir, 'missing.gpg'), join(dir, 'bad.gpg')]) {
-      assert.throws(() => loadKeyringFile(path), (e) => hasCode(e, 'KEYRING_READ') && e.message.includes(path));
+      assert.throws(
+        () => loadKeyringFile(path),
+        (e) => hasCode(e, 'KEYRING_READ') && e.message.includes(path),
+      );
     }
   });
 });
@@ -111,7 +146,10 @@ describe('parseKeyring merging', () => {
     try {
       const old = key.keyring;
       const refreshed = await key.setExpire('10y', { at: new Date('2020-01-15T00:00:00Z') });
-      for (const inputs of [[old, refreshed], [refreshed, old]]) {
+      for (const inputs of [
+        [old, refreshed],
+        [refreshed, old],
+      ]) {
         const kr = parseKeyring(inputs);
         assert.equal(kr.keys.length, 1);
         assert.equal(kr.keys[0]!.expires?.getUTCFullYear(), 2030);

@@ -8,12 +8,21 @@ describe('packets', () => {
     const body = Buffer.alloc(300, 7);
     const bytes = Buffer.concat([
       Buffer.from([0x88, 2, 1, 2]), // tag 2, one-byte length
-      Buffer.from([0x99, 0x01, 0x2c]), body, // tag 6, two-byte length
+      Buffer.from([0x99, 0x01, 0x2c]),
+      body, // tag 6, two-byte length
       Buffer.from([0xb6, 0, 0, 0, 1, 9]), // tag 13, four-byte length
       Buffer.from([0xaf, 5, 5]), // tag 11, indeterminate length: rest of input
     ]);
     const p = readPackets(bytes);
-    assert.deepEqual(p.map((x) => [x.tag, x.body.length]), [[2, 2], [6, 300], [13, 1], [11, 2]]);
+    assert.deepEqual(
+      p.map((x) => [x.tag, x.body.length]),
+      [
+        [2, 2],
+        [6, 300],
+        [13, 1],
+        [11, 2],
+      ],
+    );
     assert.equal(p[1]!.offset, 4);
   });
 
@@ -31,7 +40,11 @@ describe('packets', () => {
 
   it('rejects truncated and invalid packets with SIG_MALFORMED', () => {
     for (const bytes of [[0x88, 5, 1], [0x12], [0xc2, 0xff, 0, 0], [0xc2, 0xe1, 1]]) {
-      assert.throws(() => readPackets(Buffer.from(bytes)), (e) => hasCode(e, 'SIG_MALFORMED'), String(bytes));
+      assert.throws(
+        () => readPackets(Buffer.from(bytes)),
+        (e) => hasCode(e, 'SIG_MALFORMED'),
+        String(bytes),
+      );
     }
   });
 });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hasCode } from '../../../../src/errors.js';
-import { parseKeyring, verifyCleartext, verifyDetached, type Keyring } from '../../../../src/sources/debian/openpgp/index.js';
+import {
+  parseKeyring,
+  verifyCleartext,
+  verifyDetached,
+  type Keyring,
+} from '../../../../src/sources/debian/openpgp/index.js';
 import { createSigningKey, type KeyType, type SigningKey } from '../../../helpers/gpg.js';
 
 const RELEASE = 'Origin: Test\nLabel: Test\nSuite: stable\nSHA256:\n 0123abcd 10 main/binary-amd64/Packages\n';
@@ -34,7 +39,10 @@ describe('verifyCleartext with gpg-made keys', () => {
       assert.ok(Math.abs(res.signers[0]!.created.getTime() - Date.now()) < 600_000);
       // Bytes in, same answer; and a tampered body is a BAD signature.
       assert.equal(verifyCleartext(Buffer.from(msg), parseKeyring(key.keyring)).text, RELEASE);
-      assert.throws(() => verifyCleartext(tamper(msg), parseKeyring(key.keyring)), (e) => hasCode(e, 'SIG_BAD'));
+      assert.throws(
+        () => verifyCleartext(tamper(msg), parseKeyring(key.keyring)),
+        (e) => hasCode(e, 'SIG_BAD'),
+      );
     });
   }
 
@@ -52,19 +60,32 @@ describe('verifyCleartext with gpg-made keys', () => {
     it('rejects a message signed by a key not in the keyring with SIG_NO_KEY naming both sides', () => {
       assert.throws(
         () => verifyCleartext(msg, parseKeyring(other.keyring)),
-        (e) => hasCode(e, 'SIG_NO_KEY') && e.message.includes(key.fingerprint) && e.message.includes(other.fingerprint) && e.hint !== undefined,
+        (e) =>
+          hasCode(e, 'SIG_NO_KEY') &&
+          e.message.includes(key.fingerprint) &&
+          e.message.includes(other.fingerprint) &&
+          e.hint !== undefined,
       );
     });
 
     it('accepts the message if any keyring of several holds the key', () => {
       const res = verifyCleartext(msg, parseKeyring([other.keyring, key.keyring]));
-      assert.deepEqual(res.signers.map((s) => s.fingerprint), [key.fingerprint]);
+      assert.deepEqual(
+        res.signers.map((s) => s.fingerprint),
+        [key.fingerprint],
+      );
     });
 
     it('rejects one changed byte of the signed text with SIG_BAD', () => {
       const i = msg.indexOf('0123abcd');
-      for (const changed of [msg.slice(0, i) + '1' + msg.slice(i + 1), msg.replace('Label: Test\n', 'Label: Test\nExtra: 1\n')]) {
-        assert.throws(() => verifyCleartext(changed, keyring), (e) => hasCode(e, 'SIG_BAD'));
+      for (const changed of [
+        msg.slice(0, i) + '1' + msg.slice(i + 1),
+        msg.replace('Label: Test\n', 'Label: Test\nExtra: 1\n'),
+      ]) {
+        assert.throws(
+          () => verifyCleartext(changed, keyring),
+          (e) => hasCode(e, 'SIG_BAD'),
+        );
       }
     });
 
@@ -75,8 +96,20 @@ describe('verifyCleartext with gpg-made keys', () => {
       const sigLine = lines.indexOf('-----BEGIN PGP SIGNATURE-----') + 2;
       const body = [...lines];
       body[sigLine] = body[sigLine]!.slice(0, 10) + '*' + body[sigLine]!.slice(11);
-      const cases = [crc, body.join('\n'), msg.replace('-----BEGIN PGP SIGNED MESSAGE-----', ''), 'Unsigned: text\n' + msg, msg + 'Appended: text\n', msg.replace('Hash: SHA256', 'Hash: SHA256\nNotHash: x')];
-      for (const m of cases) assert.throws(() => verifyCleartext(m, keyring), (e) => hasCode(e, 'SIG_MALFORMED'), m);
+      const cases = [
+        crc,
+        body.join('\n'),
+        msg.replace('-----BEGIN PGP SIGNED MESSAGE-----', ''),
+        'Unsigned: text\n' + msg,
+        msg + 'Appended: text\n',
+        msg.replace('Hash: SHA256', 'Hash: SHA256\nNotHash: x'),
+      ];
+      for (const m of cases)
+        assert.throws(
+          () => verifyCleartext(m, keyring),
+          (e) => hasCode(e, 'SIG_MALFORMED'),
+          m,
+        );
     });
 
     it('accepts CRLF line ends and surrounding blank lines', () => {
@@ -99,16 +132,28 @@ describe('verifyCleartext with gpg-made keys', () => {
       for (const armor of [true, false]) {
         const sig = await key.detachSign(data, { armor });
         const signers = verifyDetached(data, sig, keyring);
-        assert.deepEqual(signers.map((s) => s.fingerprint), [key.fingerprint]);
-        assert.throws(() => verifyDetached(Buffer.from(tamper(RELEASE)), sig, keyring), (e) => hasCode(e, 'SIG_BAD'));
-        assert.throws(() => verifyDetached(data, sig, parseKeyring(other.keyring)), (e) => hasCode(e, 'SIG_NO_KEY'));
+        assert.deepEqual(
+          signers.map((s) => s.fingerprint),
+          [key.fingerprint],
+        );
+        assert.throws(
+          () => verifyDetached(Buffer.from(tamper(RELEASE)), sig, keyring),
+          (e) => hasCode(e, 'SIG_BAD'),
+        );
+        assert.throws(
+          () => verifyDetached(data, sig, parseKeyring(other.keyring)),
+          (e) => hasCode(e, 'SIG_NO_KEY'),
+        );
       }
     });
 
     it('rejects a detached binary signature used as a cleartext one (wrong signature type)', async () => {
       const sig = await key.detachSign(Buffer.from(RELEASE));
       const fake = `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${RELEASE.trimEnd()}\n${sig.toString('utf8')}`;
-      assert.throws(() => verifyCleartext(fake, keyring), (e) => hasCode(e, 'SIG_BAD'));
+      assert.throws(
+        () => verifyCleartext(fake, keyring),
+        (e) => hasCode(e, 'SIG_BAD'),
+      );
     });
   });
 
@@ -116,7 +161,10 @@ describe('verifyCleartext with gpg-made keys', () => {
     const key = await make({ type: 'ed25519', subkey: true });
     assert.notEqual(key.signingFingerprint, key.fingerprint);
     const res = verifyCleartext(await key.clearsign(RELEASE), parseKeyring(key.keyring));
-    assert.deepEqual(res.signers.map((s) => [s.fingerprint, s.primary]), [[key.signingFingerprint, key.fingerprint]]);
+    assert.deepEqual(
+      res.signers.map((s) => [s.fingerprint, s.primary]),
+      [[key.signingFingerprint, key.fingerprint]],
+    );
   });
 
   it('rejects a key that had expired when the signature was made', async () => {
@@ -137,15 +185,24 @@ describe('verifyCleartext with gpg-made keys', () => {
     const key = await make({ type: 'rsa2048', createdAt: new Date('2020-01-01T00:00:00Z'), expire: '1y' });
     const msg = await key.clearsign(RELEASE, { at: new Date('2020-06-01T00:00:00Z') });
     const keyring = parseKeyring(key.keyring);
-    assert.throws(() => verifyCleartext(msg, keyring), (e) => hasCode(e, 'SIG_NO_KEY') && /expired on 2020-12-31/.test(e.message));
+    assert.throws(
+      () => verifyCleartext(msg, keyring),
+      (e) => hasCode(e, 'SIG_NO_KEY') && /expired on 2020-12-31/.test(e.message),
+    );
     assert.equal(verifyCleartext(msg, keyring, { now: new Date('2020-07-01T00:00:00Z') }).signers.length, 1);
   });
 
   it('ignores signatures by unknown keys when another signature is good', async () => {
     const [a, b] = await Promise.all([make({ type: 'ed25519' }), make({ type: 'rsa2048' })]);
     const msg = await mergeSignatures(await a.clearsign(RELEASE), await b.clearsign(RELEASE));
-    assert.deepEqual(verifyCleartext(msg, parseKeyring(b.keyring)).signers.map((s) => s.fingerprint), [b.fingerprint]);
-    assert.deepEqual(verifyCleartext(msg, parseKeyring([a.keyring, b.keyring])).signers.map((s) => s.fingerprint), [a.fingerprint, b.fingerprint]);
+    assert.deepEqual(
+      verifyCleartext(msg, parseKeyring(b.keyring)).signers.map((s) => s.fingerprint),
+      [b.fingerprint],
+    );
+    assert.deepEqual(
+      verifyCleartext(msg, parseKeyring([a.keyring, b.keyring])).signers.map((s) => s.fingerprint),
+      [a.fingerprint, b.fingerprint],
+    );
   });
 });
 
