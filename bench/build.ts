@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { planSuites } from '../src/build/sources.js';
+import { planSuites } from '../src/pipeline/sources.js';
 import { loadConfig } from '../src/config/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

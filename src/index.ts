@@ -21,8 +21,8 @@ export {
   type BuildResult,
   type ArchImage,
   type Resolved,
-} from './build/build.js';
-export { lockConfig, resolveLocked } from './build/locked.js';
+} from './pipeline/build.js';
+export { lockConfig, resolveLocked } from './pipeline/locked.js';
 export { makeLockfile, parseLockfile, serializeLockfile, checkLockMatches, type Lockfile } from './resolve/lock.js';
 export { resolve, type Plan } from './resolve/solver.js';
 export { Universe } from './resolve/universe.js';

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { build, type BuildResult } from '../build/build.js';
+import { build, type BuildResult } from '../pipeline/build.js';
 import { loadConfig } from '../config/index.js';
 import { ResolveError, UsageError } from '../errors.js';
 import { parseLockfile, type Lockfile } from '../resolve/lock.js';

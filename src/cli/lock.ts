@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { lockConfig } from '../build/locked.js';
+import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
 import { OutputError, UsageError } from '../errors.js';
 import { serializeLockfile } from '../resolve/lock.js';

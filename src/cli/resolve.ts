@@ -1,4 +1,4 @@
-import { resolveArch } from '../build/build.js';
+import { resolveArch } from '../pipeline/build.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { formatPlan } from '../resolve/explain.js';

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildResult } from '../build/build.js';
+import type { BuildResult } from '../pipeline/build.js';
 import { OutputError, UsageError } from '../errors.js';
 import { normalizeRepoTag } from '../oci/docker-archive.js';
 import { sha256 } from '../oci/digest.js';

@@ -2,7 +2,7 @@
  * The config keys for image content beyond packages: `paths` (apko's, plus
  * files from the build context), `slicing` and `debug`. Semantic checks with
  * positions, and normalization into Config fields. Pure: files named by
- * `paths` are read by the build layer (src/build/content.ts).
+ * `paths` are read by the build layer (src/pipeline/content.ts).
  */
 import { posix } from 'node:path';
 import type { Document } from 'yaml';

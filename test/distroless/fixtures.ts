@@ -1,5 +1,5 @@
 /** Fixtures for distroless tests: installed packages with control and md5sums text. */
-import type { InstalledPackage } from '../../src/build/assemble.js';
+import type { InstalledPackage } from '../../src/pipeline/assemble.js';
 import type { PackageRecord } from '../../src/sources/debian/packages-index.js';
 
 export function installed(name: string, version = '1.0', extra = ''): InstalledPackage {

@@ -5,7 +5,7 @@
  * debug layer) are read back from their blobs. Provenance comes from the
  * plan: every .deb with its URL and sha256.
  */
-import type { ArchImage } from '../../build/build.js';
+import type { ArchImage } from '../../pipeline/build.js';
 import type { Config } from '../../config/index.js';
 import type { Image } from '../../oci/manifest.js';
 import { overlayLayers } from '../../tree/overlay.js';
