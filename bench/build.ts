@@ -22,7 +22,7 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, config: { type: 'string', default: 'examples/base.yaml' } },
 });
 const runs = Number(values.runs);
-const configPath = resolve(root, values.config!);
+const configPath = resolve(root, values.config);
 const work = mkdtempSync(join(tmpdir(), 'pare-bench-'));
 const pareCache = join(work, 'pare-cache');
 
@@ -41,7 +41,7 @@ function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): { ms: num
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
 /**
@@ -130,14 +130,14 @@ async function main(): Promise<void> {
   console.log(`packages: ${names.length} (${names.join(' ')})`);
   console.log(`| tool | median | runs (ms) |`);
   console.log(`|---|---|---|`);
-  console.log(`| pare build (filled cache) | ${Math.round(p)} ms | ${fmt(pareTimes)} |`);
+  console.log(`| pare build (filled cache) | ${Math.round(p!)} ms | ${fmt(pareTimes)} |`);
   const m = median(noMemoTimes);
   console.log(
-    `| pare build (packages + indexes cached, no memoized work) | ${Math.round(m)} ms | ${fmt(noMemoTimes)} |`,
+    `| pare build (packages + indexes cached, no memoized work) | ${Math.round(m!)} ms | ${fmt(noMemoTimes)} |`,
   );
-  console.log(`| mmdebstrap --variant=extract + umoci (filled caches) | ${Math.round(q)} ms | ${fmt(peerTimes)} |`);
+  console.log(`| mmdebstrap --variant=extract + umoci (filled caches) | ${Math.round(q!)} ms | ${fmt(peerTimes)} |`);
   console.log(
-    `ratio: pare (filled cache) is ${(q / p).toFixed(1)}x faster; without memoized work ${(q / m).toFixed(1)}x`,
+    `ratio: pare (filled cache) is ${(q! / p!).toFixed(1)}x faster; without memoized work ${(q! / m!).toFixed(1)}x`,
   );
   rmSync(work, { recursive: true, force: true });
 }

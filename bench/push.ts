@@ -85,9 +85,9 @@ async function main(): Promise<void> {
         `${k.padEnd(16)} median ${med[k]!.toFixed(0).padStart(5)} ms   runs: ${v.map((x) => x.toFixed(0)).join(' ')}`,
       );
     for (const mode of ['cold', 'repeat']) {
-      const s = med[`skopeo ${mode}`]!;
+      const s = med[`skopeo ${mode}`];
       console.log(
-        `${mode}: skopeo / pare cli = ${(s / med[`pare cli ${mode}`]!).toFixed(2)}x, skopeo / pare lib = ${(s / med[`pare lib ${mode}`]!).toFixed(2)}x`,
+        `${mode}: skopeo / pare cli = ${(s! / med[`pare cli ${mode}`]!).toFixed(2)}x, skopeo / pare lib = ${(s! / med[`pare lib ${mode}`]!).toFixed(2)}x`,
       );
     }
   } finally {

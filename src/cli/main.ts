@@ -128,7 +128,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.OK;
   }
   try {
-    return await cmd.run(parsed as { values: Record<string, unknown>; positionals: string[] }, io);
+    return await cmd.run(parsed, io);
   } catch (e) {
     return printError(e, io);
   }

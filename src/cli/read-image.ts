@@ -59,7 +59,7 @@ async function layerEntries(bytes: Uint8Array, label: string): Promise<RawTarEnt
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks);
 }
 
@@ -109,9 +109,9 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   const manifest = json<Array<{ Config: string; Layers: string[] }>>('manifest.json');
   if (manifest.length !== 1)
     throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
-  const m = manifest[0]!;
+  const m = manifest[0];
   const layers: RawTarEntry[][] = [];
-  for (const name of m.Layers) {
+  for (const name of m!.Layers) {
     const b = members.get(name);
     if (!b) throw readError(`${source}: layer ${name} is missing`);
     layers.push(await layerEntries(b, `${source}: ${name}`));
@@ -121,8 +121,8 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   const name = (m as { RepoTags?: string[] }).RepoTags?.[0];
   return {
     entries: overlayLayers(layers),
-    config: json<ImageConfig>(m.Config),
-    layers: m.Layers.length,
+    config: json<ImageConfig>(m!.Config),
+    layers: m!.Layers.length,
     source,
     ...(digest ? { digest } : {}),
     ...(name ? { name } : {}),

@@ -21,9 +21,9 @@ export const resolveCommand: Command = {
         hint: 'pare resolve examples/base.yaml',
       });
     const config = await loadConfig(positionals[0]!);
-    const arch = (values.arch as string | undefined) ?? config.archs[0]!;
+    const arch = (values.arch as string | undefined) ?? config.archs[0];
     const progress = progressFrom(values, io);
-    const r = await resolveArch(config, arch, {
+    const r = await resolveArch(config, arch!, {
       cache: cacheFrom(values, io),
       offline: values.offline as boolean | undefined,
       env: io.env,

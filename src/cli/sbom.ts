@@ -93,15 +93,15 @@ export const sbomCommand: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
       throw new UsageError('USAGE', `expected one image, got ${positionals.length}`, { hint: USAGE });
-    const format = FORMATS[String(values.format ?? '').toLowerCase()];
+    const format = FORMATS[String((values.format as string | undefined) ?? '').toLowerCase()];
     if (!format)
       throw new UsageError(
         'USAGE',
         values.format === undefined ? '--format is required' : `unknown --format ${JSON.stringify(values.format)}`,
         { hint: 'use --format spdx or --format cyclonedx' },
       );
-    const ref = positionals[0]!;
-    const img = await readImageFiles(ref, { arch: values.arch as string | undefined });
+    const ref = positionals[0];
+    const img = await readImageFiles(ref!, { arch: values.arch as string | undefined });
     if (!img.digest) {
       throw new OutputError('IMAGE_READ', `${img.source} does not record the image's manifest digest`, {
         hint: 'save it with Docker 25 or later, or copy it to an OCI layout (skopeo copy ... oci:DIR) and pass DIR',

@@ -7,10 +7,9 @@
 import { posix } from 'node:path';
 import type { Document } from 'yaml';
 import type { PathConfig, PathType, SlicingConfig, SliceRuleConfig } from './types.js';
+import type { RawConfig, RawSliceRules } from './raw.js';
 import type { Problem } from './validate.js';
 import type { Position } from '../errors.js';
-
-type Raw = Record<string, any>;
 
 /** Node range [start, end) of the value at `path`, if any. */
 function rangeOf(doc: Document, path: (string | number)[]): [number, number] {
@@ -32,17 +31,17 @@ export function insideContext(source: string): boolean {
   return n !== '..' && !n.startsWith('../');
 }
 
-export function checkContent(raw: Raw, doc: Document, text: string, dir: string): Problem[] {
+export function checkContent(raw: RawConfig, doc: Document, text: string, dir: string): Problem[] {
   const problems: Problem[] = [];
   const add = (path: (string | number)[], key: string, message: string): void => {
     const [start, end] = rangeOf(doc, path);
     problems.push({ key, message, offset: start, length: Math.max(1, end - start) });
   };
-  ((raw.paths ?? []) as Raw[]).forEach((p, i) => {
+  (raw.paths ?? []).forEach((p, i) => {
     const key = `paths[${i}]`;
     const type = p.type as PathType;
     if (String(p.path).split('/').includes('..'))
-      add(['paths', i, 'path'], `${key}.path`, `"${p.path}" has a '..' component`);
+      add(['paths', i, 'path'], `${key}.path`, `"${String(p.path)}" has a '..' component`);
     if (p.permissions !== undefined) {
       const [s, e] = rangeOf(doc, ['paths', i, 'permissions']);
       if (parseMode(text.slice(s, e)) === undefined)
@@ -59,7 +58,7 @@ export function checkContent(raw: Raw, doc: Document, text: string, dir: string)
         add(
           ['paths', i, 'source'],
           `${key}.source`,
-          `"${p.source}" is outside the build context ${dir}; name a file inside the config file's directory`,
+          `"${String(p.source)}" is outside the build context ${dir}; name a file inside the config file's directory`,
         );
     }
     if ((type === 'symlink' || type === 'hardlink') && p.target === undefined && p.source === undefined) {
@@ -72,21 +71,21 @@ export function checkContent(raw: Raw, doc: Document, text: string, dir: string)
   return problems;
 }
 
-function ruleSet(r: Raw | undefined): SliceRuleConfig {
+function ruleSet(r: RawSliceRules | undefined): SliceRuleConfig {
   return {
-    include: ((r?.include ?? []) as unknown[]).map(String),
-    exclude: ((r?.exclude ?? []) as unknown[]).map(String),
+    include: (r?.include ?? []).map(String),
+    exclude: (r?.exclude ?? []).map(String),
   };
 }
 
 export function normalizeContent(
-  raw: Raw,
+  raw: RawConfig,
   doc: Document,
   text: string,
   dir: string,
   posAt: (path: (string | number)[]) => Position,
 ): { paths: PathConfig[]; slicing: SlicingConfig; debug: boolean } {
-  const paths: PathConfig[] = ((raw.paths ?? []) as Raw[]).map((p, i) => {
+  const paths: PathConfig[] = (raw.paths ?? []).map((p, i) => {
     const type = p.type as PathType;
     const [s, e] = rangeOf(doc, ['paths', i, 'permissions']);
     const link = type === 'symlink' || type === 'hardlink';
@@ -102,9 +101,7 @@ export function normalizeContent(
       pos: posAt(['paths', i]),
     };
   });
-  const s = (raw.slicing ?? {}) as Raw;
-  const packages = Object.fromEntries(
-    Object.entries((s.packages ?? {}) as Record<string, Raw>).map(([k, v]) => [k, ruleSet(v)]),
-  );
+  const s = raw.slicing ?? {};
+  const packages = Object.fromEntries(Object.entries(s.packages ?? {}).map(([k, v]) => [k, ruleSet(v)]));
   return { paths, slicing: { enabled: s.enabled !== false, ...ruleSet(s), packages }, debug: raw.debug === true };
 }

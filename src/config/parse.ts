@@ -10,6 +10,7 @@ import { ConfigError, type Position } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { configSpec } from './schema.js';
 import { checkContent, normalizeContent } from './content.js';
+import type { RawConfig, Scalar } from './raw.js';
 import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
 
@@ -27,10 +28,10 @@ function report(
     return { ...p, line, col };
   });
   lines.sort((a, b) => a.offset - b.offset);
-  const first = lines[0]!;
+  const first = lines[0];
   const msg = lines.map((p) => `${file}:${p.line}:${p.col}: ${p.key ? `${p.key}: ` : ''}${p.message}`).join('\n');
-  throw new ConfigError(code, `${msg}\n${excerpt(text, first.line, first.col, first.length)}`, {
-    pos: { file, line: first.line, col: first.col },
+  throw new ConfigError(code, `${msg}\n${excerpt(text, first!.line, first!.col, first!.length)}`, {
+    pos: { file, line: first!.line, col: first!.col },
     hint:
       code === 'CONFIG_PARSE'
         ? 'fix the YAML syntax at the position shown'
@@ -39,7 +40,7 @@ function report(
   });
 }
 
-function splitCommand(v: unknown): string[] | undefined {
+function splitCommand(v: Scalar | Scalar[] | undefined | null): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map(String);
   const s = String(v).trim();
@@ -69,7 +70,7 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
       lc,
       doc.errors.map((e) => ({
         key: '',
-        message: e.message.split('\n')[0]!,
+        message: e.message.split('\n')[0] ?? e.message,
         offset: e.pos[0],
         length: Math.max(1, e.pos[1] - e.pos[0]),
       })),
@@ -77,17 +78,17 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
     );
   }
   const problems: Problem[] = [];
-  validateNode(doc.contents as never, configSpec, '', problems);
+  validateNode(doc.contents, configSpec, '', problems);
   // Semantic checks that need positions too.
-  const raw = doc.toJS() as Record<string, any> | null;
+  const raw = doc.toJS() as RawConfig | null; // shape checked by validateNode when problems is empty
   if (problems.length === 0 && raw) {
     const at = (path: (string | number)[]): number =>
       (doc.getIn(path, true) as { range?: [number] } | undefined)?.range?.[0] ?? 0;
-    (raw.contents.packages as string[]).forEach((p, i) => {
+    raw.contents.packages.forEach((p, i) => {
       if (!PACKAGE_RE.test(String(p)))
         problems.push({
           key: `contents.packages[${i}]`,
-          message: `"${p}" is not a Debian package name (optionally NAME=VERSION)`,
+          message: `"${String(p)}" is not a Debian package name (optionally NAME=VERSION)`,
           offset: at(['contents', 'packages', i]),
           length: String(p).length,
         });
@@ -96,21 +97,21 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
     if (wd !== undefined && !String(wd).startsWith('/'))
       problems.push({
         key: 'work-dir',
-        message: `"${wd}" must be an absolute path`,
+        message: `"${String(wd)}" must be an absolute path`,
         offset: at(['work-dir']),
         length: String(wd).length,
       });
-    const users = (raw.accounts?.users ?? []) as Array<{ username: string; uid: number }>;
+    const users = raw.accounts?.users ?? [];
     const names = new Set<string>();
     users.forEach((u, i) => {
-      if (names.has(u.username))
+      if (names.has(String(u.username)))
         problems.push({
           key: `accounts.users[${i}].username`,
-          message: `user "${u.username}" is defined twice`,
+          message: `user "${String(u.username)}" is defined twice`,
           offset: at(['accounts', 'users', i]),
           length: 1,
         });
-      names.add(u.username);
+      names.add(String(u.username));
     });
     problems.push(...checkContent(raw, doc, text, dir));
   }
@@ -120,7 +121,7 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
 }
 
 function normalize(
-  raw: Record<string, any>,
+  raw: RawConfig,
   text: string,
   file: string,
   dir: string,
@@ -134,33 +135,32 @@ function normalize(
     return { file, line, col };
   };
   const c = raw.contents;
-  const repositories: RepositoryConfig[] = (c.repositories as unknown[]).map((r, i) => {
+  const repositories: RepositoryConfig[] = c.repositories.map((r, i) => {
     const pos = posAt(['contents', 'repositories', i]);
     if (typeof r === 'string') return repoFromLine(r, pos);
-    const o = r as { url?: string; suites: string[]; components?: string[]; keyring?: string[] };
     return {
-      url: o.url?.replace(/\/+$/, ''),
-      suites: o.suites.map(String),
-      components: (o.components ?? ['main']).map(String),
-      keyring: o.keyring?.map(resolvePath),
+      url: r.url?.replace(/\/+$/, ''),
+      suites: r.suites.map(String),
+      components: (r.components ?? ['main']).map(String),
+      keyring: r.keyring?.map(resolvePath),
       pos,
     };
   });
-  const users: UserConfig[] = ((raw.accounts?.users ?? []) as any[]).map((u) => ({
+  const users: UserConfig[] = (raw.accounts?.users ?? []).map((u) => ({
     username: String(u.username),
     uid: u.uid,
     gid: u.gid ?? u.uid,
-    homedir: u.homedir ?? `/home/${u.username}`,
+    homedir: u.homedir ?? `/home/${String(u.username)}`,
     shell: u.shell ?? '/sbin/nologin',
   }));
-  const groups: GroupConfig[] = ((raw.accounts?.groups ?? []) as any[]).map((g) => ({
+  const groups: GroupConfig[] = (raw.accounts?.groups ?? []).map((g) => ({
     groupname: String(g.groupname),
     gid: g.gid,
     members: (g.members ?? []).map(String),
   }));
   const runAs = raw.accounts?.['run-as'];
   const entrypoint = raw.entrypoint
-    ? [...(splitCommand(raw.entrypoint.command) ?? []), ...((raw.entrypoint.args ?? []) as string[])]
+    ? [...(splitCommand(raw.entrypoint.command) ?? []), ...(raw.entrypoint.args ?? []).map(String)]
     : undefined;
   const strMap = (m: unknown) =>
     Object.fromEntries(Object.entries((m ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
@@ -170,13 +170,13 @@ function normalize(
     digest: createHash('sha256').update(text).digest('hex'),
     contents: {
       repositories,
-      keyring: ((c.keyring ?? []) as string[]).map(resolvePath),
-      packages: (c.packages as unknown[]).map(String),
-      exclude: ((c.exclude ?? []) as unknown[]).map(String),
+      keyring: (c.keyring ?? []).map(resolvePath),
+      packages: c.packages.map(String),
+      exclude: (c.exclude ?? []).map(String),
     },
     entrypoint,
     cmd: splitCommand(raw.cmd),
-    workDir: raw['work-dir'],
+    workDir: raw['work-dir'] === undefined ? undefined : String(raw['work-dir']),
     environment: strMap(raw.environment),
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),

@@ -22,6 +22,7 @@ function describe(node: Node | null | undefined): string {
     if (v === null) return 'null';
     if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
     if (typeof v === 'boolean') return `${v}`;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar: a string, or a Date/bigint that prints well
     return `the string "${String(v)}"`;
   }
   return 'an unsupported value';

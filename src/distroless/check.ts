@@ -62,8 +62,8 @@ function isBinDir(dir: string): boolean {
 
 /** Whether a User value runs as root: "", "0", "root", "0:GID", "root:GROUP". */
 export function isRootUser(user: string | undefined): boolean {
-  const who = (user ?? '').trim().split(':')[0]!;
-  return who === '' || who === 'root' || /^0+$/.test(who);
+  const who = (user ?? '').trim().split(':')[0];
+  return who === '' || who === 'root' || /^0+$/.test(who!);
 }
 
 export function checkImage(

@@ -14,7 +14,7 @@ export function markOsRelease(text: string): string {
   if (lines[lines.length - 1] === '') lines.pop();
   const i = lines.findIndex((l) => l.startsWith('PRETTY_NAME='));
   const name = lines.find((l) => l.startsWith('NAME='));
-  const old = unquote((i >= 0 ? lines[i]! : (name ?? 'NAME=Linux')).replace(/^[A-Z_]+=/, ''));
+  const old = unquote((i >= 0 ? lines[i] : (name ?? 'NAME=Linux'))!.replace(/^[A-Z_]+=/, ''));
   const pretty = old.startsWith(PARE_NAME) ? old : `${PARE_NAME} ${old}`;
   const line = `PRETTY_NAME="${pretty.replace(/(["\\$`])/g, '\\$1')}"`;
   if (i >= 0) lines[i] = line;

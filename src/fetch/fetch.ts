@@ -52,7 +52,7 @@ export async function fetchBlob(req: BlobRequest, opts: FetchOptions): Promise<B
 /** Fetch many blobs with bounded parallelism; results in request order. */
 export async function fetchBlobs(reqs: BlobRequest[], opts: FetchOptions): Promise<Buffer[]> {
   const progress = opts.progress ?? silentProgress;
-  const out: Buffer[] = new Array(reqs.length);
+  const out = new Array<Buffer>(reqs.length);
   let next = 0;
   let failed: unknown;
   const worker = async () => {
@@ -68,6 +68,6 @@ export async function fetchBlobs(reqs: BlobRequest[], opts: FetchOptions): Promi
   };
   const n = Math.max(1, Math.min(opts.concurrency ?? 8, reqs.length));
   await Promise.all(Array.from({ length: n }, worker));
-  if (failed !== undefined) throw failed;
+  if (failed !== undefined) throw failed as Error;
   return out;
 }

@@ -116,20 +116,20 @@ export function normalizeEntries(entries: readonly TreeEntry[]): TreeEntry[] {
   const out = sorted.slice();
   for (const [fileIdx, members] of groups) {
     members.sort((a, b) => a - b);
-    const file = sorted[fileIdx]!;
-    const leader = members[0]!;
-    const leaderPath = sorted[leader]!.path;
+    const file = sorted[fileIdx];
+    const leader = members[0];
+    const leaderPath = sorted[leader!]!.path;
     for (const i of members) {
       const self = sorted[i]!;
       out[i] =
         i === leader
-          ? { ...file, path: self.path, owner: self.owner ?? file.owner }
+          ? { ...file!, path: self.path, owner: self.owner ?? file!.owner }
           : {
               path: self.path,
               type: 'hardlink',
-              mode: file.mode,
-              uid: file.uid,
-              gid: file.gid,
+              mode: file!.mode,
+              uid: file!.uid,
+              gid: file!.gid,
               target: leaderPath,
               mtime: self.mtime,
               owner: self.owner,
@@ -146,10 +146,10 @@ function resolveLink(sorted: TreeEntry[], byPath: Map<string, number>, target: s
     seen.add(t);
     const i = byPath.get(t);
     if (i === undefined) return undefined;
-    const e = sorted[i]!;
-    if (e.type === 'file') return i;
-    if (e.type !== 'hardlink') return undefined;
-    t = e.target?.replace(/^\/+/, '');
+    const e = sorted[i];
+    if (e!.type === 'file') return i;
+    if (e!.type !== 'hardlink') return undefined;
+    t = e!.target?.replace(/^\/+/, '');
   }
   return undefined;
 }

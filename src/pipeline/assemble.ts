@@ -58,13 +58,13 @@ export async function assemble(records: PackageRecord[], debs: Uint8Array[], cac
   const packages: InstalledPackage[] = [];
   let newest = 0;
   records.forEach((record, i) => {
-    const c = contents[i]!;
+    const c = contents[i];
     let pkgNewest = 0;
-    for (const e of c.data) if (e.mtime > pkgNewest) pkgNewest = e.mtime;
-    tree.addPackage(record.name, c.data);
+    for (const e of c!.data) if (e.mtime > pkgNewest) pkgNewest = e.mtime;
+    tree.addPackage(record.name, c!.data);
     packages.push({
       record,
-      control: { control: c.control, md5sums: c.md5sums, conffiles: c.conffiles },
+      control: { control: c!.control, md5sums: c!.md5sums, conffiles: c!.conffiles },
       newest: pkgNewest,
     });
     if (pkgNewest > newest) newest = pkgNewest;

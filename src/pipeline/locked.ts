@@ -24,19 +24,19 @@ export async function lockConfig(
 ): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
   const resolved: Resolved[] = [];
   for (const arch of config.archs) resolved.push(await resolveArch(config, arch, opts));
-  const first = resolved[0]!;
+  const first = resolved[0];
   const lock = makeLockfile({
     config,
-    repositories: first.suites.map((s, i) => ({
+    repositories: first!.suites.map((s, i) => ({
       url: s.url,
-      configured: first.specs[i]!.via === 'config',
+      configured: first!.specs[i]!.via === 'config',
       suite: s.suite,
       components: s.components,
       inReleaseSha256: s.inReleaseSha256,
       date: s.release.date,
       signers: s.signers,
     })),
-    fingerprints: first.suites.flatMap((s) => s.keyring),
+    fingerprints: first!.suites.flatMap((s) => s.keyring),
     plans: resolved.map((r) => r.plan),
   });
   return { lock, resolved };
@@ -83,14 +83,14 @@ export async function resolveLocked(
 ): Promise<Resolved> {
   checkLockMatches(lock, config, lockFile);
   const specs = await planSuites(config, opts);
-  const a = lock.archs[arch]!;
+  const a = lock.archs[arch];
   const plan: Plan = {
     arch,
-    packages: a.packages.map((p) => {
-      const repo = lock.repositories[p.repository]!;
-      return { record: lockedRecord(p, repoUrl(repo, specs, lockFile), repo), reasons: p.reasons };
+    packages: a!.packages.map((p) => {
+      const repo = lock.repositories[p.repository];
+      return { record: lockedRecord(p, repoUrl(repo!, specs, lockFile), repo!), reasons: p.reasons };
     }),
-    excluded: a.excluded,
+    excluded: a!.excluded,
   };
   // The debug layer resolves busybox-static from the live suites.
   const suites = (opts.debug ?? config.debug) ? await openSources(specs, arch, opts) : [];

@@ -91,15 +91,15 @@ class Attempt {
   run(): Plan | undefined {
     for (const spec of this.request.packages) this.request1(spec);
     for (let i = 0; i < this.queue.length; i++) {
-      const pkg = this.queue[i]!;
-      const rec = pkg.record;
-      const chain = this.chains.get(pkg.name)!;
+      const pkg = this.queue[i];
+      const rec = pkg!.record;
+      const chain = this.chains.get(pkg!.name)!;
       for (const [field, groups] of [
         ['Pre-Depends', rec.preDepends],
         ['Depends', rec.depends],
       ] as const) {
         for (const group of groups) {
-          if (!this.depend(pkg, chain, field, group)) return undefined;
+          if (!this.depend(pkg!, chain, field, group)) return undefined;
         }
       }
     }
@@ -162,7 +162,7 @@ class Attempt {
     if (clash) {
       // A chosen package has the wrong version: remember the need, start over.
       const c: Constraint = { op: clash.op!, version: clash.version!, chain: `${chain} → ${why}` };
-      const before = this.u.versions(clash.name).filter((v) => this.fits(v, clash!.name));
+      const before = this.u.versions(clash.name).filter((v) => this.fits(v, clash.name));
       if (before.some((v) => satisfies(v.version, c.op, c.version))) {
         this.constrain(clash.name, c, this.pins);
         return false;

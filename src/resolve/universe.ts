@@ -150,15 +150,17 @@ export class Universe {
       let k = 0;
       for (let lo = 0, hi = starts.length - 1; lo <= hi;) {
         const mid = (lo + hi) >> 1;
-        if (starts[mid]! <= pos) ((k = mid), (lo = mid + 1));
-        else hi = mid - 1;
+        if (starts[mid]! <= pos) {
+          k = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
       }
       if (WORD_EDGE.has(before) && (Number.isNaN(after) || WORD_END.has(after))) {
         for (const p of owners[k]!.provides()) {
           if (p.name === name)
             out.push(p.version === undefined ? { pkg: owners[k]! } : { pkg: owners[k]!, version: p.version });
         }
-        pos = k + 1 < starts.length ? blob.indexOf(name, starts[k + 1]!) : -1;
+        pos = k + 1 < starts.length ? blob.indexOf(name, starts[k + 1]) : -1;
       } else {
         pos = blob.indexOf(name, pos + 1);
       }

@@ -87,8 +87,8 @@ export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
       hint: `tags present: ${tags.join(', ') || '(none)'}`,
     });
   }
-  const d = found[0]!;
-  return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+  const d = found[0];
+  return { mediaType: d!.mediaType, digest: d!.digest, size: d!.size };
 }
 
 /** Attach one artifact (a single layer) to `subject` as a referrer and under its cosign tag. */
@@ -269,7 +269,7 @@ async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntr
     });
   });
   const index = parseJson<OciIndex>(bytes, `${root}/index.json`);
-  return { ...index, manifests: (index.manifests ?? []) as IndexEntry[] };
+  return { ...index, manifests: index.manifests ?? [] };
 }
 
 async function readManifest(root: string, d: Descriptor): Promise<ArtifactManifest> {

@@ -24,7 +24,7 @@ export function globToRegExp(pattern: string): RegExp {
   const p = pattern.replace(/^\/+/, '').replace(/\/+$/, '');
   let re = '';
   for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
+    const c = p[i];
     if (c === '*' && p[i + 1] === '*') {
       const startOfSegment = i === 0 || p[i - 1] === '/';
       const endOfSegment = i + 2 === p.length || p[i + 2] === '/';
@@ -40,7 +40,7 @@ export function globToRegExp(pattern: string): RegExp {
       }
     } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
-    else re += escape(c);
+    else re += escape(c!);
   }
   const out = new RegExp(`^${re}$`, 's');
   cache.set(pattern, out);

@@ -96,11 +96,11 @@ export function slice(tree: FileTree, rules: SliceRules): SliceResult {
   for (const p of doomed) if (tree.get(p)?.type === 'file') files += Number(tree.delete(p));
   let removedDirs = 0;
   for (let i = dirs.length - 1; i >= 0; i--) {
-    const d = dirs[i]!;
-    if ((children.get(d) ?? 0) > 0) continue;
-    tree.delete(d);
+    const d = dirs[i];
+    if ((children.get(d!) ?? 0) > 0) continue;
+    tree.delete(d!);
     removedDirs++;
-    const up = parentOf(d);
+    const up = parentOf(d!);
     children.set(up, (children.get(up) ?? 1) - 1);
   }
   return { files, dirs: removedDirs, bytes: before - tree.size.bytes };

@@ -93,10 +93,10 @@ class Reader {
     const end = start + len;
     while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
     for (; i < end; i++) {
-      const c = b[i]!;
+      const c = b[i];
       if (c === 0 || c === 0x20) break;
-      if (c < 0x30 || c > 0x37) throw this.fail(`bad octal ${what} field`, start);
-      v = v * 8 + (c - 0x30);
+      if (c! < 0x30 || c! > 0x37) throw this.fail(`bad octal ${what} field`, start);
+      v = v * 8 + (c! - 0x30);
     }
     return v;
   }

@@ -56,7 +56,7 @@ function walkSlow(
   let cur = '';
   let hops = 0;
   while (i < parts.length) {
-    const c = parts[i++]!;
+    const c = parts[i++];
     if (c === '' || c === '.') continue;
     if (c === '..') {
       if (cur === '') {
@@ -67,9 +67,9 @@ function walkSlow(
       continue;
     }
     const next = cur === '' ? c : `${cur}/${c}`;
-    const e = map.get(next);
+    const e = map.get(next!);
     if (e === undefined) {
-      cur = next;
+      cur = next!;
       continue;
     }
     const last = i === parts.length;
@@ -85,10 +85,10 @@ function walkSlow(
       continue;
     }
     if (!last && e.type !== 'dir') {
-      if (ctx) throw notADirectory(next, e, ctx.pkg, ctx.name);
+      if (ctx) throw notADirectory(next!, e, ctx.pkg, ctx.name);
       return undefined;
     }
-    cur = next;
+    cur = next!;
   }
   return cur;
 }

@@ -69,8 +69,8 @@ describe('distroless build through the fixture repository', { timeout: 120_000 }
         name: 'ca-certificates',
         version: '20230311',
         files: [
-          { path: './usr/share/ca-certificates/mozilla/B_Root.crt', data: certs[0]! },
-          { path: './usr/share/ca-certificates/mozilla/A_Root.crt', data: certs[1]! },
+          { path: './usr/share/ca-certificates/mozilla/B_Root.crt', data: certs[0] },
+          { path: './usr/share/ca-certificates/mozilla/A_Root.crt', data: certs[1] },
           { path: './etc/ssl/certs/', type: 'dir' },
         ],
       },

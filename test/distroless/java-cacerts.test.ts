@@ -63,7 +63,7 @@ describe('Java trust store (etc/ssl/certs/java/cacerts)', () => {
         mode: 0o644,
         uid: 0,
         gid: 0,
-        data: pems[i]!,
+        data: pems[i],
       }),
     );
     if (withJre) {

@@ -66,7 +66,8 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
     }
   }
 
-  function build(name: Name, config: string): Promise<Built> {
+  /** Start a build (bounded by `limited`); tests await it through built(name). */
+  function build(name: Name, config: string): void {
     const p = limited(async () => {
       const layout = join(work, 'images', name);
       const r = await pare(['build', config, '-o', layout, '--cache-dir', cache, '-q'], { timeoutMs: 600_000 });
@@ -75,7 +76,6 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
     });
     p.catch(() => undefined); // reported by the test that awaits it
     builds.set(name, p);
-    return p;
   }
 
   const built = (name: Name): Promise<Built> => builds.get(name)!;

@@ -102,7 +102,7 @@ describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
       config,
       base
         .replace('    - libssl3\n', '    - libssl3\n    - openssl\n')
-        .replace(/  exclude:\n    - openssl\n/, '  exclude:\n') +
+        .replace(/ {2}exclude:\n {4}- openssl\n/, '  exclude:\n') +
         'entrypoint:\n  command: /usr/bin/openssl\ncmd: version\n',
     );
     opensslLayout = join(work, 'openssl');

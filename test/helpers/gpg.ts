@@ -94,26 +94,26 @@ export async function createSigningKey(opts: SigningKeyOptions = {}): Promise<Si
     }
     const fprs = await fingerprints(gpg);
     fingerprint = fprs[0]!;
-    const signingFingerprint = fprs[fprs.length - 1]!;
+    const signingFingerprint = fprs[fprs.length - 1];
     const exportPublic = (o: { armor?: boolean } = {}) =>
-      gpg(['--export', ...(o.armor ? ['--armor'] : []), fingerprint!]);
+      gpg(['--export', ...(o.armor ? ['--armor'] : []), fingerprint]);
     return {
       keyring: await exportPublic(),
       fingerprint,
-      signingFingerprint,
+      signingFingerprint: signingFingerprint!,
       homedir,
       clearsign: async (text, o = {}) =>
-        (await gpg(['--clearsign', '--digest-algo', 'SHA256', '-u', fingerprint!], { ...o, input: text })).toString(
+        (await gpg(['--clearsign', '--digest-algo', 'SHA256', '-u', fingerprint], { ...o, input: text })).toString(
           'utf8',
         ),
       detachSign: (data, o = {}) =>
         gpg(
-          ['--detach-sign', ...(o.armor === false ? [] : ['--armor']), '--digest-algo', 'SHA256', '-u', fingerprint!],
+          ['--detach-sign', ...(o.armor === false ? [] : ['--armor']), '--digest-algo', 'SHA256', '-u', fingerprint],
           { ...o, input: data },
         ),
       exportPublic,
       setExpire: async (exp, o = {}) => {
-        await gpg(['--passphrase', '', '--quick-set-expire', fingerprint!, exp], o);
+        await gpg(['--passphrase', '', '--quick-set-expire', fingerprint, exp], o);
         return exportPublic();
       },
       gpg,

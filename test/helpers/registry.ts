@@ -172,8 +172,8 @@ export async function startRegistry(opts: { auth?: 'open' | 'htpasswd' | 'token'
   const start = async (): Promise<void> => {
     const p = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc = p;
-    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    p.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (log += d.toString()));
     for (let i = 0; i < 200; i++) {
       if (p.exitCode !== null) break;
       const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(

@@ -217,7 +217,7 @@ describe('readLayout', () => {
     await writeLayout(dir, probe, { tag: 'c' });
     const layerFile = path.join(dir, 'blobs', 'sha256', probe.layers[0]!.digest.slice(7));
     const bytes = await readFile(layerFile);
-    bytes[bytes.length - 20] ^= 0xff;
+    bytes[bytes.length - 20]! ^= 0xff;
     await writeFile(layerFile, bytes);
     const img = await readLayout(dir, 'c');
     assert.ok(!isImageIndex(img));

@@ -62,10 +62,10 @@ describe('lock files', { timeout: 120_000 }, () => {
       pkgs.map((p) => `${p.name}=${p.version}`),
       ['hello=1.0', 'libc=2.1-1'],
     );
-    const libc = pkgs[1]!;
-    assert.match(libc.sha256, /^[0-9a-f]{64}$/);
-    assert.equal(libc.filename, 'pool/main/l/libc/libc_2.1-1_amd64.deb');
-    assert.equal(lock.repositories[libc.repository]!.suite, 'stable-updates');
+    const libc = pkgs[1];
+    assert.match(libc!.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(libc!.filename, 'pool/main/l/libc/libc_2.1-1_amd64.deb');
+    assert.equal(lock.repositories[libc!.repository]!.suite, 'stable-updates');
     assert.equal(lock.repositories[0]!.url, repo.url);
     assert.match(lock.repositories[0]!.inRelease.sha256, /^[0-9a-f]{64}$/);
     assert.ok(lock.keyring.fingerprints.includes(repo.key.fingerprint));
@@ -98,7 +98,7 @@ describe('lock files', { timeout: 120_000 }, () => {
     // Pin the older libc from `stable`, as a lock written before the update would.
     const index = await readFile(join(repo.dir, 'dists/stable/main/binary-amd64/Packages'), 'utf8');
     const stanza = index.split('\n\n').find((x) => x.startsWith('Package: libc\n'))!;
-    const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(stanza)![1]!;
+    const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(stanza)![1];
     const older = structuredClone(lock);
     const libc = older.archs.amd64!.packages.find((p) => p.name === 'libc')!;
     Object.assign(libc, {

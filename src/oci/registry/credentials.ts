@@ -131,7 +131,7 @@ export function runHelper(name: string, registry: string, env: NodeJS.ProcessEnv
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.on('error', (e) => reject(fail((e as Error).message, e)));
+    child.on('error', (e) => reject(fail(e.message, e)));
     child.stdin.on('error', () => undefined); // a helper that exits early
     child.on('close', (code) => {
       if (code !== 0) {

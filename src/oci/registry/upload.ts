@@ -182,6 +182,6 @@ function counted(stream: NodeJS.ReadableStream, onBytes?: (n: number) => void): 
       cb(null, chunk);
     },
   });
-  stream.on('error', (e) => counter.destroy(e));
+  stream.on('error', (e: Error) => counter.destroy(e));
   return stream.pipe(counter);
 }

@@ -31,38 +31,38 @@ export function parseDeb822(text: string, file: string): Paragraph[] {
   let lastKey: string | undefined;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    let raw = lines[i]!;
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+    let raw = lines[i];
+    if (raw!.endsWith('\r')) raw = raw!.slice(0, -1);
     const lineNo = i + 1;
-    if (raw.length === 0 || raw.trim().length === 0) {
+    if (raw!.length === 0 || raw!.trim().length === 0) {
       if (cur) out.push(cur);
       cur = undefined;
       lastKey = undefined;
       continue;
     }
-    const c0 = raw.charCodeAt(0);
+    const c0 = raw!.charCodeAt(0);
     if (c0 === 0x23 /* # */) continue;
     if (c0 === 0x20 || c0 === 0x09) {
       if (!cur || lastKey === undefined) {
-        throw parseError(file, lineNo, 'continuation line without a field before it', raw);
+        throw parseError(file, lineNo, 'continuation line without a field before it', raw!);
       }
       cur.fields.set(lastKey, cur.fields.get(lastKey)! + '\n' + raw);
       continue;
     }
-    const colon = raw.indexOf(':');
-    if (colon <= 0) throw parseError(file, lineNo, 'expected "Field: value"', raw);
-    const name = raw.slice(0, colon);
+    const colon = raw!.indexOf(':');
+    if (colon <= 0) throw parseError(file, lineNo, 'expected "Field: value"', raw!);
+    const name = raw!.slice(0, colon);
     if (/[\s]/.test(name) || name.startsWith('-')) {
-      throw parseError(file, lineNo, `invalid field name "${name}"`, raw);
+      throw parseError(file, lineNo, `invalid field name "${name}"`, raw!);
     }
     const key = name.toLowerCase();
     if (!cur) {
       cur = { fields: new Map(), names: new Map(), line: lineNo, fieldLines: new Map() };
     }
     if (cur.fields.has(key)) {
-      throw parseError(file, lineNo, `duplicate field "${name}" (first at line ${cur.fieldLines.get(key)})`, raw);
+      throw parseError(file, lineNo, `duplicate field "${name}" (first at line ${cur.fieldLines.get(key)})`, raw!);
     }
-    cur.fields.set(key, raw.slice(colon + 1).trim());
+    cur.fields.set(key, raw!.slice(colon + 1).trim());
     cur.names.set(key, name);
     cur.fieldLines.set(key, lineNo);
     lastKey = key;

@@ -48,11 +48,11 @@ export function parseProvides(field: string, ctx: RelationContext = {}): Relatio
   const out: Relation[] = [];
   for (const group of parseRelations(field, ctx)) {
     if (group.length !== 1) throw fail(field, 'alternatives ("|") are not allowed here', ctx);
-    const r = group[0]!;
-    if (r.op !== undefined && r.op !== '=') {
-      throw fail(field, `only "=" versions are allowed in Provides, not "${r.op}"`, ctx);
+    const r = group[0];
+    if (r!.op !== undefined && r!.op !== '=') {
+      throw fail(field, `only "=" versions are allowed in Provides, not "${r!.op}"`, ctx);
     }
-    out.push(r);
+    out.push(r!);
   }
   return out;
 }
@@ -103,7 +103,7 @@ export function parseRelation(text: string, ctx: RelationContext = {}): Relation
   const t = text.trim();
   if (PLAIN.test(t)) return { name: t }; // fast paths: a bare name, or name (op version)
   const v = VERSIONED.exec(t);
-  if (v !== null && isValidVersion(v[3]!)) return { name: v[1]!, op: v[2] as RelOp, version: v[3]! };
+  if (v !== null && isValidVersion(v[3]!)) return { name: v[1]!, op: v[2] as RelOp, version: v[3] };
   const m = ATOM.exec(t);
   if (!m) throw fail(text, 'expected "name", "name (op version)" or "name:arch"', ctx);
   const rel: Relation = { name: m[1]! };

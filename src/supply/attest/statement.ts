@@ -21,9 +21,9 @@ export function makeStatement<P>(subject: ResourceDescriptor[], predicateType: s
 }
 
 export function parseStatement(bytes: Uint8Array): Statement {
-  let s: Statement;
+  let s: Partial<Statement> | null;
   try {
-    s = JSON.parse(Buffer.from(bytes).toString('utf8')) as Statement;
+    s = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<Statement> | null;
   } catch (e) {
     throw statementError('the attestation payload is not JSON', e);
   }
@@ -31,7 +31,7 @@ export function parseStatement(bytes: Uint8Array): Statement {
     throw statementError(`the attestation payload has _type ${JSON.stringify(s?._type)}, want ${STATEMENT_TYPE}`);
   if (!Array.isArray(s.subject) || typeof s.predicateType !== 'string')
     throw statementError('the in-toto statement has no subject list or predicateType');
-  return s;
+  return s as Statement;
 }
 
 function statementError(message: string, cause?: unknown): SupplyError {

@@ -20,12 +20,12 @@ import { debPurl, type SbomModel } from './model.js';
 export const PARE_TOOL = { name: 'pare', version: VERSION } as const;
 
 async function layerEntries(image: Image, i: number): Promise<RawTarEntry[]> {
-  const l = image.layers[i]!;
+  const l = image.layers[i];
   const chunks: Buffer[] = [];
-  for await (const c of await l.open()) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  for await (const c of await l!.open()) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   const bytes = Buffer.concat(chunks);
   const kind = bytes[0] === 0x1f && bytes[1] === 0x8b ? 'gz' : bytes[0] === 0x28 && bytes[1] === 0xb5 ? 'zst' : 'none';
-  return readTar(await decompress(bytes, kind, `layer ${l.digest}`), `layer ${l.digest}`);
+  return readTar(await decompress(bytes, kind, `layer ${l!.digest}`), `layer ${l!.digest}`);
 }
 
 /** The merged root filesystem of a built image. */
@@ -65,7 +65,7 @@ export function buildProvenance(
   return slsaProvenance({
     builderId: opts.builderId ?? `urn:pare:builder:${VERSION}`,
     configDigest: config.digest,
-    configPath: config.file.replace(/^.*[\/]/, ''),
+    configPath: config.file.replace(/^.*\//, ''),
     ...(opts.lockDigest !== undefined ? { lockDigest: opts.lockDigest } : {}),
     dependencies: img.plan.packages.map(({ record: r }) => ({
       uri: r.origin ? `${r.origin.url.replace(/\/+$/, '')}/${r.filename}` : r.filename,

@@ -139,25 +139,25 @@ export function toSpdxExpression(debian: string, refs: Map<string, LicenseRef>, 
   const rendered = commaParts.map((part) => {
     const ors = part.split(/\s+or\s+/i).map((alt) => {
       const ands = alt.split(/\s+and\s+/i).map((term) => one(term, refs, texts));
-      return ands.length > 1 ? ands.join(' AND ') : ands[0]!;
+      return ands.length > 1 ? ands.join(' AND ') : ands[0];
     });
-    return ors.length > 1 ? ors.map((o) => (o.includes(' AND ') ? `(${o})` : o)).join(' OR ') : ors[0]!;
+    return ors.length > 1 ? ors.map((o) => (o!.includes(' AND ') ? `(${o})` : o)).join(' OR ') : ors[0];
   });
   if (rendered.length === 1) return rendered[0]!;
   const op = commaOps.includes('AND') ? ' AND ' : ' OR ';
-  return rendered.map((r) => (/ (AND|OR) /.test(r) ? `(${r})` : r)).join(op);
+  return rendered.map((r) => (/ (AND|OR) /.test(r!) ? `(${r})` : r)).join(op);
 }
 
 function one(term: string, refs: Map<string, LicenseRef>, texts: Map<string, string>): string {
   const t = term.trim().replace(/^\(|\)$/g, '');
   const w = /^(\S+)\s+with\s+(.+?)\s+exception$/i.exec(t);
-  const base = w ? w[1]! : t;
-  const id = SPDX[base.toLowerCase()];
+  const base = w ? w[1] : t;
+  const id = SPDX[base!.toLowerCase()];
   const exception = w ? EXCEPTIONS[w[2]!.toLowerCase()] : undefined;
   if (id && (!w || exception)) return exception ? `${id} WITH ${exception}` : id;
   const refId = licenseRefId(t);
   if (!refs.has(refId))
-    refs.set(refId, { id: refId, name: t, text: texts.get(t.toLowerCase()) ?? texts.get(base.toLowerCase()) ?? t });
+    refs.set(refId, { id: refId, name: t, text: texts.get(t.toLowerCase()) ?? texts.get(base!.toLowerCase()) ?? t });
   return refId;
 }
 
@@ -196,6 +196,6 @@ export function copyrightLicense(text: string | undefined, file = 'copyright'): 
   const refs = new Map<string, LicenseRef>();
   const exprs = [...new Set(names.map((n) => toSpdxExpression(n, refs, texts)))].sort();
   const expression =
-    exprs.length === 1 ? exprs[0]! : exprs.map((e) => (/ (AND|OR) /.test(e) ? `(${e})` : e)).join(' AND ');
-  return { expression, refs: [...refs.values()] };
+    exprs.length === 1 ? exprs[0] : exprs.map((e) => (/ (AND|OR) /.test(e) ? `(${e})` : e)).join(' AND ');
+  return { expression: expression!, refs: [...refs.values()] };
 }

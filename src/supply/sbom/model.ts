@@ -16,7 +16,8 @@ export interface SbomImage {
 }
 
 export interface SbomOs {
-  name: 'debian' | string;
+  /** os-release ID, e.g. "debian". */
+  name: string;
   /** VERSION_ID, e.g. "12"; undefined when the image has no os-release. */
   version?: string;
   codename?: string;
@@ -140,7 +141,7 @@ export function isoSeconds(seconds: number): string {
 /** "Name <email>" → { name, email }. */
 export function parseMaintainer(m: string): { name: string; email?: string } {
   const match = /^\s*(.*?)\s*<([^>]*)>\s*$/.exec(m);
-  return match ? { name: match[1]!, email: match[2]! } : { name: m.trim() };
+  return match ? { name: match[1]!, email: match[2] } : { name: m.trim() };
 }
 
 /** Sort by a string key, by UTF-16 code units (locale-independent). */

@@ -29,32 +29,32 @@ function readWords(b: Uint8Array, off: number, n: number): number[] {
 function salsaState(key: Uint8Array, input: number[]): Uint32Array {
   const k = readWords(key, 0, 8);
   return Uint32Array.from([
-    SIGMA[0]!,
-    k[0]!,
-    k[1]!,
-    k[2]!,
-    k[3]!,
-    SIGMA[1]!,
-    input[0]!,
-    input[1]!,
-    input[2]!,
-    input[3]!,
-    SIGMA[2]!,
-    k[4]!,
-    k[5]!,
-    k[6]!,
-    k[7]!,
-    SIGMA[3]!,
+    SIGMA[0],
+    k[0],
+    k[1],
+    k[2],
+    k[3],
+    SIGMA[1],
+    input[0],
+    input[1],
+    input[2],
+    input[3],
+    SIGMA[2],
+    k[4],
+    k[5],
+    k[6],
+    k[7],
+    SIGMA[3],
   ]);
 }
 
 /** 20 rounds (10 column+row double rounds) in place. */
 function rounds(x: Uint32Array): void {
   const qr = (a: number, b: number, c: number, d: number): void => {
-    x[b] ^= rotl((x[a]! + x[d]!) | 0, 7);
-    x[c] ^= rotl((x[b]! + x[a]!) | 0, 9);
-    x[d] ^= rotl((x[c]! + x[b]!) | 0, 13);
-    x[a] ^= rotl((x[d]! + x[c]!) | 0, 18);
+    x[b]! ^= rotl((x[a]! + x[d]!) | 0, 7);
+    x[c]! ^= rotl((x[b]! + x[a]!) | 0, 9);
+    x[d]! ^= rotl((x[c]! + x[b]!) | 0, 13);
+    x[a]! ^= rotl((x[d]! + x[c]!) | 0, 18);
   };
   for (let i = 0; i < 10; i++) {
     qr(0, 4, 8, 12);

@@ -56,14 +56,14 @@ it('builds, signs, attaches SBOMs and provenance, pushes, and prints REF@digest'
   const m = /^(.+):1\.0@(sha256:[0-9a-f]{64})\n$/.exec(r.stdout);
   assert.ok(m, r.stdout);
   assert.equal(m[1], `${reg.host}/pub/hello`);
-  const digest = m[2]!;
+  const digest = m[2];
   const info = JSON.parse(await skopeo(['inspect', '--tls-verify=false', `docker://${reg.host}/pub/hello:1.0`])) as {
     Digest: string;
   };
   assert.equal(info.Digest, digest);
 
   // Pull the image, its signature and its attestations back; pare verifies them.
-  const hex = digest.slice(7);
+  const hex = digest!.slice(7);
   const back = path.join(tmp, 'back');
   for (const t of ['1.0', `sha256-${hex}.sig`, `sha256-${hex}.att`]) {
     await skopeo(['copy', '--src-tls-verify=false', `docker://${reg.host}/pub/hello:${t}`, `oci:${back}:${t}`]);

@@ -69,7 +69,7 @@ describe('readDeb', () => {
     for (const compression of ['gz', 'xz', 'zst', 'none'] as const) {
       const deb = await readDeb(await makeDeb({ ...hello, compression }), 'hello.deb');
       assert.match(deb.control, /^Package: hello\n/);
-      assert.match(deb.md5sums!, /  usr\/bin\/hello\n/);
+      assert.match(deb.md5sums!, / {2}usr\/bin\/hello\n/);
       assert.equal(deb.conffiles, '/etc/hello.conf\n');
       const names = deb.data.map((e) => e.name);
       assert.deepEqual(names, [

@@ -41,20 +41,20 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
   const textLines: string[] = [];
   let sigAt = -1;
   for (i++; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.charCodeAt(0) === 0x2d /* - */) {
-      if (line.startsWith('- ')) {
-        line = line.slice(2);
-      } else if (line.trimEnd() === SIG_BEGIN) {
+    let line = lines[i];
+    if (line!.charCodeAt(0) === 0x2d /* - */) {
+      if (line!.startsWith('- ')) {
+        line = line!.slice(2);
+      } else if (line!.trimEnd() === SIG_BEGIN) {
         sigAt = i;
         break;
-      } else if (line.startsWith('-----')) {
+      } else if (line!.startsWith('-----')) {
         throw malformed(
-          `${what}: line ${i + 1}: unexpected armor line ${JSON.stringify(line.trimEnd().slice(0, 60))} inside the signed text`,
+          `${what}: line ${i + 1}: unexpected armor line ${JSON.stringify(line!.trimEnd().slice(0, 60))} inside the signed text`,
         );
       }
     }
-    textLines.push(stripTrailing(line));
+    textLines.push(stripTrailing(line!));
   }
   if (sigAt < 0) throw malformed(`${what}: no "${SIG_BEGIN}" block after the signed text`);
   const [block, end] = decodeBlock(lines, sigAt, 'SIGNATURE', what);

@@ -52,7 +52,7 @@ export function checkSignature(
   data: () => Uint8Array[],
 ): boolean {
   if (digest.length < 2 || ((digest[0]! << 8) | digest[1]!) !== sig.left16) return false;
-  const hash = HASHES[sig.hashAlgo]!;
+  const hash = HASHES[sig.hashAlgo];
   try {
     switch (sig.pubAlgo) {
       case 1:
@@ -64,9 +64,9 @@ export function checkSignature(
         padded.set(s, key.rsaBytes! - s.length);
         const plain = publicDecrypt({ key: obj, padding: constants.RSA_PKCS1_PADDING }, padded);
         return (
-          plain.length === hash.prefix.length + digest.length &&
-          plain.subarray(0, hash.prefix.length).equals(hash.prefix) &&
-          plain.subarray(hash.prefix.length).equals(digest)
+          plain.length === hash!.prefix.length + digest.length &&
+          plain.subarray(0, hash!.prefix.length).equals(hash!.prefix) &&
+          plain.subarray(hash!.prefix.length).equals(digest)
         );
       }
       case 22:
@@ -80,7 +80,7 @@ export function checkSignature(
         const size = key.jwk?.crv === 'P-256' ? 32 : key.jwk?.crv === 'P-384' ? 48 : 66;
         const raw = rs(sig.values, size);
         if (!raw) return false;
-        return verify(hash.name, Buffer.concat(data()), { key: obj, dsaEncoding: 'ieee-p1363' }, raw);
+        return verify(hash!.name, Buffer.concat(data()), { key: obj, dsaEncoding: 'ieee-p1363' }, raw);
       }
       default:
         return false;
@@ -95,9 +95,9 @@ function rs(values: Uint8Array[], size: number): Buffer | undefined {
   if (values.length !== 2) return undefined;
   const out = Buffer.alloc(2 * size);
   for (let i = 0; i < 2; i++) {
-    const v = values[i]!;
-    if (v.length > size) return undefined;
-    out.set(v, (i + 1) * size - v.length);
+    const v = values[i];
+    if (v!.length > size) return undefined;
+    out.set(v!, (i + 1) * size - v!.length);
   }
   return out;
 }

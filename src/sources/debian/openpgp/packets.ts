@@ -34,12 +34,12 @@ export function readPackets(bytes: Uint8Array, what = 'OpenPGP data'): Packet[] 
   const fail = (msg: string) => malformed(`${what}: ${msg} at byte ${pos}`);
   while (pos < bytes.length) {
     const start = pos;
-    const ctb = bytes[pos++]!;
-    if ((ctb & 0x80) === 0) throw fail(`invalid packet header 0x${ctb.toString(16).padStart(2, '0')}`);
+    const ctb = bytes[pos++];
+    if ((ctb! & 0x80) === 0) throw fail(`invalid packet header 0x${ctb!.toString(16).padStart(2, '0')}`);
     let tag: number;
     let body: Uint8Array;
-    if (ctb & 0x40) {
-      tag = ctb & 0x3f;
+    if (ctb! & 0x40) {
+      tag = ctb! & 0x3f;
       const chunks: Uint8Array[] = [];
       for (;;) {
         const [len, partial, next] = newLength(bytes, pos, fail);
@@ -48,10 +48,10 @@ export function readPackets(bytes: Uint8Array, what = 'OpenPGP data'): Packet[] 
         pos = next + len;
         if (!partial) break;
       }
-      body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      body = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))!;
     } else {
-      tag = (ctb >> 2) & 0x0f;
-      const lt = ctb & 3;
+      tag = (ctb! >> 2) & 0x0f;
+      const lt = ctb! & 3;
       let len: number;
       if (lt === 3) {
         len = bytes.length - pos;
@@ -73,13 +73,13 @@ export function readPackets(bytes: Uint8Array, what = 'OpenPGP data'): Packet[] 
 
 function newLength(b: Uint8Array, pos: number, fail: (m: string) => Error): [number, boolean, number] {
   if (pos >= b.length) throw fail('truncated packet length');
-  const o1 = b[pos]!;
-  if (o1 < 192) return [o1, false, pos + 1];
-  if (o1 < 224) {
+  const o1 = b[pos];
+  if (o1! < 192) return [o1!, false, pos + 1];
+  if (o1! < 224) {
     if (pos + 1 >= b.length) throw fail('truncated packet length');
-    return [((o1 - 192) << 8) + b[pos + 1]! + 192, false, pos + 2];
+    return [((o1! - 192) << 8) + b[pos + 1]! + 192, false, pos + 2];
   }
-  if (o1 < 255) return [1 << (o1 & 0x1f), true, pos + 1];
+  if (o1! < 255) return [1 << (o1! & 0x1f), true, pos + 1];
   if (pos + 4 >= b.length) throw fail('truncated packet length');
   return [readU32(b, pos + 1), false, pos + 5];
 }

@@ -123,7 +123,7 @@ function applySubpacket(sig: Signature, t: number, d: Uint8Array, hashed: boolea
       sig.primaryUserId = d.length > 0 && d[0] !== 0;
       break;
     case 27:
-      sig.keyFlags = d.length > 0 ? d[0]! : 0;
+      sig.keyFlags = d.length > 0 ? d[0] : 0;
       break;
     case 32: {
       const e = parseSignature(d, `${what} (embedded signature)`);
@@ -147,14 +147,14 @@ export function readSubpackets(
 ): void {
   let p = 0;
   while (p < area.length) {
-    const o1 = area[p]!;
+    const o1 = area[p];
     let len: number;
-    if (o1 < 192) {
-      len = o1;
+    if (o1! < 192) {
+      len = o1!;
       p += 1;
-    } else if (o1 < 255) {
+    } else if (o1! < 255) {
       if (p + 1 >= area.length) throw malformed(`${what}: truncated subpacket length`);
-      len = ((o1 - 192) << 8) + area[p + 1]! + 192;
+      len = ((o1! - 192) << 8) + area[p + 1]! + 192;
       p += 2;
     } else {
       if (p + 4 >= area.length) throw malformed(`${what}: truncated subpacket length`);
@@ -162,8 +162,8 @@ export function readSubpackets(
       p += 5;
     }
     if (len < 1 || p + len > area.length) throw malformed(`${what}: subpacket longer than its area`);
-    const t = area[p]!;
-    fn(t & 0x7f, area.subarray(p + 1, p + len), (t & 0x80) !== 0);
+    const t = area[p];
+    fn(t! & 0x7f, area.subarray(p + 1, p + len), (t! & 0x80) !== 0);
     p += len;
   }
 }
