@@ -2,61 +2,89 @@
  * One error base for the whole library. Every user-facing failure is a
  * PareError with a stable string `code`, a message that names the input, and a
  * `hint` that tells the user what to do. The CLI prints these without a stack
- * trace and exits 1; anything else is an internal error (exit 70).
+ * trace and exits 1 (2 for a UsageError); anything else is an internal error
+ * (exit 70).
+ *
+ * Each error class owns its codes: CODES below lists them, with their meaning,
+ * once; a class's constructor accepts only its own (a type-level union), so no
+ * code appears under two classes. README.md's error table is checked against
+ * CODES by a test.
  */
-export type ErrorCode =
-  // config
-  | 'CONFIG_READ'
-  | 'CONFIG_PARSE'
-  | 'CONFIG_SCHEMA'
-  // sources / verification
-  | 'SOURCES_NOT_FOUND'
-  | 'RELEASE_PARSE'
-  | 'RELEASE_EXPIRED'
-  | 'SIG_MALFORMED'
-  | 'SIG_NO_KEY'
-  | 'SIG_BAD'
-  | 'KEYRING_READ'
-  | 'INDEX_MISSING'
-  | 'INDEX_PARSE'
-  | 'HASH_MISMATCH'
-  | 'SIZE_MISMATCH'
-  // resolve
-  | 'VERSION_PARSE'
-  | 'RELATION_PARSE'
-  | 'PACKAGE_NOT_FOUND'
-  | 'UNSATISFIABLE'
-  | 'LOCK_MISMATCH'
-  // fetch
-  | 'FETCH_HTTP'
-  | 'FETCH_NETWORK'
-  | 'CACHE_IO'
-  // archives and tree
-  | 'ARCHIVE_FORMAT'
-  | 'ARCHIVE_COMPRESSION'
-  | 'PATH_HOSTILE'
-  | 'FILE_CONFLICT'
-  // image and output
-  | 'OUTPUT_EXISTS'
-  | 'OUTPUT_WRITE'
-  | 'IMAGE_READ'
-  // keys, signatures and attestations (supply/)
-  | 'KEY_READ'
-  | 'KEY_DECRYPT'
-  | 'KEY_PASSWORD_MISSING'
-  | 'SIGNATURE_MISSING'
-  | 'SIG_INVALID'
-  | 'SIG_DIGEST_MISMATCH'
-  | 'SIG_PAYLOAD'
-  | 'ATTESTATION_MISSING'
-  | 'ATTESTATION_SUBJECT_MISMATCH'
-  // registry
-  | 'REGISTRY_AUTH'
-  | 'REGISTRY_HTTP'
-  | 'REGISTRY_UNSUPPORTED'
-  // pare check
-  | 'CHECK_FAILED'
-  | 'USAGE';
+export const CODES = {
+  ConfigError: {
+    CONFIG_READ: 'the config file, or a file it names, cannot be read',
+    CONFIG_PARSE: 'the config file is not valid YAML',
+    CONFIG_SCHEMA: 'the config file has a wrong, missing or unknown key (each reported at file:line:column)',
+  },
+  SourceError: {
+    SOURCES_NOT_FOUND: 'no Debian mirror for a suite: no url, no $PARE_MIRROR, nothing in the apt sources',
+    RELEASE_PARSE: 'a Release/InRelease file is malformed',
+    RELEASE_EXPIRED: "a Release file's Valid-Until date has passed",
+    INDEX_MISSING: 'the signed Release does not list a Packages index the config needs',
+    INDEX_PARSE: 'a Packages index is malformed',
+  },
+  VerifyError: {
+    SIG_MALFORMED: 'an OpenPGP signature or key cannot be parsed',
+    SIG_NO_KEY: 'no key in the keyring made the signature',
+    SIG_BAD: 'a signature (OpenPGP, cosign, DSSE) does not verify with the given key',
+    KEYRING_READ: 'a keyring file cannot be read or holds no usable key',
+    HASH_MISMATCH: 'content does not have the digest it was promised to have',
+    SIZE_MISMATCH: 'content does not have the size it was promised to have',
+  },
+  ResolveError: {
+    VERSION_PARSE: 'a Debian version string is malformed',
+    RELATION_PARSE: 'a dependency field (Depends, Pre-Depends, ...) is malformed',
+    PACKAGE_NOT_FOUND: 'a requested package is in no configured suite for the architecture',
+    UNSATISFIABLE: 'no choice of package versions satisfies every dependency',
+    LOCK_READ: 'the lock file cannot be read',
+    LOCK_MISMATCH: 'the lock file is malformed or does not match the config (run `pare lock` again)',
+  },
+  FetchError: {
+    FETCH_HTTP: 'a server answered with an HTTP error',
+    FETCH_NETWORK: 'a server cannot be reached, or --offline is set and the file is not cached',
+    CACHE_IO: 'the cache directory cannot be read or written',
+  },
+  ArchiveError: {
+    ARCHIVE_FORMAT: 'a .deb, ar or tar archive is malformed',
+    ARCHIVE_COMPRESSION: 'an archive member has an unknown or corrupt compression',
+  },
+  TreeError: {
+    PATH_HOSTILE: 'an archive entry escapes the root (.., absolute link through a symlink, ...)',
+    FILE_CONFLICT: 'two packages install different files at the same path',
+  },
+  OutputError: {
+    OUTPUT_EXISTS: 'the output path holds something pare will not replace',
+    OUTPUT_WRITE: 'an output cannot be written',
+    IMAGE_READ: 'an image (OCI layout or docker-archive) cannot be read, or is incomplete or ambiguous',
+  },
+  RegistryError: {
+    REGISTRY_AUTH: 'the registry refused the credentials, or none were found',
+    REGISTRY_HTTP: 'the registry answered with an error',
+    REGISTRY_UNSUPPORTED: 'the registry asks for something pare does not speak',
+  },
+  SupplyError: {
+    KEY_READ: 'a signing or public key file cannot be read or parsed',
+    KEY_DECRYPT: 'the private key does not decrypt with the given password',
+    KEY_PASSWORD_MISSING: 'the private key is encrypted and no password was given ($PARE_PASSWORD or $COSIGN_PASSWORD)',
+    SIGNATURE_MISSING: 'the image has no signature',
+    SIG_DIGEST_MISMATCH: 'a signature is for another image digest',
+    SIG_PAYLOAD: 'a signature or attestation payload is malformed',
+    ATTESTATION_MISSING: 'the image has no attestation of the requested type',
+    ATTESTATION_SUBJECT_MISMATCH: 'an attestation is about another image digest',
+  },
+  CheckError: {
+    CHECK_FAILED: '`pare check` found a shell, package manager, setuid file or root user',
+  },
+  UsageError: {
+    USAGE: 'bad command-line usage (exit status 2)',
+  },
+} as const;
+
+type Codes = typeof CODES;
+export type ErrorClassName = keyof Codes;
+/** The codes one class owns. */
+export type CodeOf<K extends ErrorClassName> = keyof Codes[K] & string;
+export type ErrorCode = { [K in ErrorClassName]: CodeOf<K> }[ErrorClassName];
 
 export interface Position {
   file: string;
@@ -72,7 +100,7 @@ export interface PareErrorOptions {
   detail?: Record<string, unknown>;
 }
 
-export class PareError<C extends ErrorCode = ErrorCode> extends Error {
+export abstract class PareError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly hint?: string;
   readonly pos?: Position;
@@ -88,17 +116,23 @@ export class PareError<C extends ErrorCode = ErrorCode> extends Error {
   }
 }
 
-export class ConfigError extends PareError {}
-export class SourceError extends PareError {}
-export class VerifyError extends PareError {}
-export class ResolveError extends PareError {}
-export class FetchError extends PareError {}
-export class ArchiveError extends PareError {}
-export class TreeError extends PareError {}
-export class OutputError extends PareError {}
-export class RegistryError extends PareError {}
-export class UsageError extends PareError {}
-export class SupplyError extends PareError {}
+export class ConfigError extends PareError<CodeOf<'ConfigError'>> {}
+export class SourceError extends PareError<CodeOf<'SourceError'>> {}
+export class VerifyError extends PareError<CodeOf<'VerifyError'>> {}
+export class ResolveError extends PareError<CodeOf<'ResolveError'>> {}
+export class FetchError extends PareError<CodeOf<'FetchError'>> {}
+export class ArchiveError extends PareError<CodeOf<'ArchiveError'>> {}
+export class TreeError extends PareError<CodeOf<'TreeError'>> {}
+export class OutputError extends PareError<CodeOf<'OutputError'>> {}
+export class RegistryError extends PareError<CodeOf<'RegistryError'>> {}
+export class SupplyError extends PareError<CodeOf<'SupplyError'>> {}
+export class CheckError extends PareError<CodeOf<'CheckError'>> {}
+export class UsageError extends PareError<CodeOf<'UsageError'>> {}
+
+/** The exit status of the CLI for an error of this code. */
+export function exitStatusOf(code: ErrorCode): 1 | 2 {
+  return code in CODES.UsageError ? 2 : 1;
+}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;

@@ -6,7 +6,29 @@
  *   const result = await build(config, { cache: new BlobCache(defaultCacheDir()) });
  *   await writeLayout('out', result.root, { tag: 'latest' });
  */
-export { PareError, isPareError, hasCode, type ErrorCode, type Position } from './errors.js';
+export {
+  PareError,
+  ConfigError,
+  SourceError,
+  VerifyError,
+  ResolveError,
+  FetchError,
+  ArchiveError,
+  TreeError,
+  OutputError,
+  RegistryError,
+  SupplyError,
+  CheckError,
+  UsageError,
+  CODES,
+  exitStatusOf,
+  isPareError,
+  hasCode,
+  type CodeOf,
+  type ErrorClassName,
+  type ErrorCode,
+  type Position,
+} from './errors.js';
 export { VERSION } from './version.js';
 
 // config

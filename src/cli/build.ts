@@ -18,7 +18,7 @@ async function readLockfile(file: string): Promise<Lockfile> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new ResolveError(
-      'LOCK_MISMATCH',
+      'LOCK_READ',
       `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
       {
         hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',

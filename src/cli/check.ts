@@ -1,5 +1,5 @@
 import { CHECK_CATEGORIES, checkImage, type CheckCategory, type CheckReport } from '../distroless/check.js';
-import { PareError, UsageError } from '../errors.js';
+import { CheckError, UsageError } from '../errors.js';
 import { humanBytes } from '../fetch/index.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
@@ -66,7 +66,7 @@ export const checkCommand: Command = {
     else printText(report, img.source, io);
     if (report.ok) return EXIT.OK;
     const bad = report.findings.filter((f) => !f.allowed);
-    throw new PareError(
+    throw new CheckError(
       'CHECK_FAILED',
       `${img.source} is not distroless: ${bad.map((f) => f.path ?? f.category).join(', ')}`,
       {

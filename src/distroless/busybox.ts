@@ -6,7 +6,7 @@
  * it is right for any architecture without running the binary. Pure.
  */
 import type { InstalledPackage } from '../pipeline/assemble.js';
-import { ConfigError } from '../errors.js';
+import { ResolveError } from '../errors.js';
 import type { RawTarEntry } from '../tree/tar-read.js';
 import type { TreeEntry } from '../tree/types.js';
 import { statusEntries } from './status.js';
@@ -60,7 +60,7 @@ export function busyboxApplets(binary: Uint8Array): string[] {
 export function findBusybox(data: readonly RawTarEntry[], label: string): Uint8Array {
   const e = data.find((x) => x.type === 'file' && /(^|\/)bin\/busybox$/.test(x.name));
   if (!e) {
-    throw new ConfigError('PACKAGE_NOT_FOUND', `${label} has no bin/busybox`, {
+    throw new ResolveError('PACKAGE_NOT_FOUND', `${label} has no bin/busybox`, {
       hint: "the debug layer needs Debian's busybox-static package from the configured repositories",
     });
   }

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FetchError } from '../errors.js';
+import { FetchError, VerifyError } from '../errors.js';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PARE_CACHE_DIR) return env.PARE_CACHE_DIR;
@@ -47,7 +47,7 @@ export class BlobCache {
   async put(sha256: string, data: Uint8Array, label: string): Promise<void> {
     const got = sha256Hex(data);
     if (got !== sha256) {
-      throw new FetchError(
+      throw new VerifyError(
         'HASH_MISMATCH',
         `${label}: sha256 mismatch: got ${got}, want ${sha256} (${data.byteLength} bytes read)`,
         {

@@ -3,7 +3,7 @@
  * re-verified, a miss is downloaded (in parallel, with retries) and checked
  * against its sha256 before it becomes visible in the cache.
  */
-import { FetchError } from '../errors.js';
+import { FetchError, VerifyError } from '../errors.js';
 import type { BlobCache } from './cache.js';
 import { nodeHttp, type Http } from './http.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -36,7 +36,7 @@ export async function fetchBlob(req: BlobRequest, opts: FetchOptions): Promise<B
   const http = opts.http ?? nodeHttp;
   const res = await http.get(req.url, { onData: (n) => opts.progress?.bytes(n) });
   if (req.size !== undefined && res.body.byteLength !== req.size) {
-    throw new FetchError(
+    throw new VerifyError(
       'SIZE_MISMATCH',
       `${req.label}: size mismatch: got ${res.body.byteLength} bytes, want ${req.size} (from ${req.url})`,
       {

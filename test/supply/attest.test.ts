@@ -165,19 +165,19 @@ describe('attestations in a layout', () => {
     assert.equal((await pareInProcess(['verify-attestation', dir, '--key', pubFile, '--type', 'nonsense'])).code, 2);
   });
 
-  it('tampered statement → SIG_INVALID; wrong key → SIG_INVALID', async () => {
+  it('tampered statement → SIG_BAD; wrong key → SIG_BAD', async () => {
     const { dir, image } = await layout('tamper');
     const env = await attest(image, provenance, signer);
     const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString());
     statement.predicate.runDetails.builder.id = 'urn:evil';
     const forged: Envelope = { ...env, payload: Buffer.from(JSON.stringify(statement)).toString('base64') };
     await attachAttestation({ dir }, forged);
-    await assert.rejects(verifyAttestations({ dir }, signer.publicKeyPem()), (e) => hasCode(e, 'SIG_INVALID'));
+    await assert.rejects(verifyAttestations({ dir }, signer.publicKeyPem()), (e) => hasCode(e, 'SIG_BAD'));
 
     const good = await layout('wrong key');
     await attestImage({ dir: good.dir }, provenance, signer);
     const other = keySigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-    await assert.rejects(verifyAttestations({ dir: good.dir }, other.publicKeyPem()), (e) => hasCode(e, 'SIG_INVALID'));
+    await assert.rejects(verifyAttestations({ dir: good.dir }, other.publicKeyPem()), (e) => hasCode(e, 'SIG_BAD'));
   });
 
   it('a statement about another image → ATTESTATION_SUBJECT_MISMATCH (and attachAttestation refuses it)', async () => {

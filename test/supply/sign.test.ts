@@ -233,7 +233,7 @@ describe('pare sign / pare verify', () => {
     assert.match(r.stderr, /error\[SIG_DIGEST_MISMATCH\]/);
   });
 
-  it('changed payload, changed signature, wrong public key → SIG_INVALID', async () => {
+  it('changed payload, changed signature, wrong public key → SIG_BAD', async () => {
     const { dir, image } = await layout('tamper');
     await signImage({ dir }, keys.signer);
     const { payload, der, layer } = await sigFromTag(dir, image.digest);
@@ -250,7 +250,7 @@ describe('pare sign / pare verify', () => {
       { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: edited, annotations: layer.annotations },
       'sig',
     );
-    await assert.rejects(verifyImage({ dir: changed.dir }, pub), (e) => hasCode(e, 'SIG_INVALID'));
+    await assert.rejects(verifyImage({ dir: changed.dir }, pub), (e) => hasCode(e, 'SIG_BAD'));
 
     const flipped = await layout('tamper');
     const bad = Buffer.from(der);
@@ -266,13 +266,13 @@ describe('pare sign / pare verify', () => {
       },
       'sig',
     );
-    await assert.rejects(verifyImage({ dir: flipped.dir }, pub), (e) => hasCode(e, 'SIG_INVALID'));
+    await assert.rejects(verifyImage({ dir: flipped.dir }, pub), (e) => hasCode(e, 'SIG_BAD'));
 
     const otherPub = inMemorySigner().publicKeyPem();
-    await assert.rejects(verifyImage({ dir }, otherPub), (e) => hasCode(e, 'SIG_INVALID'));
+    await assert.rejects(verifyImage({ dir }, otherPub), (e) => hasCode(e, 'SIG_BAD'));
     const r = await pareInProcess(['verify', dir, '--key', path.join(keys.dir, 'empty.pub')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /error\[SIG_INVALID\]/);
+    assert.match(r.stderr, /error\[SIG_BAD\]/);
   });
 
   it('a payload blob edited on disk → HASH_MISMATCH', async () => {

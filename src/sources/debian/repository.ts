@@ -4,7 +4,7 @@
  * index (by-hash when the Release offers it) through the content-addressed
  * cache, checked against the SHA256 in the signed Release.
  */
-import { SourceError } from '../../errors.js';
+import { FetchError, SourceError } from '../../errors.js';
 import { BlobCache, fetchBlob, nodeHttp, sha256Hex, type Http } from '../../fetch/index.js';
 import { compressionFromName, decompress } from '../../util/decompress.js';
 import { verifyCleartext, type Keyring } from './openpgp/index.js';
@@ -56,7 +56,7 @@ async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
   const headersRaw = await opts.cache.getMeta(`${key}:headers`);
   if (opts.offline) {
     if (!cached)
-      throw new SourceError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, {
+      throw new FetchError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, {
         hint: 'run once without --offline to fill the cache',
       });
     return cached;

@@ -3,7 +3,7 @@
  * signed with the same key as signatures, attached to the image in an OCI
  * layout as a referrer (and under cosign's sha256-<hex>.att tag).
  */
-import { SupplyError } from '../../errors.js';
+import { SupplyError, VerifyError } from '../../errors.js';
 import type { ImageIndex } from '../../oci/image-index.js';
 import type { Image } from '../../oci/manifest.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
@@ -94,7 +94,7 @@ export interface VerifiedAttestation {
   statement: Statement;
 }
 
-const RANK = ['ATTESTATION_SUBJECT_MISMATCH', 'SIG_PAYLOAD', 'SIG_INVALID'];
+const RANK = ['ATTESTATION_SUBJECT_MISMATCH', 'SIG_PAYLOAD', 'SIG_BAD'];
 
 /**
  * Verify the attestations of the image (of `type`: a cosign short name or a
@@ -110,7 +110,7 @@ export async function verifyAttestations(
   const subject = await resolveSubject(ref);
   const wanted = opts.type === undefined ? undefined : predicateTypesFor(opts.type);
   const layers = await listArtifacts(ref.dir, subject.digest, DSSE_MEDIA_TYPE, DSSE_MEDIA_TYPE, 'att');
-  type Checked = { ok: VerifiedAttestation } | { err: SupplyError; hint: string | undefined };
+  type Checked = { ok: VerifiedAttestation } | { err: SupplyError | VerifyError; hint: string | undefined };
   const checked: Checked[] = layers.map((l) => {
     try {
       const envelope = parseEnvelope(l.bytes);
@@ -134,7 +134,7 @@ export async function verifyAttestations(
       }
       return { ok: { digest: subject.digest, envelope, statement } };
     } catch (e) {
-      if (!(e instanceof SupplyError)) throw e;
+      if (!(e instanceof SupplyError || e instanceof VerifyError)) throw e;
       return { err: e, hint: l.annotations[PREDICATE_TYPE_ANNOTATION] };
     }
   });

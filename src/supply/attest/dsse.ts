@@ -4,7 +4,7 @@
  * lengths in ASCII decimal bytes, so nothing is ever re-serialized.
  */
 import type { KeyObject } from 'node:crypto';
-import { SupplyError } from '../../errors.js';
+import { SupplyError, VerifyError } from '../../errors.js';
 import { verifySignature, type Signer } from '../sign/keys.js';
 
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
@@ -72,7 +72,7 @@ function envelopeError(message: string, cause?: unknown): SupplyError {
   return new SupplyError('SIG_PAYLOAD', message, { cause, hint: 'attest the image again' });
 }
 
-/** The payload bytes when some signature verifies with `key`; SIG_INVALID otherwise. */
+/** The payload bytes when some signature verifies with `key`; SIG_BAD otherwise. */
 export function verifyEnvelope(e: Envelope, key: KeyObject): Buffer {
   const payload = Buffer.from(e.payload, 'base64');
   const data = pae(e.payloadType, payload);
@@ -80,7 +80,7 @@ export function verifyEnvelope(e: Envelope, key: KeyObject): Buffer {
     (s) => typeof s?.sig === 'string' && B64.test(s.sig) && verifySignature(key, data, Buffer.from(s.sig, 'base64')),
   );
   if (!ok) {
-    throw new SupplyError('SIG_INVALID', "the attestation's DSSE signature does not verify with the given public key", {
+    throw new VerifyError('SIG_BAD', "the attestation's DSSE signature does not verify with the given public key", {
       hint: 'the statement or signature was changed, or it was made with another key; check --key',
     });
   }

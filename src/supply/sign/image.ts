@@ -2,7 +2,7 @@
  * Sign an image in an OCI layout and verify its signatures: the simple-signing
  * payload as a referrer layer (and under cosign's sha256-<hex>.sig tag).
  */
-import { SupplyError, type PareError } from '../../errors.js';
+import { type PareError, SupplyError, VerifyError } from '../../errors.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
 import { parsePublicKey, type Signer } from './keys.js';
 import {
@@ -66,7 +66,7 @@ export interface VerifiedSignature {
 }
 
 /** Failures ranked most specific first: the one reported when no signature verifies. */
-const RANK = ['SIG_DIGEST_MISMATCH', 'SIG_PAYLOAD', 'SIG_INVALID'];
+const RANK = ['SIG_DIGEST_MISMATCH', 'SIG_PAYLOAD', 'SIG_BAD'];
 
 /**
  * Verify the signatures attached to the image with a public key. Succeeds
@@ -103,7 +103,7 @@ export function collect<T, R>(items: T[], check: (t: T) => R, rank: string[] = R
     try {
       ok.push(check(it));
     } catch (e) {
-      if (!(e instanceof SupplyError)) throw e;
+      if (!(e instanceof SupplyError || e instanceof VerifyError)) throw e;
       failed.push(e);
     }
   }

@@ -6,7 +6,7 @@
  * stored, so verification never re-serializes JSON.
  */
 import type { KeyObject } from 'node:crypto';
-import { SupplyError } from '../../errors.js';
+import { SupplyError, VerifyError } from '../../errors.js';
 import { verifySignature, type Signer } from './keys.js';
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -86,7 +86,7 @@ export async function signDigest(
 
 /**
  * Check one signature for `digest`: the signature over the payload first
- * (SIG_INVALID), then the payload's claim (SIG_PAYLOAD, SIG_DIGEST_MISMATCH).
+ * (SIG_BAD), then the payload's claim (SIG_PAYLOAD, SIG_DIGEST_MISMATCH).
  */
 export function checkSignature(
   s: { payload: Uint8Array; signatureB64: string },
@@ -95,7 +95,7 @@ export function checkSignature(
 ): SimpleSigning {
   const sig = /^[A-Za-z0-9+/]+={0,2}$/.test(s.signatureB64) ? Buffer.from(s.signatureB64, 'base64') : undefined;
   if (!sig || !verifySignature(key, s.payload, sig)) {
-    throw new SupplyError('SIG_INVALID', `signature for ${digest} does not verify with the given public key`, {
+    throw new VerifyError('SIG_BAD', `signature for ${digest} does not verify with the given public key`, {
       hint: 'the payload or signature was changed, or it was made with another key; check --key',
     });
   }
