@@ -48,10 +48,14 @@ export async function fetchBlob(req: BlobRequest, opts: FetchOptions): Promise<B
 }
 
 function sizeMismatch(req: BlobRequest, got: number | string): FetchError {
-  return new FetchError('SIZE_MISMATCH', `${req.label}: size mismatch: got ${got} bytes, want ${req.size} (from ${req.url})`, {
-    hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
-    detail: { got, want: req.size, url: req.url },
-  });
+  return new FetchError(
+    'SIZE_MISMATCH',
+    `${req.label}: size mismatch: got ${got} bytes, want ${req.size} (from ${req.url})`,
+    {
+      hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
+      detail: { got, want: req.size, url: req.url },
+    },
+  );
 }
 
 /** Fetch many blobs with bounded parallelism; results in request order. */

@@ -65,10 +65,14 @@ async function once(url: string, opts: HttpOptions): Promise<HttpResponse> {
 }
 
 function tooLarge(url: string, max: number, got: number): FetchError {
-  return new FetchError('FETCH_TOO_LARGE', `${url}: the response is larger than ${max} bytes (${got} seen); download aborted`, {
-    hint: 'the mirror serves more than the signed metadata allows: it is broken or hostile; use another mirror',
-    detail: { url, limit: max, bytes: got },
-  });
+  return new FetchError(
+    'FETCH_TOO_LARGE',
+    `${url}: the response is larger than ${max} bytes (${got} seen); download aborted`,
+    {
+      hint: 'the mirror serves more than the signed metadata allows: it is broken or hostile; use another mirror',
+      detail: { url, limit: max, bytes: got },
+    },
+  );
 }
 
 function networkMessage(e: unknown): string {

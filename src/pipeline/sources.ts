@@ -79,7 +79,10 @@ async function keyringOf(files: string[], memo: Map<string, Promise<Keyring>>): 
 }
 
 /** The newest Release date a lock recorded for this suite (a discovered mirror's entry has no URL). */
-function lockedFloor(spec: SuiteSpec, locked: LockedRepository[] | undefined): { date: Date; from: string } | undefined {
+function lockedFloor(
+  spec: SuiteSpec,
+  locked: LockedRepository[] | undefined,
+): { date: Date; from: string } | undefined {
   let floor: Date | undefined;
   for (const r of locked ?? []) {
     if (r.suite !== spec.suite || !r.inRelease.date) continue;

@@ -218,7 +218,8 @@ function parseStanza(stub: PackageStub): PackageRecord {
   };
   // A digest, never a path: the cache names blobs by it.
   const sha256Of = (v: string): string => {
-    if (!/^[0-9a-f]{64}$/.test(v)) throw indexError(file, lineOf('sha256'), `SHA256 is not 64 lowercase hex digits: "${v.slice(0, 80)}"`);
+    if (!/^[0-9a-f]{64}$/.test(v))
+      throw indexError(file, lineOf('sha256'), `SHA256 is not 64 lowercase hex digits: "${v.slice(0, 80)}"`);
     return v;
   };
   const fields: Record<string, string> = {};

@@ -36,10 +36,7 @@ export async function checkNotRolledBack(
 ): Promise<void> {
   if (opts.allowRollback || !rel.date) return;
   const seen = await remembered(opts.cache, url, suite);
-  const floors = [
-    ...(seen ? [{ date: seen, from: 'the cache' }] : []),
-    ...(opts.floor ? [opts.floor] : []),
-  ];
+  const floors = [...(seen ? [{ date: seen, from: 'the cache' }] : []), ...(opts.floor ? [opts.floor] : [])];
   for (const f of floors) {
     if (rel.date.getTime() >= f.date.getTime()) continue;
     throw new SourceError(

@@ -37,7 +37,9 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
   for (i++; i < lines.length && !isBlank(lines[i]!); i++) {
     const line = lines[i]!;
     if (line.length > MAX_HEADER_LINE)
-      throw malformed(`${what}: line ${i + 1}: a header line of ${line.length} characters (at most ${MAX_HEADER_LINE})`);
+      throw malformed(
+        `${what}: line ${i + 1}: a header line of ${line.length} characters (at most ${MAX_HEADER_LINE})`,
+      );
     // Linear: no pattern that backtracks between the value and trailing blanks (a run of spaces made one quadratic).
     const value = line.startsWith('Hash:') ? line.slice(5).trim() : '';
     if (!value) throw malformed(`${what}: line ${i + 1}: only "Hash:" headers may follow "${SIGNED_BEGIN}"`);
