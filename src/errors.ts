@@ -20,6 +20,8 @@ export const CODES = {
     SOURCES_NOT_FOUND: 'no Debian mirror for a suite: no url, no $PARE_MIRROR, nothing in the apt sources',
     RELEASE_PARSE: 'a Release/InRelease file is malformed',
     RELEASE_EXPIRED: "a Release file's Valid-Until date has passed",
+    RELEASE_SUITE_MISMATCH: 'a Release file names another suite or codename than the one requested',
+    RELEASE_ROLLBACK: 'a Release file is older than one already seen for the suite (a replayed, stale mirror)',
     INDEX_MISSING: 'the signed Release does not list a Packages index the config needs',
     INDEX_PARSE: 'a Packages index is malformed',
   },
@@ -42,6 +44,7 @@ export const CODES = {
   FetchError: {
     FETCH_HTTP: 'a server answered with an HTTP error',
     FETCH_NETWORK: 'a server cannot be reached, or --offline is set and the file is not cached',
+    FETCH_TOO_LARGE: 'a download grew past the size it may have',
     CACHE_IO: 'the cache directory cannot be read or written',
   },
   ArchiveError: {
