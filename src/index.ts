@@ -86,6 +86,7 @@ export { pushImage, pushLayout, parseReference, RegistryClient } from './oci/reg
 
 // distroless checks and supply chain
 export { checkImage } from './distroless/check.js';
-export { writeSpdx, writeCyclonedx, modelFromFiles, buildSbomModel } from './supply/sbom/index.js';
+export { writeSpdx, writeCyclonedx, modelFromFiles } from './supply/sbom/index.js';
+export { buildSbomModel, buildProvenance } from './pipeline/sbom.js';
 export { generateKeyPair, loadSigner, signImage, verifyImage, type Signer } from './supply/sign/index.js';
 export { attest, verifyAttestations, signEnvelope, verifyEnvelope } from './supply/attest/index.js';

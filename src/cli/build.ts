@@ -10,7 +10,7 @@ import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 async function readLockfile(file: string): Promise<Lockfile> {
   let text: string;

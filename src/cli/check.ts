@@ -2,7 +2,7 @@ import { CHECK_CATEGORIES, checkImage, type CheckCategory, type CheckReport } fr
 import { CheckError, UsageError } from '../errors.js';
 import { humanBytes } from '../fetch/index.js';
 import { EXIT, type CliIO } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { readImageFiles } from './read-image.js';
 
 function categories(values: unknown): CheckCategory[] {

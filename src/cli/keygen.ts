@@ -3,7 +3,7 @@ import { lstat, rename, rm, writeFile } from 'node:fs/promises';
 import { OutputError, UsageError } from '../errors.js';
 import { generateKeyPair, passwordFromEnv } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 export const keygenCommand: Command = {
   name: 'keygen',

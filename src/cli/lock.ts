@@ -6,7 +6,7 @@ import { OutputError, UsageError } from '../errors.js';
 import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 /** The repositories of the lock being replaced, if any: a new lock never goes back to an older Release. */
 async function previousRepositories(file: string): Promise<LockedRepository[] | undefined> {

@@ -5,23 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { isPareError, UsageError } from '../errors.js';
+import type { Command } from './command.js';
 import { EXIT, type CliIO } from './io.js';
 import { VERSION } from '../version.js';
-
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  multiple?: boolean;
-  description: string;
-}
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  options: Record<string, OptionSpec>;
-  run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIO): Promise<number>;
-}
 
 /**
  * Commands load on demand: `pare build` does not pay for the registry client,

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { parseReference, pushLayout } from '../oci/registry/index.js';
 import { buildCommand, runBuild } from './build.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const { output: _o, tarball: _t, 'sign-key': _k, ...buildOptions } = buildCommand.options;
 

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { parseReference, pushLayout } from '../oci/registry/index.js';
 import { progressFrom } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 export const pushCommand: Command = {
   name: 'push',

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { formatPlan } from '../resolve/explain.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 export const resolveCommand: Command = {
   name: 'resolve',

@@ -13,14 +13,14 @@ import { OutputError, UsageError } from '../errors.js';
 import { normalizeRepoTag } from '../oci/docker-archive.js';
 import { sha256 } from '../oci/digest.js';
 import { ANNOTATION } from '../oci/media.js';
-import { buildProvenance, buildSbomModel, createdSeconds, PARE_TOOL } from '../supply/sbom/from-build.js';
-import { modelFromFiles } from '../supply/sbom/from-files.js';
+import { buildProvenance, buildSbomModel } from '../pipeline/sbom.js';
+import { createdSeconds, modelFromFiles, PARE_TOOL } from '../supply/sbom/from-files.js';
 import { writeCyclonedx } from '../supply/sbom/cyclonedx.js';
 import { writeSpdx } from '../supply/sbom/spdx.js';
 import type { SbomModel } from '../supply/sbom/model.js';
 import type { Signer } from '../supply/sign/keys.js';
 import { EXIT, type CliIO } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { readImageFiles } from './read-image.js';
 
 const USAGE =

@@ -1,6 +1,6 @@
 import { configSpec, toJsonSchema } from '../config/index.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 export const schemaCommand: Command = {
   name: 'schema',

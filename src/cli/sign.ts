@@ -4,7 +4,7 @@ import { parseLayoutRef, type LayoutRef } from '../supply/referrers.js';
 import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
 import { signImage } from '../supply/sign/image.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const USAGE = 'pare sign DIR[:TAG] --key cosign.key [--identity REPO] [-a KEY=VALUE]...';
 

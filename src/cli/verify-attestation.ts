@@ -4,7 +4,7 @@ import { serializeEnvelope } from '../supply/attest/dsse.js';
 import { verifyAttestations } from '../supply/attest/attest.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { imageArg, readKeyFile } from './sign.js';
 
 const USAGE = 'pare verify-attestation DIR[:TAG] --key cosign.pub [--type slsaprovenance|spdx|cyclonedx|URI]';

@@ -1,7 +1,7 @@
 import { verifyImage } from '../supply/sign/image.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { imageArg, readKeyFile } from './sign.js';
 
 const USAGE = 'pare verify DIR[:TAG] --key cosign.pub';

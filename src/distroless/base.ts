@@ -2,7 +2,7 @@
  * Files that maintainer scripts or useradd would have made, generated
  * deterministically instead.
  */
-import type { InstalledPackage } from '../pipeline/assemble.js';
+import type { InstalledPackage } from '../sources/debian/installed.js';
 import type { FileTree } from '../tree/tree.js';
 import { groupFile, passwdFile, type Accounts } from './accounts.js';
 import { addCaBundle } from './ca-bundle.js';

@@ -5,7 +5,7 @@
  * own table of applet names (sorted, NUL-separated, starting "[", "[["), so
  * it is right for any architecture without running the binary. Pure.
  */
-import type { InstalledPackage } from '../pipeline/assemble.js';
+import type { InstalledPackage } from '../sources/debian/installed.js';
 import { ResolveError } from '../errors.js';
 import type { RawTarEntry } from '../tree/tar-read.js';
 import type { TreeEntry } from '../tree/types.js';

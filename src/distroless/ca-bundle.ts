@@ -6,7 +6,7 @@
  * missing final newline, and links /etc/ssl/certs/NAME.pem to it. We do the
  * same in a fixed order: sorted by path, bytewise. Pure.
  */
-import type { InstalledPackage } from '../pipeline/assemble.js';
+import type { InstalledPackage } from '../sources/debian/installed.js';
 import { compareBytewise } from '../tree/path.js';
 import type { FileTree } from '../tree/tree.js';
 

@@ -6,7 +6,7 @@
  * read these; concatenated, dpkg's own parser accepts them as a status file.
  * Pure.
  */
-import type { InstalledPackage } from '../pipeline/assemble.js';
+import type { InstalledPackage } from '../sources/debian/installed.js';
 import type { FileTree } from '../tree/tree.js';
 import type { TreeEntry } from '../tree/types.js';
 

@@ -3,18 +3,13 @@
  * from memory, never unpacked to disk, and maintainer scripts never run.
  */
 import { sha256Hex, type BlobCache } from '../fetch/index.js';
-import { readDeb, type DebContents } from '../sources/debian/deb.js';
+import { readDeb } from '../sources/debian/deb.js';
 import { decompress, type Compression } from '../util/decompress.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
+import type { InstalledPackage } from '../sources/debian/installed.js';
 import { FileTree } from '../tree/tree.js';
 
-export interface InstalledPackage {
-  record: PackageRecord;
-  /** The .deb's control files (control, md5sums, conffiles). */
-  control: Omit<DebContents, 'data'>;
-  /** Newest mtime among the package's files (seconds). */
-  newest: number;
-}
+export type { InstalledPackage };
 
 export interface Assembled {
   tree: FileTree;

@@ -1,46 +1,26 @@
 /**
  * The build pipeline as one library call per stage:
- *   planSuites → loadSources → resolve → fetch → assemble → layer → image.
+ *   planSuites → loadSources → resolve (resolve.ts) → fetch → assemble → layer → image.
  * The CLI's `pare build` and `pare resolve` call these; nothing here writes
- * outputs (see outputs.ts).
+ * outputs (outputs.ts does).
  */
 import type { Config } from '../config/index.js';
-import { FetchError, hasCode } from '../errors.js';
-import { fetchBlobs, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
-import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
-import { Universe } from '../resolve/universe.js';
-import { resolve, type Plan } from '../resolve/solver.js';
-import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
-import { VERSION } from '../version.js';
 import { accountsFor } from '../distroless/accounts.js';
 import { addAccounts, addBaseFiles, type BaseFilesReport } from '../distroless/base.js';
-import { slice, type SliceResult } from '../tree/slice.js';
+import { FetchError, hasCode } from '../errors.js';
+import { fetchBlobs, silentProgress } from '../fetch/index.js';
+import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { applyPaths } from '../tree/paths.js';
+import { slice, type SliceResult } from '../tree/slice.js';
+import { assemble, type Assembled } from './assemble.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
-import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
-import type { Lockfile } from '../resolve/lock.js';
-import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
-import { addRecord, recordFor } from '../supply/sbom/record.js';
+import { resolveArch, type BuildOptions, type Resolved } from './resolve.js';
 
-export interface BuildOptions extends SourceOptions {
-  /** Install exactly the packages of this lock file instead of resolving. */
-  lock?: { lock: Lockfile; file: string };
-  progress?: Progress;
-  /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
-  sourceDateEpoch?: number;
-  /** Add the busybox debug layer (default: the config's `debug`). */
-  debug?: boolean;
-}
-
-export interface Resolved {
-  arch: string;
-  specs: SuiteSpec[];
-  suites: OpenedSuite[];
-  plan: Plan;
-}
+export { resolveArch, type BuildOptions, type Resolved };
 
 export interface ArchImage extends Resolved {
   assembled: Assembled;
@@ -57,34 +37,6 @@ export interface BuildResult {
   images: ArchImage[];
   /** What an output holds: the image itself for one architecture, else an index. */
   root: Image | ImageIndex;
-}
-
-/**
- * Resolve the config's packages for one architecture. Resolution is a pure
- * function of the request and the verified InRelease files, so its result is
- * memoized in the cache under a key made of exactly those inputs: a rebuild
- * whose suites did not change skips reading the (large) Packages indexes.
- */
-export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
-  const progress = opts.progress ?? silentProgress;
-  const specs = await planSuites(config, opts);
-  progress.phase(`verifying repositories (${arch})`, specs.length);
-  const suites = await openSources(specs, arch, opts);
-  const request = { packages: config.contents.packages, exclude: config.contents.exclude };
-  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
-  const memo = await opts.cache.getMeta(key);
-  const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
-  if (cached) return { arch, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
-  progress.phase(`reading indexes (${arch})`, suites.length);
-  const universe = new Universe(arch);
-  const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
-  for (const list of indexes) for (const idx of list) universe.addIndex(idx);
-  const plan = resolve(universe, request);
-  const bytes = Buffer.from(JSON.stringify(plan));
-  const digest = sha256Hex(bytes);
-  await opts.cache.put(digest, bytes, 'resolved plan');
-  await opts.cache.putMeta(key, Buffer.from(digest));
-  return { arch, specs, suites, plan };
 }
 
 function sourceDateEpoch(opts: BuildOptions): number | undefined {

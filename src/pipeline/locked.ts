@@ -14,8 +14,7 @@ import {
 } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
 import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packages-index.js';
-import type { BuildOptions, Resolved } from './build.js';
-import { resolveArch } from './build.js';
+import { resolveArch, type BuildOptions, type Resolved } from './resolve.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 
 export async function lockConfig(

@@ -257,5 +257,3 @@ class Attempt {
     });
   }
 }
-
-export type { Attempt };

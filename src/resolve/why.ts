@@ -1,9 +1,17 @@
 /** Explains why one relation cannot be satisfied, for UNSATISFIABLE messages. */
 import { formatRelation, satisfies, type Relation } from '../sources/debian/relations.js';
-import type { Attempt } from './solver.js';
 import { archOk } from './match.js';
+import type { Candidate, Universe } from './universe.js';
 
-export function whyNot(at: Attempt, rel: Relation): string {
+/** What whyNot reads of a solver attempt (solver.ts's Attempt has these). */
+export interface SolverState {
+  readonly u: Universe;
+  readonly selected: ReadonlyMap<string, Candidate>;
+  readonly pins: ReadonlyMap<string, ReadonlyArray<{ op: Relation['op']; version: string; chain: string }>>;
+  chainOf(name: string): string;
+}
+
+export function whyNot(at: SolverState, rel: Relation): string {
   const { u } = at;
   const versions = u.versions(rel.name);
   const providers = u.providers(rel.name);

@@ -11,6 +11,7 @@ import { parseDeb822 } from '../../sources/debian/deb822.js';
 import { parseProvides, parseRelations, type Relation } from '../../sources/debian/relations.js';
 import type { TreeEntry } from '../../tree/types.js';
 import { walk } from '../../tree/walk.js';
+import { VERSION } from '../../version.js';
 import { copyrightLicense } from './licenses.js';
 import {
   byKey,
@@ -165,4 +166,13 @@ export function modelFromFiles(input: FilesInput): SbomModel {
     licenseRefs: [...refs.values()].sort(byKey((r) => r.id)),
     tool: input.tool,
   };
+}
+
+/** pare, as the tool an SBOM names. */
+export const PARE_TOOL = { name: 'pare', version: VERSION } as const;
+
+/** The image's time in seconds, from the config's RFC 3339 `created`. */
+export function createdSeconds(created: string | undefined): number {
+  const ms = created ? Date.parse(created) : NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
 }

@@ -30,8 +30,7 @@ export {
   type ContentsRecord,
   type RecordedDeb,
 } from './record.js';
-export { modelFromFiles, parseOsRelease, type FilesInput } from './from-files.js';
+export { modelFromFiles, parseOsRelease, createdSeconds, PARE_TOOL, type FilesInput } from './from-files.js';
 export { spdxDocument, writeSpdx, spdxPackageId, spdxSupplier, SPDX_MEDIA_TYPE } from './spdx.js';
 export { cyclonedxBom, writeCyclonedx, cdxLicenses, CYCLONEDX_MEDIA_TYPE } from './cyclonedx.js';
-export { buildSbomModel, buildProvenance, builtEntries, createdSeconds, PARE_TOOL } from './from-build.js';
 export { signAndAttest, type ImageAttestations, type AttachResult } from './attach.js';

@@ -5,19 +5,17 @@
  * debug layer) are read back from their blobs. Provenance comes from the
  * plan: every .deb with its URL and sha256.
  */
-import type { ArchImage } from '../../pipeline/build.js';
-import type { Config } from '../../config/index.js';
-import type { Image } from '../../oci/manifest.js';
-import { overlayLayers } from '../../tree/overlay.js';
-import { readTar, type RawTarEntry } from '../../tree/tar-read.js';
-import type { TreeEntry } from '../../tree/types.js';
-import { decompress } from '../../util/decompress.js';
-import { VERSION } from '../../version.js';
-import { slsaProvenance } from '../attest/slsa.js';
-import { modelFromFiles } from './from-files.js';
-import { debPurl, type SbomModel } from './model.js';
-
-export const PARE_TOOL = { name: 'pare', version: VERSION } as const;
+import type { ArchImage } from './build.js';
+import type { Config } from '../config/index.js';
+import type { Image } from '../oci/manifest.js';
+import { overlayLayers } from '../tree/overlay.js';
+import { readTar, type RawTarEntry } from '../tree/tar-read.js';
+import type { TreeEntry } from '../tree/types.js';
+import { decompress } from '../util/decompress.js';
+import { VERSION } from '../version.js';
+import { slsaProvenance } from '../supply/attest/slsa.js';
+import { createdSeconds, modelFromFiles, PARE_TOOL } from '../supply/sbom/from-files.js';
+import { debPurl, type SbomModel } from '../supply/sbom/model.js';
 
 async function layerEntries(image: Image, i: number): Promise<RawTarEntry[]> {
   const l = image.layers[i];
@@ -35,12 +33,6 @@ export async function builtEntries(img: ArchImage): Promise<readonly TreeEntry[]
   const layers: RawTarEntry[][] = [];
   for (let i = 0; i < img.image.layers.length; i++) layers.push(await layerEntries(img.image, i));
   return overlayLayers(layers);
-}
-
-/** The image's time in seconds, from the config's RFC 3339 `created`. */
-export function createdSeconds(created: string | undefined): number {
-  const ms = created ? Date.parse(created) : NaN;
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
 }
 
 export async function buildSbomModel(img: ArchImage, opts: { name: string }): Promise<SbomModel> {

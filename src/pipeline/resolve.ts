@@ -1,0 +1,58 @@
+/**
+ * The resolve stage for one architecture: the suites to read, verified, and
+ * the plan the solver makes from their indexes (memoized in the cache by the
+ * exact inputs). The options every stage of a build takes live here too.
+ */
+import type { Config } from '../config/index.js';
+import { sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
+import type { Lockfile } from '../resolve/lock.js';
+import { resolve, type Plan } from '../resolve/solver.js';
+import { Universe } from '../resolve/universe.js';
+import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
+import { VERSION } from '../version.js';
+import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
+
+export interface BuildOptions extends SourceOptions {
+  /** Install exactly the packages of this lock file instead of resolving. */
+  lock?: { lock: Lockfile; file: string };
+  progress?: Progress;
+  /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
+  sourceDateEpoch?: number;
+  /** Add the busybox debug layer (default: the config's `debug`). */
+  debug?: boolean;
+}
+
+export interface Resolved {
+  arch: string;
+  specs: SuiteSpec[];
+  suites: OpenedSuite[];
+  plan: Plan;
+}
+
+/**
+ * Resolve the config's packages for one architecture. Resolution is a pure
+ * function of the request and the verified InRelease files, so its result is
+ * memoized in the cache under a key made of exactly those inputs: a rebuild
+ * whose suites did not change skips reading the (large) Packages indexes.
+ */
+export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+  const progress = opts.progress ?? silentProgress;
+  const specs = await planSuites(config, opts);
+  progress.phase(`verifying repositories (${arch})`, specs.length);
+  const suites = await openSources(specs, arch, opts);
+  const request = { packages: config.contents.packages, exclude: config.contents.exclude };
+  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
+  const memo = await opts.cache.getMeta(key);
+  const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
+  if (cached) return { arch, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
+  progress.phase(`reading indexes (${arch})`, suites.length);
+  const universe = new Universe(arch);
+  const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
+  for (const list of indexes) for (const idx of list) universe.addIndex(idx);
+  const plan = resolve(universe, request);
+  const bytes = Buffer.from(JSON.stringify(plan));
+  const digest = sha256Hex(bytes);
+  await opts.cache.put(digest, bytes, 'resolved plan');
+  await opts.cache.putMeta(key, Buffer.from(digest));
+  return { arch, specs, suites, plan };
+}
