@@ -124,7 +124,11 @@ function copyrightFile(
   for (const q of siblings) {
     const t = text(`usr/share/doc/${q.name}/copyright`);
     if (t !== undefined)
-      return { text: t, file: `/usr/share/doc/${q.name}/copyright`, via: `the copyright of ${q.name}, built from the same source ${p.source.name}` };
+      return {
+        text: t,
+        file: `/usr/share/doc/${q.name}/copyright`,
+        via: `the copyright of ${q.name}, built from the same source ${p.source.name}`,
+      };
   }
   return undefined;
 }

@@ -84,7 +84,10 @@ export function spdxIdForName(name: string): string | undefined {
 
 /** An exception name as Debian writes it ("GCC-exception-3.1", "OpenSSL") → an SPDX exception id. */
 export function spdxExceptionForName(name: string): string | undefined {
-  const n = name.trim().toLowerCase().replace(/\s+exception$/, '');
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/\s+exception$/, '');
   const mapped = EXCEPTIONS[n];
   return (mapped && canonicalExceptionId(mapped)) ?? canonicalExceptionId(n) ?? canonicalExceptionId(`${n}-exception`);
 }

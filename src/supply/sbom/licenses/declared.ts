@@ -90,7 +90,13 @@ export function declaredLicense(
 ): PackageLicense {
   const vals = values.map((v) => v.trim()).filter((v) => v && !/^(unknown|none|noassertion|see license)$/i.test(v));
   if (vals.length === 0)
-    return { declared: NOASSERTION, concluded: NOASSERTION, comment: `no license in ${opts.source}`, refs: [], expression: NOASSERTION };
+    return {
+      declared: NOASSERTION,
+      concluded: NOASSERTION,
+      comment: `no license in ${opts.source}`,
+      refs: [],
+      expression: NOASSERTION,
+    };
   const refs: LicenseRef[] = [];
   let concludable = true;
   const terms = vals.map((v) => {

@@ -54,7 +54,8 @@ export function detectLicenses(original: string): Finding[] {
   const noticed = new Set(found.map((f) => versionKey(f.license)));
   for (const m of text.matchAll(COMMON_LICENSES)) {
     const id = spdxIdForName(m[1]!.replace(/\.(txt)?$/, ''));
-    if (id && !noticed.has(versionKey(id))) found.push({ license: id, how: 'common-licenses reference', at: at(m.index!) });
+    if (id && !noticed.has(versionKey(id)))
+      found.push({ license: id, how: 'common-licenses reference', at: at(m.index!) });
   }
   found.sort((a, b) => a.at - b.at);
   const seen = new Set<string>();

@@ -15,8 +15,7 @@ export interface GnuNotice {
   at: number;
 }
 
-const NAME =
-  String.raw`(?:gnu )?(?:(lesser|library|affero) )?general public license|(?:gnu )?free documentation license|gnu (?:l|a)?gpl|\b(?:l|a)?gpl\b|\bgfdl\b`;
+const NAME = String.raw`(?:gnu )?(?:(lesser|library|affero) )?general public license|(?:gnu )?free documentation license|gnu (?:l|a)?gpl|\b(?:l|a)?gpl\b|\bgfdl\b`;
 const LATER = String.raw`(?:,? ?\(?or,? ?\(?at your option\)?,? any later(?: version)?\)?|,? ?or (?:any )?later(?: version)?\)?|,? or newer|\+)`;
 /** NAME [as published by the FSF] [either] [version] N[.M] [of the License] [or (at your option) any later version] */
 const FORWARD = new RegExp(

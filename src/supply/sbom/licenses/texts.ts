@@ -21,7 +21,11 @@ export interface TextRule {
 const bsd = (block: string): string => {
   if (/all advertising materials mentioning features or use of this software must display/.test(block))
     return /university of california, berkeley and its contributors/.test(block) ? 'BSD-4-Clause-UC' : 'BSD-4-Clause';
-  if (/neither the names? of|names? of (?:its |the )?(?:contributors|authors|copyright holders?)[^.]{0,80} (?:may|must|shall) not be used|may not be used to endorse or promote/.test(block))
+  if (
+    /neither the names? of|names? of (?:its |the )?(?:contributors|authors|copyright holders?)[^.]{0,80} (?:may|must|shall) not be used|may not be used to endorse or promote/.test(
+      block,
+    )
+  )
     return 'BSD-3-Clause';
   return 'BSD-2-Clause';
 };
@@ -72,7 +76,11 @@ export const TEXT_RULES: readonly TextRule[] = [
     how: 'license text',
     license: 'PSF-2.0',
   },
-  { re: /\bcnri open source gpl-compatible license agreement\b/g, how: 'license text', license: 'CNRI-Python-GPL-Compatible' },
+  {
+    re: /\bcnri open source gpl-compatible license agreement\b/g,
+    how: 'license text',
+    license: 'CNRI-Python-GPL-Compatible',
+  },
   { re: /\bcnri license agreement for python 1\.6\.1\b/g, how: 'license text', license: 'CNRI-Python' },
   { re: /\bboost software license,? -? ?version 1\.0\b/g, how: 'license notice', license: 'BSL-1.0' },
   { re: /\buniversity of illinois\/ncsa open source license\b/g, how: 'license text', license: 'NCSA' },
@@ -98,4 +106,5 @@ function bsdName(block: string): string {
 }
 
 /** "… is in the public domain", "placed into the public domain", "Public domain, written by …". */
-export const PUBLIC_DOMAIN = /\b(?:(?:is|are|been|was|were|placed|released|dedicated|put|hereby) (?:\w+ ){0,3}(?:in|into|to) the public domain|public domain, written by)\b/g;
+export const PUBLIC_DOMAIN =
+  /\b(?:(?:is|are|been|was|were|placed|released|dedicated|put|hereby) (?:\w+ ){0,3}(?:in|into|to) the public domain|public domain, written by)\b/g;
