@@ -23,7 +23,8 @@ export function debianToSpdx(debian: string, term: TermMapper): string {
       const ands = alt.split(/\s+and\s+/i).map((t) => term(t.trim().replace(/^\(|\)$/g, '')));
       return ands.length > 1 ? ands.map(paren).join(' AND ') : ands[0]!;
     });
-    return ors.length > 1 ? ors.map((o) => (o.includes(' AND ') ? `(${o})` : o)).join(' OR ') : ors[0]!;
+    const alts = [...new Set(ors)];
+    return alts.length > 1 ? alts.map((o) => (o.includes(' AND ') ? `(${o})` : o)).join(' OR ') : alts[0]!;
   });
   if (rendered.length === 1) return rendered[0]!;
   return rendered.map(paren).join(commaOps.includes('AND') ? ' AND ' : ' OR ');

@@ -12,6 +12,7 @@ import { spdxIdForName } from './debian-names.js';
 import { gnuNotices } from './gnu.js';
 import { normalize } from './normalize.js';
 import { PUBLIC_DOMAIN, TEXT_RULES, type How } from './texts.js';
+import { unknownGrants, type Span } from './unknown.js';
 
 export interface Finding {
   /** SPDX id ("… WITH exception" possibly) or a LicenseRef-… id. */
@@ -34,11 +35,20 @@ export const PUBLIC_DOMAIN_REF: LicenseRef = {
 /** "GPL-2.0-or-later WITH X" → "GPL-2.0": the license version without its later/only qualifier. */
 const versionKey = (id: string): string => id.replace(/ WITH .*$/, '').replace(/-(only|or-later)$/, '');
 
-export function detectLicenses(original: string): Finding[] {
+/**
+ * Every license in the text. With `unknown`, paragraphs that grant a license
+ * no rule recognized are added as LicenseRef-unrecognized-… (unknown.ts).
+ */
+export function detectLicenses(original: string, opts: { unknown?: boolean } = {}): Finding[] {
   const { text, offsets } = normalize(original);
   const at = (i: number): number => offsets[Math.min(i, offsets.length - 1)] ?? 0;
   const found: Finding[] = [];
-  for (const n of gnuNotices(text)) found.push({ license: n.license, how: 'license notice', at: at(n.at) });
+  const covered: Span[] = [];
+  const cover = (start: number, end: number) => covered.push({ start: at(start), end: at(end) + 1 });
+  for (const n of gnuNotices(text)) {
+    found.push({ license: n.license, how: 'license notice', at: at(n.at) });
+    cover(n.at, n.end);
+  }
   for (const rule of TEXT_RULES) {
     for (const m of text.matchAll(rule.re)) {
       const start = m.index!;
@@ -47,16 +57,26 @@ export function detectLicenses(original: string): Finding[] {
       const block = end ? rest.slice(0, end.index + end[0].length) : rest.slice(0, 1500);
       const license = typeof rule.license === 'string' ? rule.license : rule.license(block);
       found.push({ license, how: rule.how, at: at(start) });
+      const back = rule.start ? text.slice(Math.max(0, start - 1000), start) : '';
+      const first = rule.start ? [...back.matchAll(new RegExp(rule.start, 'g'))].pop() : undefined;
+      const from = first ? start - back.length + first.index! : start;
+      cover(from, start + (rule.how === 'license text' ? block.length : m[0].length));
     }
   }
-  for (const m of text.matchAll(PUBLIC_DOMAIN))
+  for (const m of text.matchAll(PUBLIC_DOMAIN)) {
     found.push({ license: PUBLIC_DOMAIN_REF.id, how: 'license notice', at: at(m.index!), ref: PUBLIC_DOMAIN_REF });
+    cover(m.index!, m.index! + m[0].length);
+  }
   const noticed = new Set(found.map((f) => versionKey(f.license)));
   for (const m of text.matchAll(COMMON_LICENSES)) {
     const id = spdxIdForName(m[1]!.replace(/\.(txt)?$/, ''));
     if (id && !noticed.has(versionKey(id)))
       found.push({ license: id, how: 'common-licenses reference', at: at(m.index!) });
+    cover(m.index!, m.index! + m[0].length);
   }
+  if (opts.unknown)
+    for (const u of unknownGrants(original, covered))
+      found.push({ license: u.ref.id, how: 'unrecognized license text', at: u.at, ref: u.ref });
   found.sort((a, b) => a.at - b.at);
   const seen = new Set<string>();
   return found.filter((f) => !seen.has(f.license) && seen.add(f.license));

@@ -13,6 +13,8 @@ export interface GnuNotice {
   license: string;
   /** Offset in the normalized text. */
   at: number;
+  /** Where the notice ends in the normalized text. */
+  end: number;
 }
 
 const NAME = String.raw`(?:gnu )?(?:(lesser|library|affero) )?general public license|(?:gnu )?free documentation license|gnu (?:l|a)?gpl|\b(?:l|a)?gpl\b|\bgfdl\b`;
@@ -45,7 +47,7 @@ export function gnuNotices(text: string): GnuNotice[] {
     const id = gnuId(fam, version, later !== undefined);
     if (!id) return;
     const exc = fam === 'GPL' && GCC_EXCEPTION.test(text.slice(end)) ? ' WITH GCC-exception-3.1' : '';
-    out.push({ license: id + exc, at });
+    out.push({ license: id + exc, at, end });
   };
   for (const m of text.matchAll(FORWARD)) add(m[1]!, m[3]!, m[4], m.index!, m.index! + m[0].length);
   for (const m of text.matchAll(BACKWARD)) add(m[2]!, m[1]!, m[4], m.index!, m.index! + m[0].length);

@@ -51,7 +51,7 @@ export function copyrightLicense(text: string | undefined, file = 'copyright'): 
     ];
     return result(dep5.declared, dep5.concluded ?? NOASSERTION, how.join('; '), dep5.refs);
   }
-  const found = detectLicenses(text);
+  const found = detectLicenses(text, { unknown: true });
   if (found.length === 0) return result(NOASSERTION, NOASSERTION, `no license detected in the free-text ${file}`, []);
   const refs = [...new Map(found.filter((f) => f.ref).map((f) => [f.ref!.id, f.ref!])).values()];
   return result(

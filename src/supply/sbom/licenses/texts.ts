@@ -7,7 +7,8 @@
  * small functions.
  */
 
-export type How = 'license text' | 'license notice' | 'license name' | 'common-licenses reference';
+export type How =
+  'license text' | 'license notice' | 'license name' | 'common-licenses reference' | 'unrecognized license text';
 
 export interface TextRule {
   re: RegExp;
@@ -16,7 +17,12 @@ export interface TextRule {
   license: string | ((block: string) => string);
   /** Where a block ends (default: 1,500 characters on). */
   end?: RegExp;
+  /** Where the text starts when the matched sentence is not its first (searched up to 1,000 characters back). */
+  start?: RegExp;
 }
+
+/** The last clause of Python's license agreements. */
+const AGREEMENT_END = /agrees to be bound by the terms and conditions of this license agreement\./;
 
 const bsd = (block: string): string => {
   if (/all advertising materials mentioning features or use of this software must display/.test(block))
@@ -54,6 +60,11 @@ export const TEXT_RULES: readonly TextRule[] = [
     license: 'NTP',
   },
   {
+    re: /permission to use, copy, modify, and distribute this software is freely granted, provided that this notice is preserved/g,
+    how: 'license text',
+    license: 'SunPro',
+  },
+  {
     re: /permission to use, copy, modify, distribute,? and sell this software and its documentation for any purpose is hereby granted without fee/g,
     how: 'license text',
     license: 'HPND-sell-variant',
@@ -67,6 +78,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     re: /altered source versions must be plainly marked as such,? and must not be misrepresented as being the original software/g,
     how: 'license text',
     license: 'Zlib',
+    start: /permission is granted to anyone to use this software for any purpose/,
   },
   { re: /\bapache license,? (?:version |v)?2\.0\b/g, how: 'license notice', license: 'Apache-2.0' },
   { re: /\bmozilla public license,? (?:version |v\. ?|v)?2\.0\b/g, how: 'license notice', license: 'MPL-2.0' },
@@ -75,13 +87,19 @@ export const TEXT_RULES: readonly TextRule[] = [
     re: /\bpython software foundation license (?:agreement )?version 2\b|\bpsf license agreement for python\b/g,
     how: 'license text',
     license: 'PSF-2.0',
+    end: AGREEMENT_END,
   },
   {
     re: /\bcnri open source gpl-compatible license agreement\b/g,
     how: 'license text',
     license: 'CNRI-Python-GPL-Compatible',
   },
-  { re: /\bcnri license agreement for python 1\.6\.1\b/g, how: 'license text', license: 'CNRI-Python' },
+  {
+    re: /\bcnri license agreement for python 1\.6\.1\b/g,
+    how: 'license text',
+    license: 'CNRI-Python',
+    end: AGREEMENT_END,
+  },
   { re: /\bboost software license,? -? ?version 1\.0\b/g, how: 'license notice', license: 'BSL-1.0' },
   { re: /\buniversity of illinois\/ncsa open source license\b/g, how: 'license text', license: 'NCSA' },
   { re: /\bthe openldap public license version 2\.8\b/g, how: 'license text', license: 'OLDAP-2.8' },
@@ -96,6 +114,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     license: 'FSFAP',
   },
   { re: /\bfsf all permissive license\b/g, how: 'license name', license: 'FSFAP' },
+  {
+    re: /\bcreative commons (?:attribution[- ]sharealike|attribution|cc0) (?:\d\.\d)\b/g,
+    how: 'license notice',
+    license: (b) => {
+      const m = /creative commons (attribution[- ]sharealike|attribution|cc0) (\d\.\d)/.exec(b)!;
+      return m[1] === 'cc0' ? `CC0-${m[2]}` : `CC-BY${m[1]!.includes('sharealike') ? '-SA' : ''}-${m[2]}`;
+    },
+  },
   { re: /\b([0234])-clause bsd\b|\bbsd[- ]([0234])[- ]clause\b/g, how: 'license name', license: (b) => bsdName(b) },
 ];
 
