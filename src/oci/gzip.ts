@@ -76,11 +76,16 @@ export async function gzipStream(
   let block = Buffer.allocUnsafe(BLOCK_SIZE);
   let fill = 0;
 
+  // A full block of zeros after a window of zeros always compresses to the same bytes (sparse files, padding):
+  // compress it once per stream and reuse the result.
+  let zeroBlock: Promise<Buffer> | undefined;
   const submit = async (data: Buffer, last: boolean): Promise<void> => {
     const o: zlib.ZlibOptions = { level, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
     if (dict) o.dictionary = dict;
     crc = crc32(data, crc); // CRC runs on this thread while the pool deflates
-    pending.push(deflateRaw(data, o));
+    const zeros = !last && data.length === BLOCK_SIZE && dict !== undefined && isZero(dict) && isZero(data);
+    if (zeros) pending.push((zeroBlock ??= deflateRaw(data, o)));
+    else pending.push(deflateRaw(data, o));
     dict = data.length >= WINDOW ? data.subarray(data.length - WINDOW) : data;
     while (pending.length >= inFlight) await emit(await pending.shift()!);
   };
@@ -112,6 +117,12 @@ export async function gzipStream(
   trailer.writeUInt32LE(inputSize % 2 ** 32, 4);
   await emit(trailer);
   return { inputSize, size };
+}
+
+const ZEROS = Buffer.alloc(BLOCK_SIZE);
+
+function isZero(b: Buffer): boolean {
+  return b.length <= ZEROS.length && b.equals(ZEROS.subarray(0, b.length));
 }
 
 let table: Uint32Array | undefined;

@@ -7,6 +7,8 @@ export {
   buildLayer,
   layerTar,
   layerTarStream,
+  layerInputDigest,
+  tapped,
   layerFromBytes,
   normalizeEntries,
   comparePaths,

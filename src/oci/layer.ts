@@ -107,6 +107,22 @@ export async function* layerTarStream(entries: readonly TreeEntry[], mtime: numb
   yield TAR_END;
 }
 
+/**
+ * The digest of everything layerTarStream(entries, mtime) is made of, without
+ * reading a body: every header as encoded, inline content, and each body by
+ * its id and size. Equal digests mean equal tars when body ids name their
+ * bytes (content-addressed sources): a memo key for a finished layer.
+ */
+export function layerInputDigest(entries: readonly TreeEntry[], mtime: number, salt = ''): string {
+  const clampTo = Math.max(0, Math.floor(mtime));
+  const hash = createHash('sha256').update(`pare-layer-inputs-v1\0${salt}\0`);
+  for (const e of normalizeEntries(entries)) {
+    for (const c of encodeEntry(e, clampedTime(e, clampTo))) hash.update(c);
+    if (e.type === 'file' && !e.data && e.body) hash.update(`\0body\0${e.body.id}\0${e.body.size}\0`);
+  }
+  return hash.digest('hex');
+}
+
 /** Hash (and count) a stream as it passes through. */
 export async function* tapped(
   src: AsyncIterable<Uint8Array>,

@@ -28,7 +28,11 @@ interface MemoRecord {
 
 const memoKey = (debSha256: string): string => `unpacked:v1:${debSha256}`;
 
-async function fromMemo(cache: BlobCache, debSha256: string): Promise<Unpacked | undefined> {
+async function fromMemo(
+  cache: BlobCache,
+  debSha256: string,
+  onBytes?: (total: number) => void,
+): Promise<Unpacked | undefined> {
   const pointer = await cache.getMeta(memoKey(debSha256));
   const bytes = pointer ? await cache.get(pointer.toString()) : undefined;
   if (!bytes) return undefined;
@@ -38,6 +42,7 @@ async function fromMemo(cache: BlobCache, debSha256: string): Promise<Unpacked |
   } catch {
     return undefined;
   }
+  onBytes?.(rec.size); // a limit fails before any byte is read
   const tar = await verifiedPath(cache, rec.dataTar);
   if (!tar || tar.size !== rec.size) return undefined;
   return { control: rec.control, dataTar: { sha256: rec.dataTar, size: rec.size, path: tar.path } };
@@ -54,11 +59,8 @@ export interface UnpackOptions {
 /** The package's control files and its unpacked data.tar in the cache. `label` names it in errors. */
 export async function unpackPackage(debSha256: string, label: string, opts: UnpackOptions): Promise<Unpacked> {
   const { cache } = opts;
-  const hit = await fromMemo(cache, debSha256);
-  if (hit) {
-    opts.onBytes?.(hit.dataTar.size);
-    return hit;
-  }
+  const hit = await fromMemo(cache, debSha256, opts.onBytes);
+  if (hit) return hit;
   const deb = await opts.deb();
   const { control, data } = debMembers(deb, label);
   const controlFiles = await readControl(control, label);
