@@ -75,6 +75,9 @@ export const CODES = {
     ATTESTATION_MISSING: 'the image has no attestation of the requested type',
     ATTESTATION_SUBJECT_MISMATCH: 'an attestation is about another image digest',
   },
+  LimitError: {
+    LIMIT_EXCEEDED: 'a package or image is larger than the configured limits (sizes, file count)',
+  },
   CheckError: {
     CHECK_FAILED: '`pare check` found a shell, package manager, setuid file or root user',
   },
@@ -129,6 +132,8 @@ export class TreeError extends PareError<CodeOf<'TreeError'>> {}
 export class OutputError extends PareError<CodeOf<'OutputError'>> {}
 export class RegistryError extends PareError<CodeOf<'RegistryError'>> {}
 export class SupplyError extends PareError<CodeOf<'SupplyError'>> {}
+/** A package or image larger than the configured limits (sizes, file count). */
+export class LimitError extends PareError<CodeOf<'LimitError'>> {}
 export class CheckError extends PareError<CodeOf<'CheckError'>> {}
 export class UsageError extends PareError<CodeOf<'UsageError'>> {}
 

@@ -60,4 +60,5 @@ export interface RawConfig {
   paths?: RawPath[];
   slicing?: RawSliceRules & { enabled?: Scalar; packages?: Record<string, RawSliceRules> };
   debug?: Scalar;
+  limits?: Record<string, Scalar>;
 }

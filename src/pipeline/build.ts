@@ -5,10 +5,11 @@
  * outputs (outputs.ts does).
  */
 import type { Config } from '../config/index.js';
+import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { accountsFor } from '../distroless/accounts.js';
 import { addAccounts, addBaseFiles, type BaseFilesReport } from '../distroless/base.js';
 import { FetchError, hasCode } from '../errors.js';
-import { fetchBlobs, silentProgress } from '../fetch/index.js';
+import { fetchBlob, silentProgress } from '../fetch/index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { applyPaths } from '../tree/paths.js';
@@ -50,26 +51,31 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const sources = await readPathSources(config); // before any download: a bad source fails fast
   const records = resolved.plan.packages.map((p) => p.record);
   const bytes = records.reduce((n, r) => n + r.size, 0);
-  progress.phase(`fetching packages (${resolved.arch})`, records.length, bytes);
-  const debs = await fetchBlobs(
-    records.map((r) => ({
-      url: `${r.origin!.url}/${r.filename}`,
-      sha256: r.sha256,
-      size: r.size,
-      label: `${r.name}_${r.version}_${r.architecture}.deb`,
-    })),
-    { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
-  ).catch((e: unknown) => {
-    if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
-      throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
-        hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
-        cause: e,
-      });
-    }
-    throw e;
+  progress.phase(`fetching and unpacking packages (${resolved.arch})`, records.length, bytes);
+  const fetchDeb = (r: PackageRecord): Promise<Uint8Array> =>
+    fetchBlob(
+      {
+        url: `${r.origin!.url}/${r.filename}`,
+        sha256: r.sha256,
+        size: r.size,
+        label: `${r.name}_${r.version}_${r.architecture}.deb`,
+      },
+      { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
+    ).catch((e: unknown) => {
+      if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
+        throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
+          hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
+          cause: e,
+        });
+      }
+      throw e;
+    });
+  const assembled = await assemble(records, {
+    cache: opts.cache,
+    deb: (i) => fetchDeb(records[i]!),
+    limits: { ...config.limits, ...opts.limits }, // both hold only the limits that were set
+    onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
   });
-  progress.phase(`assembling (${resolved.arch})`, 1);
-  const assembled = await assemble(records, debs, opts.cache);
   if (opts.lock) {
     // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
     assembled.packages.forEach((p, i) => {

@@ -4,6 +4,7 @@
  * exact inputs). The options every stage of a build takes live here too.
  */
 import type { Config } from '../config/index.js';
+import type { Limits } from '../config/limits.js';
 import { sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { resolve, type Plan } from '../resolve/solver.js';
@@ -20,6 +21,8 @@ export interface BuildOptions extends SourceOptions {
   sourceDateEpoch?: number;
   /** Add the busybox debug layer (default: the config's `debug`). */
   debug?: boolean;
+  /** Limits on expanded sizes and file count; override the config's `limits`. */
+  limits?: Partial<Limits>;
 }
 
 export interface Resolved {
