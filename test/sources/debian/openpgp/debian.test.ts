@@ -61,7 +61,7 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
     );
   });
 
-  it('the pinned time is the InRelease Date (2026), inside the keys\' validity', () => {
+  it("the pinned time is the InRelease Date (2026), inside the keys' validity", () => {
     assert.equal(signedAt.now.toISOString(), '2026-11-25T02:10:59.000Z');
   });
 
