@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'ARCHIVE_COMPRESSION'
   | 'PATH_HOSTILE'
   | 'FILE_CONFLICT'
+  // limits on what a build may expand to
+  | 'LIMIT_EXCEEDED'
   // image and output
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
@@ -102,6 +104,8 @@ export class OutputError extends PareError {}
 export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
 export class SupplyError extends PareError {}
+/** A package or image larger than the configured limits (sizes, file count). */
+export class LimitError extends PareError<'LIMIT_EXCEEDED'> {}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;
