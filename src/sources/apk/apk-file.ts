@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ArchiveError, VerifyError } from '../../errors.js';
 import { readTar, type RawTarEntry } from '../../tree/tar-read.js';
-import { gzipMembers } from './gzip-members.js';
+import { gzipMembers, gzipPrefix } from './gzip-members.js';
 import { parsePkgInfo, pkgInfoValue, type PkgInfo } from './pkginfo.js';
 import { signatureEntry, type ApkSignature } from './signature.js';
 
@@ -40,15 +40,21 @@ export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions =
     new ArchiveError('ARCHIVE_FORMAT', `${label}: ${why}`, {
       hint: 'the file is not a valid .apk; delete it from the cache and fetch it again',
     });
-  const members = gzipMembers(bytes, label, 3);
-  if (members.length < 2) throw bad(`${members.length} gzip member(s), expected control and data`);
-  const signatures: ApkSignature[] = [];
-  const first = readTar(members[0]!.data, `${label} (first member)`);
+  // The raw control member is hashed against C: and the data member against datahash before the
+  // data is inflated; with C: given, that covers the control member's gzip trailer as well.
+  const head = gzipPrefix(bytes, label, 1, opts.checksum === undefined);
+  const first = readTar(head.members[0]!.data, `${label} (first member)`);
   const signed = first.length > 0 && first.every((e) => signatureEntry(e.name, e.data) !== undefined);
-  if (signed) for (const e of first) signatures.push(signatureEntry(e.name, e.data)!);
-  if (members.length !== (signed ? 3 : 2)) throw bad(`unexpected number of gzip members (${members.length})`);
-  const control = members[signed ? 1 : 0]!;
-  const dataMember = members[signed ? 2 : 1]!;
+  const signatures: ApkSignature[] = signed ? first.map((e) => signatureEntry(e.name, e.data)!) : [];
+  let control = head.members[0]!;
+  let rest = head.rest;
+  if (signed) {
+    const next = gzipPrefix(rest, label, 1, opts.checksum === undefined);
+    if (next.members.length === 0) throw bad('no control member after the signature');
+    control = next.members[0]!;
+    rest = next.rest;
+  }
+  if (rest.length === 0) throw bad('no data member');
   const checksum = q1(control.raw);
   if (opts.checksum !== undefined && checksum !== opts.checksum) {
     throw new VerifyError(
@@ -66,7 +72,7 @@ export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions =
   if (!info) throw bad('the control member has no .PKGINFO');
   const pkginfo = parsePkgInfo(utf8.decode(info.data));
   const want = pkgInfoValue(pkginfo, 'datahash');
-  const datahash = createHash('sha256').update(dataMember.raw).digest('hex');
+  const datahash = createHash('sha256').update(rest).digest('hex');
   if (want === undefined) {
     throw new VerifyError('HASH_MISMATCH', `${label}: .PKGINFO has no datahash, so its files cannot be verified`, {
       hint: 'rebuild the package with a current abuild or melange',
@@ -82,5 +88,6 @@ export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions =
       },
     );
   }
-  return { signatures, checksum, pkginfo, datahash, data: readTar(dataMember.data, `${label} (data)`) };
+  const data = gzipMembers(rest, `${label} (data)`, 1)[0]!;
+  return { signatures, checksum, pkginfo, datahash, data: readTar(data.data, `${label} (data)`) };
 }
