@@ -61,6 +61,8 @@ export function addApkAccounts(tree: FileTree, a: Accounts): void {
 export interface ApkImageInput {
   /** Installed packages in install order. */
   packages: readonly ApkPackage[];
+  /** Directories each package ships (the tree records one owner; apk lists them under every package). */
+  dirs: ReadonlyMap<string, readonly string[]>;
   /** The world: the config's package entries. */
   world: readonly string[];
   /** Repository base URLs, as /etc/apk/repositories lists them. */
@@ -80,7 +82,11 @@ export function addApkMetadata(tree: FileTree, input: ApkImageInput): void {
     else byOwner.set(e.owner, [e]);
   }
   const db = installedDb(
-    input.packages.map((pkg) => ({ pkg, entries: byOwner.get(pkg.name) ?? [] })),
+    input.packages.map((pkg) => {
+      const own = (byOwner.get(pkg.name) ?? []).filter((e) => e.type !== 'dir');
+      const shipped = (input.dirs.get(pkg.name) ?? []).map((d) => tree.get(d)).filter((e) => e?.type === 'dir');
+      return { pkg, entries: [...shipped.map((e) => e!), ...own] };
+    }),
     (p) => tree.get(p),
   );
   for (const d of ['etc', 'etc/apk', 'etc/apk/keys', 'usr', 'usr/lib', 'usr/lib/apk', 'usr/lib/apk/db']) dir(tree, d);

@@ -3,7 +3,8 @@
  * path another package already installed: the newcomer overwrites it when
  * it `replaces` that package or both come from the same origin; it is
  * skipped when the installed package replaces the newcomer; otherwise the
- * tree reports the conflict. Returns the newest mtime. Pure.
+ * tree reports the conflict. Returns the newest mtime and the directories
+ * the package ships (apk lists shared directories under every package). Pure.
  */
 import type { ApkPackage } from '../sources/apk/apkindex.js';
 import { normalizeName } from '../tree/path.js';
@@ -15,10 +16,15 @@ export function addApkPackage(
   pkg: ApkPackage,
   data: readonly RawTarEntry[],
   installed: ReadonlyMap<string, ApkPackage>,
-): number {
+): { newest: number; dirs: string[] } {
   let newest = 0;
+  const dirs: string[] = [];
   for (const raw of data) {
     if (raw.mtime > newest) newest = raw.mtime;
+    if (raw.type === 'dir') {
+      const n = normalizeName(raw.name);
+      if (!n.problem && n.path !== '') dirs.push(n.path.replace(/\/+$/, ''));
+    }
     if (raw.type === 'file' || raw.type === 'symlink' || raw.type === 'hardlink') {
       const n = normalizeName(raw.name);
       const old = n.problem || n.path === '' ? undefined : tree.get(n.path);
@@ -30,5 +36,5 @@ export function addApkPackage(
     }
     tree.addPackage(pkg.name, [raw]);
   }
-  return newest;
+  return { newest, dirs };
 }

@@ -7,7 +7,8 @@
  * database, and one layer.
  */
 import type { Config } from '../config/index.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, FetchError } from '../errors.js';
+import { packageFromPkgInfo } from '../sources/apk/pkginfo.js';
 import { silentProgress } from '../fetch/index.js';
 import { makeImage } from '../oci/index.js';
 import { ApkUniverse } from '../resolve/apk/universe.js';
@@ -36,7 +37,14 @@ import { FileTree } from '../tree/tree.js';
 import type { ArchImage, BuildOptions, Resolved } from './build.js';
 
 export interface ApkResolved extends Resolved {
-  apk: { arch: string; repos: OpenedApkRepo[]; plan: ApkPlan; keys: Map<string, Uint8Array> };
+  apk: {
+    arch: string;
+    repos: OpenedApkRepo[];
+    plan: ApkPlan;
+    keys: Map<string, Uint8Array>;
+    /** From a lock: records are completed from each package's .PKGINFO, and sha256 is checked. */
+    locked?: boolean;
+  };
 }
 
 export function isApkConfig(config: Config): boolean {
@@ -47,7 +55,7 @@ export function isApkResolved(r: Resolved): r is ApkResolved {
   return (r as Partial<ApkResolved>).apk !== undefined;
 }
 
-function apkArchOf(arch: string, config: Config): string {
+export function apkArchOf(arch: string, config: Config): string {
   const a = APK_ARCH[arch];
   if (!a)
     throw new ConfigError('CONFIG_SCHEMA', `${config.file}: archs: ${arch} has no apk architecture`, {
@@ -57,7 +65,7 @@ function apkArchOf(arch: string, config: Config): string {
 }
 
 /** The APK plan as a Plan: records name the .apk file; sha256 is filled in once fetched. */
-function asPlan(arch: string, plan: ApkPlan, repos: OpenedApkRepo[]): Plan {
+export function asPlan(arch: string, plan: ApkPlan, repos: OpenedApkRepo[]): Plan {
   return {
     arch,
     excluded: plan.excluded,
@@ -117,7 +125,7 @@ export async function resolveApkArch(config: Config, arch: string, opts: BuildOp
   };
 }
 
-async function fetchAll(r: ApkResolved, opts: BuildOptions): Promise<FetchedApk[]> {
+export async function fetchAll(r: ApkResolved, opts: BuildOptions): Promise<FetchedApk[]> {
   const progress = opts.progress ?? silentProgress;
   const list = r.apk.plan.packages;
   const out: FetchedApk[] = new Array(list.length);
@@ -163,11 +171,31 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
   const tree = new FileTree();
   const installed = new Map<string, (typeof planned)[number]['pkg']>();
   let newest = 0;
+  const dirs = new Map<string, string[]>();
   planned.forEach((p, i) => {
     const f = fetched[i]!;
+    if (r.apk.locked) {
+      const want = r.plan.packages[i]!.record.sha256;
+      if (f.sha256 !== want) {
+        throw new FetchError(
+          'HASH_MISMATCH',
+          `${p.pkg.name}-${p.pkg.version}.apk: sha256 ${f.sha256} is not the locked ${want}`,
+          {
+            hint: 'the repository serves other bytes than when the lock was made; run `pare lock` again if that is expected',
+          },
+        );
+      }
+      p.pkg = packageFromPkgInfo(
+        f.contents.pkginfo,
+        { checksum: p.pkg.checksum, size: p.pkg.size },
+        `${p.pkg.name} .PKGINFO`,
+      );
+    }
     r.plan.packages[i]!.record.sha256 = f.sha256;
     r.plan.packages[i]!.record.size = f.bytes.length;
-    newest = Math.max(newest, addApkPackage(tree, p.pkg, f.contents.data, installed));
+    const added = addApkPackage(tree, p.pkg, f.contents.data, installed);
+    newest = Math.max(newest, added.newest);
+    dirs.set(p.pkg.name, added.dirs);
     installed.set(p.pkg.name, p.pkg);
   });
   const accounts = accountsFor(config);
@@ -177,6 +205,7 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
   applyPaths(tree, config.paths ?? [], sources);
   addApkMetadata(tree, {
     packages: planned.map((p) => p.pkg),
+    dirs,
     world: config.contents.packages,
     repositories: r.apk.repos.map((o) => o.url),
     arch: r.apk.arch,

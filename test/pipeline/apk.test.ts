@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -193,6 +193,44 @@ describe('APK images from a generated repository', { timeout: 240_000 }, () => {
 
     const check = await pareInProcess(['check', `${r.out}:latest`]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
+  });
+
+  it('locks every package with its sha256 and C:, and a locked build gives the same image', async () => {
+    const r = await build(['probe', 'ca-certificates-bundle'], { extra: 'archs: [amd64]\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const lockFile = join(work, 'apk.lock.json');
+    const l = await pareInProcess(['lock', r.file, '-o', lockFile, '--cache-dir', join(work, 'cache-lock')]);
+    assert.equal(l.code, 0, l.stderr);
+    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as {
+      repositories: Array<{ url: string; suite: string; signedBy: string[] }>;
+      archs: Record<string, { packages: Array<{ name: string; checksum?: string; sha256: string }> }>;
+    };
+    assert.deepEqual(
+      lock.repositories.map((x) => [x.url, x.suite, x.signedBy]),
+      [[repo.url, 'x86_64', [repo.key.name]]],
+    );
+    const locked = lock.archs.amd64!.packages;
+    assert.equal(locked.length, 6);
+    for (const p of locked) {
+      assert.match(p.checksum ?? '', /^Q1[A-Za-z0-9+/]{27}=$/, p.name);
+      assert.match(p.sha256, /^[0-9a-f]{64}$/);
+    }
+    const out = join(work, 'locked-out');
+    const b = await pareInProcess([
+      'build',
+      r.file,
+      '--locked',
+      '--lock',
+      lockFile,
+      '-o',
+      out,
+      '--cache-dir',
+      join(work, 'cache-locked'),
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    const digest = async (dir: string) =>
+      JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')).manifests[0].digest as string;
+    assert.equal(await digest(out), await digest(r.out));
   });
 
   it('explains why each package is there', async () => {
