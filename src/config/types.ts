@@ -1,4 +1,5 @@
 import type { Position } from '../errors.js';
+import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
   /** 'apk' for an Alpine or Wolfi repository; default Debian. */
@@ -83,4 +84,6 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** Limits set in the config (bytes, file count); unset ones take the defaults. */
+  limits?: Partial<Limits>;
 }

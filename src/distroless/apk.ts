@@ -9,6 +9,7 @@
 import type { ApkPackage } from '../sources/apk/apkindex.js';
 import { INSTALLED_DB, installedDb } from '../sources/apk/installed-db.js';
 import type { FileTree } from '../tree/tree.js';
+import { fileBytes } from '../tree/body.js';
 import type { TreeEntry } from '../tree/types.js';
 import { groupFile, passwdFile, type Accounts } from './accounts.js';
 
@@ -46,7 +47,7 @@ export function addApkAccounts(tree: FileTree, a: Accounts): void {
     ['etc/group', groupFile(a)],
   ] as const) {
     const e = tree.resolve(path);
-    const existing = e?.type === 'file' ? dec.decode(e.data ?? new Uint8Array(0)) : '';
+    const existing = e?.type === 'file' ? dec.decode(fileBytes(e)) : '';
     put(tree, path, mergeLines(existing, text), e?.type === 'file' ? e.mode : 0o644);
   }
   if (!tree.has('tmp')) tree.add({ path: 'tmp', type: 'dir', mode: 0o1777, uid: 0, gid: 0, owner: 'pare' });

@@ -34,6 +34,7 @@ import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { cachedLayer } from './layer-cache.js';
 import { addApkPackage } from './apk-assemble.js';
 import { FileTree } from '../tree/tree.js';
+import { fileBytes } from '../tree/body.js';
 import type { ArchImage, BuildOptions, Resolved } from './build.js';
 
 export interface ApkResolved extends Resolved {
@@ -216,7 +217,7 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
   const bundle = tree.resolve('etc/ssl/certs/ca-certificates.crt');
   const certificates =
     bundle?.type === 'file'
-      ? (new TextDecoder().decode(bundle.data).match(/-----BEGIN CERTIFICATE-----/g) ?? []).length
+      ? (new TextDecoder().decode(fileBytes(bundle)).match(/-----BEGIN CERTIFICATE-----/g) ?? []).length
       : 0;
   const created = sourceDateEpoch(opts) ?? newest;
   const layer = await cachedLayer(tree.entries(), created, opts.cache);

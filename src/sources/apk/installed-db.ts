@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compareBytewise } from '../../tree/path.js';
+import { fileBytes } from '../../tree/body.js';
 import type { TreeEntry } from '../../tree/types.js';
 import type { ApkPackage } from './apkindex.js';
 import { formatApkDep, formatApkProvide } from './depend.js';
@@ -75,7 +76,7 @@ export function fileLines(entries: readonly TreeEntry[], resolve: (path: string)
       out.push(`R:${f.path.slice(dir === '' ? 0 : dir.length + 1)}`);
       const m = real.type === 'symlink' ? 0o777 : real.mode;
       if (real.uid !== 0 || real.gid !== 0 || m !== 0o644) out.push(`a:${real.uid}:${real.gid}:${mode(m)}`);
-      out.push(`Z:${q1(real.type === 'symlink' ? real.target! : (real.data ?? new Uint8Array(0)))}`);
+      out.push(`Z:${q1(real.type === 'symlink' ? real.target! : fileBytes(real))}`);
     }
   };
   list('');
