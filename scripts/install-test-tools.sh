@@ -8,11 +8,12 @@
 #   gcc, libc6-dev, g++        compile static test programs
 #   docker-registry            the reference OCI registry for push tests
 #   openjdk-17-jdk-headless    javac, for the class the java catalog image runs
+#   licensecheck               Debian's license detector, the judge of pare's copyright-file detection
 #   apko (Go, built from the Go module proxy)  the APK cross-check (test/pipeline/apko-compare)
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless licensecheck"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
