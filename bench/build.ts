@@ -31,7 +31,7 @@ const runs = Number(values.runs);
 const coldRuns = Number(values['cold-runs']);
 const TIME = '/usr/bin/time';
 const peaks: number[] = [];
-const configPath = resolve(root, values.config!);
+const configPath = resolve(root, values.config);
 const work = mkdtempSync(join(tmpdir(), 'pare-bench-'));
 const pareCache = join(work, 'pare-cache');
 

@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-const config = resolve(root, values.config!);
+const config = resolve(root, values.config);
 const work = mkdtempSync(join(tmpdir(), 'pare-bench-cli-'));
 // The same entry as bin/pare.js, loading the compiled modules instead of the bundle.
 const unbundled = join(work, 'pare-modules.mjs');

@@ -7,8 +7,10 @@
 export type Scalar = string | number | boolean;
 
 export interface RawRepository {
+  /** `apk` for an APK repository (url only); Debian otherwise (suites required, checked in repository-kinds.ts). */
+  type?: 'debian' | 'apk';
   url?: string;
-  suites: Scalar[];
+  suites?: Scalar[];
   components?: Scalar[];
   keyring?: string[];
 }

@@ -58,9 +58,9 @@ export async function assemble(records: PackageRecord[], opts: AssembleOptions):
   const budget = new Budget(opts.limits);
   // Unpack in parallel (decompression runs off the main thread where possible),
   // then insert in a fixed order so the tree never depends on timing.
-  const unpacked: Unpacked[] = new Array(records.length);
+  const unpacked = new Array<Unpacked>(records.length);
   let next = 0;
-  let failed: unknown;
+  let failed: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
     while (failed === undefined && next < records.length) {
       const i = next++;
@@ -73,13 +73,13 @@ export async function assemble(records: PackageRecord[], opts: AssembleOptions):
         });
         opts.onPackage?.(r);
       } catch (e) {
-        failed ??= e;
+        failed ??= { error: e };
       }
     }
   };
   const n = Math.max(1, Math.min(opts.concurrency ?? 4, records.length));
   await Promise.all(Array.from({ length: n }, worker));
-  if (failed !== undefined) throw failed;
+  if (failed) throw failed.error;
 
   const tree = new FileTree();
   const packages: InstalledPackage[] = [];

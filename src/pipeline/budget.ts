@@ -62,5 +62,5 @@ export class Budget {
 }
 
 function definedOnly(l: Partial<Limits>): Partial<Limits> {
-  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Partial<Limits>;
+  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined));
 }

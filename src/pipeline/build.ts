@@ -7,31 +7,23 @@
 import type { Config } from '../config/index.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { accountsFor } from '../distroless/accounts.js';
-import { addAccounts, addBaseFiles, type BaseFilesReport } from '../distroless/base.js';
+import { addAccounts, addBaseFiles } from '../distroless/base.js';
 import { FetchError, hasCode } from '../errors.js';
 import { fetchBlob, silentProgress } from '../fetch/index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { applyPaths } from '../tree/paths.js';
-import { slice, type SliceResult } from '../tree/slice.js';
-import { assemble, type Assembled } from './assemble.js';
+import { slice } from '../tree/slice.js';
+import { assemble } from './assemble.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
+import { buildApkArch, isApkResolved } from './apk.js';
 import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
-import { resolveArch, type BuildOptions, type Resolved } from './resolve.js';
+import { resolveArch } from './resolve.js';
+import type { ArchImage, BuildOptions, Resolved } from './types.js';
 
-export { resolveArch, type BuildOptions, type Resolved };
-
-export interface ArchImage extends Resolved {
-  assembled: Assembled;
-  /** Generated base files (CA bundle, os-release, nsswitch.conf, status.d). */
-  base: BaseFilesReport;
-  /** What slicing removed. */
-  sliced: SliceResult;
-  image: Image;
-  created: number;
-}
+export { resolveArch, type ArchImage, type BuildOptions, type Resolved };
 
 export interface BuildResult {
   config: Config;
@@ -47,6 +39,7 @@ function sourceDateEpoch(opts: BuildOptions): number | undefined {
 }
 
 export async function buildArch(config: Config, resolved: Resolved, opts: BuildOptions): Promise<ArchImage> {
+  if (isApkResolved(resolved)) return buildApkArch(config, resolved, opts);
   const progress = opts.progress ?? silentProgress;
   const sources = await readPathSources(config); // before any download: a bad source fails fast
   const records = resolved.plan.packages.map((p) => p.record);

@@ -1,36 +1,17 @@
 /**
  * The resolve stage for one architecture: the suites to read, verified, and
  * the plan the solver makes from their indexes (memoized in the cache by the
- * exact inputs). The options every stage of a build takes live here too.
+ * exact inputs). APK configs are resolved by apk.ts.
  */
 import type { Config } from '../config/index.js';
-import type { Limits } from '../config/limits.js';
-import { sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
-import type { Lockfile } from '../resolve/lock.js';
+import { sha256Hex, silentProgress } from '../fetch/index.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { Universe } from '../resolve/universe.js';
-import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
+import { loadIndexes } from '../sources/debian/repository.js';
 import { VERSION } from '../version.js';
-import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
-
-export interface BuildOptions extends SourceOptions {
-  /** Install exactly the packages of this lock file instead of resolving. */
-  lock?: { lock: Lockfile; file: string };
-  progress?: Progress;
-  /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
-  sourceDateEpoch?: number;
-  /** Add the busybox debug layer (default: the config's `debug`). */
-  debug?: boolean;
-  /** Limits on expanded sizes and file count; override the config's `limits`. */
-  limits?: Partial<Limits>;
-}
-
-export interface Resolved {
-  arch: string;
-  specs: SuiteSpec[];
-  suites: OpenedSuite[];
-  plan: Plan;
-}
+import { isApkConfig, resolveApkArch } from './apk.js';
+import { openSources, planSuites } from './sources.js';
+import type { BuildOptions, Resolved } from './types.js';
 
 /**
  * Resolve the config's packages for one architecture. Resolution is a pure
@@ -39,6 +20,7 @@ export interface Resolved {
  * whose suites did not change skips reading the (large) Packages indexes.
  */
 export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+  if (isApkConfig(config)) return resolveApkArch(config, arch, opts);
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   progress.phase(`verifying repositories (${arch})`, specs.length);

@@ -2,7 +2,8 @@
  * The SBOM model from an image's root filesystem: what dpkg's status.d says
  * (Package, Version, Architecture, Maintainer, Source, Depends, Provides),
  * the machine-readable copyright files, /etc/os-release, and pare's record
- * (.deb digests, config-added files; record.ts). `pare build` and `pare sbom`
+ * (.deb digests, config-added files; record.ts), and apk's installed
+ * database for Alpine and Wolfi images (apk.ts). `pare build` and `pare sbom`
  * both call this, so the SBOM written at build time and the one read back
  * from the image are the same bytes. Pure.
  */
@@ -23,6 +24,7 @@ import {
   type SbomPackage,
 } from './model.js';
 import { parseRecord, RECORD_PATH } from './record.js';
+import { apkSbomPackages, INSTALLED_DB } from './apk.js';
 import { fileBytes } from '../../tree/body.js';
 
 const STATUS_DIR = 'var/lib/dpkg/status.d/';
@@ -181,6 +183,8 @@ export function modelFromFiles(input: FilesInput): SbomModel {
       dependencies: resolveDeps(p, byName, providers),
     };
   });
+  packages.push(...apkSbomPackages(text(INSTALLED_DB), os, (n, v, a) => debs.get(`${n}\0${v}\0${a}`)));
+  packages.sort(byKey((p) => `${p.name}\0${p.arch}`));
   const files: SbomFile[] = [];
   for (const path of record?.files ?? []) {
     const data = read(path);

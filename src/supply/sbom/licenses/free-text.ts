@@ -51,7 +51,7 @@ export function detectLicenses(original: string, opts: { unknown?: boolean } = {
   }
   for (const rule of TEXT_RULES) {
     for (const m of text.matchAll(rule.re)) {
-      const start = m.index!;
+      const start = m.index;
       const rest = text.slice(start, start + 4000);
       const end = rule.end?.exec(rest);
       const block = end ? rest.slice(0, end.index + end[0].length) : rest.slice(0, 1500);
@@ -59,20 +59,20 @@ export function detectLicenses(original: string, opts: { unknown?: boolean } = {
       found.push({ license, how: rule.how, at: at(start) });
       const back = rule.start ? text.slice(Math.max(0, start - 1000), start) : '';
       const first = rule.start ? [...back.matchAll(new RegExp(rule.start, 'g'))].pop() : undefined;
-      const from = first ? start - back.length + first.index! : start;
+      const from = first ? start - back.length + first.index : start;
       cover(from, start + (rule.how === 'license text' ? block.length : m[0].length));
     }
   }
   for (const m of text.matchAll(PUBLIC_DOMAIN)) {
-    found.push({ license: PUBLIC_DOMAIN_REF.id, how: 'license notice', at: at(m.index!), ref: PUBLIC_DOMAIN_REF });
-    cover(m.index!, m.index! + m[0].length);
+    found.push({ license: PUBLIC_DOMAIN_REF.id, how: 'license notice', at: at(m.index), ref: PUBLIC_DOMAIN_REF });
+    cover(m.index, m.index + m[0].length);
   }
   const noticed = new Set(found.map((f) => versionKey(f.license)));
   for (const m of text.matchAll(COMMON_LICENSES)) {
     const id = spdxIdForName(m[1]!.replace(/\.(txt)?$/, ''));
     if (id && !noticed.has(versionKey(id)))
-      found.push({ license: id, how: 'common-licenses reference', at: at(m.index!) });
-    cover(m.index!, m.index! + m[0].length);
+      found.push({ license: id, how: 'common-licenses reference', at: at(m.index) });
+    cover(m.index, m.index + m[0].length);
   }
   if (opts.unknown)
     for (const u of unknownGrants(original, covered))

@@ -49,7 +49,7 @@ export function gnuNotices(text: string): GnuNotice[] {
     const exc = fam === 'GPL' && GCC_EXCEPTION.test(text.slice(end)) ? ' WITH GCC-exception-3.1' : '';
     out.push({ license: id + exc, at, end });
   };
-  for (const m of text.matchAll(FORWARD)) add(m[1]!, m[3]!, m[4], m.index!, m.index! + m[0].length);
-  for (const m of text.matchAll(BACKWARD)) add(m[2]!, m[1]!, m[4], m.index!, m.index! + m[0].length);
+  for (const m of text.matchAll(FORWARD)) add(m[1]!, m[3]!, m[4], m.index, m.index + m[0].length);
+  for (const m of text.matchAll(BACKWARD)) add(m[2]!, m[1]!, m[4], m.index, m.index + m[0].length);
   return out.sort((a, b) => a.at - b.at);
 }

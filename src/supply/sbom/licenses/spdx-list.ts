@@ -8,9 +8,9 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const LICENSES: readonly string[] = require('spdx-license-ids/index.json');
-const DEPRECATED: readonly string[] = require('spdx-license-ids/deprecated.json');
-const EXCEPTIONS: readonly string[] = require('spdx-exceptions/index.json');
+const LICENSES: readonly string[] = require('spdx-license-ids/index.json') as readonly string[];
+const DEPRECATED: readonly string[] = require('spdx-license-ids/deprecated.json') as readonly string[];
+const EXCEPTIONS: readonly string[] = require('spdx-exceptions/index.json') as readonly string[];
 
 const byLower = new Map<string, string>();
 for (const id of [...DEPRECATED, ...LICENSES]) byLower.set(id.toLowerCase(), id);

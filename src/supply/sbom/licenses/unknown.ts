@@ -27,8 +27,8 @@ function paragraphs(original: string): Span[] {
   const re = /\n[ \t]*(?:\.[ \t]*)?\n/g;
   let start = 0;
   for (const m of original.matchAll(re)) {
-    out.push({ start, end: m.index! });
-    start = m.index! + m[0].length;
+    out.push({ start, end: m.index });
+    start = m.index + m[0].length;
   }
   out.push({ start, end: original.length });
   return out.filter((p) => original.slice(p.start, p.end).trim() !== '');
@@ -39,7 +39,7 @@ export function unknownGrants(original: string, covered: readonly Span[]): { at:
   for (const p of paragraphs(original)) {
     if (covered.some((c) => c.start < p.end && c.end > p.start)) continue;
     const norm = normalize(original.slice(p.start, p.end)).text.trim();
-    if (![...norm.matchAll(GRANT_ALL)].some((g) => !/\bnot (?:\w+ )?$/.test(norm.slice(0, g.index!)))) continue;
+    if (![...norm.matchAll(GRANT_ALL)].some((g) => !/\bnot (?:\w+ )?$/.test(norm.slice(0, g.index)))) continue;
     const id = `LicenseRef-unrecognized-${createHash('sha256').update(norm).digest('hex').slice(0, 12)}`;
     const text = original
       .slice(p.start, p.end)

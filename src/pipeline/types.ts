@@ -1,0 +1,44 @@
+/**
+ * The types the pipeline's stages share: the options of a build, what the
+ * resolve stage hands on, and one architecture's finished image. Types only,
+ * so every stage can import them without an import cycle.
+ */
+import type { Limits } from '../config/limits.js';
+import type { BaseFilesReport } from '../distroless/base.js';
+import type { Progress } from '../fetch/index.js';
+import type { Image } from '../oci/index.js';
+import type { Lockfile } from '../resolve/lock.js';
+import type { Plan } from '../resolve/solver.js';
+import type { OpenedSuite } from '../sources/debian/repository.js';
+import type { SliceResult } from '../tree/slice.js';
+import type { Assembled } from './assemble.js';
+import type { SourceOptions, SuiteSpec } from './sources.js';
+
+export interface BuildOptions extends SourceOptions {
+  /** Install exactly the packages of this lock file instead of resolving. */
+  lock?: { lock: Lockfile; file: string };
+  progress?: Progress;
+  /** Fixed image time (seconds); default $SOURCE_DATE_EPOCH, else the newest package file. */
+  sourceDateEpoch?: number;
+  /** Add the busybox debug layer (default: the config's `debug`). */
+  debug?: boolean;
+  /** Limits on expanded sizes and file count; override the config's `limits`. */
+  limits?: Partial<Limits>;
+}
+
+export interface Resolved {
+  arch: string;
+  specs: SuiteSpec[];
+  suites: OpenedSuite[];
+  plan: Plan;
+}
+
+export interface ArchImage extends Resolved {
+  assembled: Assembled;
+  /** Generated base files (CA bundle, os-release, nsswitch.conf, status.d). */
+  base: BaseFilesReport;
+  /** What slicing removed. */
+  sliced: SliceResult;
+  image: Image;
+  created: number;
+}
