@@ -36,6 +36,12 @@ export type ErrorCode =
   | 'ARCHIVE_COMPRESSION'
   | 'PATH_HOSTILE'
   | 'FILE_CONFLICT'
+  // application dependencies (ecosystems/)
+  | 'APP_LOCKFILE'
+  | 'APP_INDEX'
+  | 'APP_NOT_FOUND'
+  | 'APP_SDIST_ONLY'
+  | 'APP_INSTALL_SCRIPTS'
   // image and output
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
@@ -99,6 +105,8 @@ export class OutputError extends PareError {}
 export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
 export class SupplyError extends PareError {}
+/** Application dependencies: lock files, package indexes, wheels and tarballs. */
+export class AppError extends PareError {}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;

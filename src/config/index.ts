@@ -11,4 +11,6 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  PythonConfig,
+  NodeConfig,
 } from './types.js';

@@ -1,4 +1,7 @@
 import type { Position } from '../errors.js';
+import type { NodeConfig, PythonConfig } from './apps.js';
+
+export type { NodeConfig, PythonConfig } from './apps.js';
 
 export interface RepositoryConfig {
   /** Base URL; undefined means "discover the Debian mirror". */
@@ -81,4 +84,7 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** Application dependencies (src/ecosystems). */
+  python?: PythonConfig;
+  node?: NodeConfig;
 }
