@@ -21,7 +21,9 @@ export async function planApplications(input: PlanInput): Promise<AppPlan[]> {
 }
 
 export { fetchArtifacts } from './fetch.js';
+export { lockedArtifacts } from './types.js';
 export type {
+  LockedArtifact,
   AppArtifact,
   AppComponent,
   AppPlan,

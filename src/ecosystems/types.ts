@@ -87,3 +87,22 @@ export interface Ecosystem {
   /** Components in one image file (path without '/', bytes). Pure. */
   scan?(path: string, data: Uint8Array): AppComponent[];
 }
+
+/** What a pare lock file records of one application artifact: no URL (hosts stay out of locks), its digests. */
+export interface LockedArtifact {
+  ecosystem: EcosystemId;
+  file: string;
+  sha256?: string;
+  integrity?: string;
+}
+
+export function lockedArtifacts(plans: readonly AppPlan[]): LockedArtifact[] {
+  return plans.flatMap((p) =>
+    p.artifacts.map((a) => ({
+      ecosystem: p.ecosystem,
+      file: a.label,
+      ...(a.sha256 ? { sha256: a.sha256 } : {}),
+      ...(a.integrity ? { integrity: a.integrity } : {}),
+    })),
+  );
+}

@@ -7,7 +7,15 @@
  * directory symlinks, and directories the OS already has keep its metadata.
  */
 import type { Config } from '../config/index.js';
-import { fetchArtifacts, planApplications, type AppComponent } from '../ecosystems/index.js';
+import {
+  fetchArtifacts,
+  lockedArtifacts,
+  planApplications,
+  type AppComponent,
+  type AppPlan,
+  type LockedArtifact,
+} from '../ecosystems/index.js';
+import { ResolveError } from '../errors.js';
 import { nodeHttp, silentProgress, type BlobCache, type Http, type Progress } from '../fetch/index.js';
 import type { BuiltLayer } from '../oci/index.js';
 import { parentOf } from '../tree/path.js';
@@ -29,6 +37,39 @@ export interface ApplicationOptions {
   offline?: boolean;
   env?: NodeJS.ProcessEnv;
   progress?: Progress;
+  /** A locked build: the artifacts the lock file pins for this architecture, and the lock's name. */
+  locked?: { artifacts: LockedArtifact[] | undefined; file: string };
+}
+
+type ResolvedLike = { arch: string; plan: { packages: Array<{ record: { name: string; version: string } }> } };
+
+/** Every ecosystem's plan for one resolved architecture. */
+export function planFor(config: Config, resolved: ResolvedLike, opts: ApplicationOptions): Promise<AppPlan[]> {
+  return planApplications({
+    config,
+    runtime: {
+      arch: resolved.arch,
+      packages: new Map(resolved.plan.packages.map((p) => [p.record.name, p.record.version])),
+    },
+    http: opts.http ?? nodeHttp,
+    cache: opts.cache,
+    offline: opts.offline,
+    env: opts.env ?? process.env,
+  });
+}
+
+function checkLocked(plans: AppPlan[], locked: NonNullable<ApplicationOptions['locked']>, arch: string): void {
+  const key = (a: LockedArtifact) => `${a.ecosystem} ${a.file} ${a.sha256 ?? ''} ${a.integrity ?? ''}`;
+  const want = new Set((locked.artifacts ?? []).map(key));
+  const got = new Set(lockedArtifacts(plans).map(key));
+  const extra = [...got].filter((k) => !want.has(k));
+  const gone = [...want].filter((k) => !got.has(k));
+  if (extra.length || gone.length)
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      `${locked.file} (${arch}) pins other application artifacts than the build would install: ${[...extra.map((k) => `+${k.split(' ')[1]}`), ...gone.map((k) => `-${k.split(' ')[1]}`)].slice(0, 6).join(', ')}`,
+      { hint: 'the requirements or package-lock.json changed since the lock was written: run `pare lock` again' },
+    );
 }
 
 /** The app tree's entry at the real path the OS tree gives its parent directory. */
@@ -46,21 +87,14 @@ function placed(os: FileTree, e: TreeEntry, memo: Map<string, string>): TreeEntr
 /** Plan, fetch and install every application dependency; undefined when the config has none. */
 export async function buildApplications(
   config: Config,
-  resolved: { arch: string; plan: { packages: Array<{ record: { name: string; version: string } }> } },
+  resolved: ResolvedLike,
   os: FileTree,
   created: number,
   opts: ApplicationOptions,
 ): Promise<Applications | undefined> {
-  const packages = new Map(resolved.plan.packages.map((p) => [p.record.name, p.record.version]));
   const http = opts.http ?? nodeHttp;
-  const plans = await planApplications({
-    config,
-    runtime: { arch: resolved.arch, packages },
-    http,
-    cache: opts.cache,
-    offline: opts.offline,
-    env: opts.env ?? process.env,
-  });
+  const plans = await planFor(config, resolved, opts);
+  if (opts.locked) checkLocked(plans, opts.locked, resolved.arch);
   if (plans.length === 0) return undefined;
   const progress = opts.progress ?? silentProgress;
   const artifacts = plans.flatMap((p) => p.artifacts);

@@ -137,7 +137,11 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
-  const applications = await buildApplications(config, resolved, assembled.tree, created, { ...opts, progress });
+  const applications = await buildApplications(config, resolved, assembled.tree, created, {
+    ...opts,
+    progress,
+    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
+  });
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })

@@ -17,6 +17,8 @@ import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packag
 import type { BuildOptions, Resolved } from './build.js';
 import { resolveArch } from './build.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
+import { planFor } from './applications.js';
+import { lockedArtifacts } from '../ecosystems/index.js';
 
 export async function lockConfig(
   config: Config,
@@ -39,6 +41,10 @@ export async function lockConfig(
     fingerprints: first.suites.flatMap((s) => s.keyring),
     plans: resolved.map((r) => r.plan),
   });
+  for (const r of resolved) {
+    const artifacts = lockedArtifacts(await planFor(config, r, opts));
+    if (artifacts.length) lock.archs[r.arch]!.applications = artifacts;
+  }
   return { lock, resolved };
 }
 

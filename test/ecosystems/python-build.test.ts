@@ -118,6 +118,33 @@ describe('python dependencies in a build', { timeout: 120_000 }, () => {
     assert.match(sbom.stdout, /pkg:pypi\/demo@1\.0/);
   });
 
+  it('pins every wheel digest in the lock file (no host), and a locked build refuses changed requirements', async () => {
+    const r = await build(req(good, 'demo', '1.0'));
+    assert.equal(r.code, 0, r.stderr);
+    const dir = join(work, `case-${n}`);
+    const env = { PIP_INDEX_URL: index.simple };
+    const locked = await pareInProcess(['lock', join(dir, 'pare.yaml'), '--cache-dir', join(work, `cache-${n}`)], env);
+    assert.equal(locked.code, 0, locked.stderr);
+    const text = await readFile(join(dir, 'pare.lock.json'), 'utf8');
+    const lock = JSON.parse(text) as { archs: Record<string, { applications: unknown[] }> };
+    assert.deepEqual(lock.archs.amd64!.applications, [{ ecosystem: 'pypi', file: good.filename, sha256: good.sha256 }]);
+    assert.ok(!text.includes(index.url), 'the index URL stays out of the lock');
+    const again = await pareInProcess(
+      ['build', join(dir, 'pare.yaml'), '--locked', '-o', join(dir, 'out2'), '--cache-dir', join(work, `cache-${n}`)],
+      env,
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, r.stdout, 'the locked build gives the same image');
+    await writeFile(join(dir, 'requirements.txt'), req(native, 'fast-thing', '2.0'));
+    const changed = await pareInProcess(
+      ['build', join(dir, 'pare.yaml'), '--locked', '-o', join(dir, 'out3'), '--cache-dir', join(work, `cache-${n}`)],
+      env,
+    );
+    assert.equal(changed.code, 1);
+    assert.match(changed.stderr, /error\[LOCK_MISMATCH\]/);
+    assert.equal(existsSync(join(dir, 'out3')), false);
+  });
+
   it('reads PEP 503 HTML when the index does not speak JSON', async () => {
     const r = await build(req(good, 'demo', '1.0'), { html: true });
     assert.equal(r.code, 0, r.stderr);
