@@ -135,6 +135,20 @@ describe('python dependencies in a build', { timeout: 120_000 }, () => {
     );
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, r.stdout, 'the locked build gives the same image');
+    const offline = await pareInProcess(
+      [
+        'build',
+        join(dir, 'pare.yaml'),
+        '--offline',
+        '-o',
+        join(dir, 'out-offline'),
+        '--cache-dir',
+        join(work, `cache-${n}`),
+      ],
+      { PIP_INDEX_URL: 'http://127.0.0.1:9/simple' },
+    );
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.equal(offline.stdout, r.stdout, 'an --offline rebuild from the cache gives the same image');
     await writeFile(join(dir, 'requirements.txt'), req(native, 'fast-thing', '2.0'));
     const changed = await pareInProcess(
       ['build', join(dir, 'pare.yaml'), '--locked', '-o', join(dir, 'out3'), '--cache-dir', join(work, `cache-${n}`)],

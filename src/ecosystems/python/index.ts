@@ -6,8 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
-import { AppError } from '../../errors.js';
-import type { Http } from '../../fetch/index.js';
+import { AppError, FetchError } from '../../errors.js';
 import type { AppArtifact, AppComponent, AppPlan, Ecosystem, PlanInput } from '../types.js';
 import { findPythonIndex } from './index-url.js';
 import { evaluateMarker, markerEnv } from './markers.js';
@@ -23,14 +22,36 @@ interface Pick extends Wanted {
   file: Candidate & { sha256: string };
 }
 
-async function projectFiles(http: Http, index: string, name: string): Promise<Candidate[]> {
+/**
+ * A project's files on the index. The page is kept in the cache's metadata so
+ * an --offline rebuild can choose the same wheel (whose bytes the sha256
+ * pins, so a stale page can at worst fail, never install other bytes).
+ */
+async function projectFiles(input: PlanInput, index: string, name: string): Promise<Candidate[]> {
   const url = `${index.replace(/\/+$/, '')}/${name}/`;
-  const res = await http.get(url, { headers: { accept: SIMPLE_ACCEPT }, accept: [404] });
+  const key = `simple-page:${url}`;
+  if (input.offline) {
+    const kept = await input.cache.getMeta(key);
+    if (!kept)
+      throw new FetchError(
+        'FETCH_NETWORK',
+        `python: the index page of ${name} is not in the cache and --offline is set`,
+        {
+          hint: 'run once without --offline to fill the cache',
+        },
+      );
+    const nl = kept.indexOf(10);
+    return parseProjectPage(kept.subarray(nl + 1), kept.subarray(0, nl).toString(), url);
+  }
+  const res = await input.http.get(url, { headers: { accept: SIMPLE_ACCEPT }, accept: [404] });
   if (res.status === 404)
     throw new AppError('APP_NOT_FOUND', `python: ${name} is not on the index ${index}`, {
       hint: 'check the name, and which index is used ($PIP_INDEX_URL, pip.conf, python.index-url)',
     });
-  return parseProjectPage(res.body, res.headers.get('content-type') ?? '', url);
+  const type = res.headers.get('content-type') ?? '';
+  const files = parseProjectPage(res.body, type, url);
+  await input.cache.putMeta(key, Buffer.concat([Buffer.from(`${type.replace(/\n/g, ' ')}\n`), res.body]));
+  return files;
 }
 
 async function fromRequirements(input: PlanInput, file: string, py: PythonRuntime): Promise<Pick[]> {
@@ -46,7 +67,7 @@ async function fromRequirements(input: PlanInput, file: string, py: PythonRuntim
   return Promise.all(
     wanted.map(async (r) => {
       const want = { name: r.name, version: r.version, where: `${shown}:${r.line}`, hashes: r.hashes };
-      return { ...want, file: chooseWheel(want, await projectFiles(input.http, index.url, r.name), py) };
+      return { ...want, file: chooseWheel(want, await projectFiles(input, index.url, r.name), py) };
     }),
   );
 }
@@ -67,7 +88,7 @@ async function fromPylock(input: PlanInput, file: string, py: PythonRuntime): Pr
           throw new AppError('APP_LOCKFILE', `${want.where}: ${chosen.filename} has neither url nor path`, {
             hint: 'a pylock.toml file entry needs url or path (or the package an index)',
           });
-        files = await projectFiles(input.http, p.index, p.name);
+        files = await projectFiles(input, p.index, p.name);
         const hit = files.find((f) => f.filename === chosen.filename);
         if (!hit)
           throw new AppError('APP_NOT_FOUND', `${want.where}: ${chosen.filename} is not on ${p.index}`, {
