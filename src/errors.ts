@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'SOURCES_NOT_FOUND'
   | 'RELEASE_PARSE'
   | 'RELEASE_EXPIRED'
+  | 'RELEASE_SUITE_MISMATCH'
+  | 'RELEASE_ROLLBACK'
   | 'SIG_MALFORMED'
   | 'SIG_NO_KEY'
   | 'SIG_BAD'
@@ -30,6 +32,7 @@ export type ErrorCode =
   // fetch
   | 'FETCH_HTTP'
   | 'FETCH_NETWORK'
+  | 'FETCH_TOO_LARGE'
   | 'CACHE_IO'
   // archives and tree
   | 'ARCHIVE_FORMAT'

@@ -93,6 +93,7 @@ export async function runBuild(
   const result = await build(config, {
     cache: cacheFrom(values, io),
     offline: values.offline as boolean | undefined,
+    allowRollback: values['allow-rollback'] === true,
     env: io.env,
     progress,
     lock,

@@ -5,7 +5,7 @@
  * aliases (`bin -> usr/bin`) work in either package order. Nothing can escape
  * the root, and no package silently overwrites another's file. Pure: no I/O.
  */
-import { compareBytewise, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
+import { compareBytewise, hasControlChar, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
 import { conflict, hostile, notADirectory } from './problems.js';
 import type { RawTarEntry } from './tar-read.js';
 import type { TreeEntry } from './types.js';
@@ -35,7 +35,12 @@ export interface AddOptions {
 
 type Ctx = WalkCtx;
 
-const PROBLEM_TEXT = { absolute: 'it is absolute', dotdot: "it has a '..' component", empty: 'it is empty' };
+const PROBLEM_TEXT = {
+  absolute: 'it is absolute',
+  dotdot: "it has a '..' component",
+  empty: 'it is empty',
+  control: 'it has a NUL or control character',
+};
 
 export class FileTree {
   readonly #map = new Map<string, TreeEntry>();
@@ -133,6 +138,36 @@ export class FileTree {
   }
 
   /**
+   * Delete many entries (directories with everything below them) in one pass
+   * over the tree, however many there are: deleting them one by one scans the
+   * tree once per directory. Paths are taken as real paths (no symlinks are
+   * followed). Returns how many of `paths` were in the tree.
+   */
+  deleteAll(paths: Iterable<string>): number {
+    const doomed = new Set<string>();
+    for (const p of paths) if (p !== '') doomed.add(p);
+    if (doomed.size === 0) return 0;
+    let found = 0;
+    const gone: string[] = [];
+    for (const k of this.#map.keys()) {
+      if (doomed.has(k)) {
+        found++;
+        gone.push(k);
+        continue;
+      }
+      for (let up = parentOf(k); up !== ''; up = parentOf(up)) {
+        if (doomed.has(up)) {
+          gone.push(k);
+          break;
+        }
+      }
+    }
+    const removed = gone.map((k) => this.#remove(k)!);
+    for (const e of removed) if (e.type === 'file') this.#promoteLinks(e);
+    return found;
+  }
+
+  /**
    * Every entry, sorted by path in byte order. Every parent directory is
    * present (those no package shipped are 0755 root:root, without an owner).
    * A hard link's target always sorts before the link. The returned entries
@@ -166,6 +201,8 @@ export class FileTree {
   #insert(entry: TreeEntry, ctx: Ctx, replace: boolean): string {
     if (entry.type === 'hardlink') entry.target = this.#hardlinkTarget(entry.target ?? '', ctx);
     if (entry.type === 'symlink' && !entry.target) throw hostile(ctx.pkg, ctx.name, 'the symlink has an empty target');
+    if (entry.type === 'symlink' && hasControlChar(entry.target!))
+      throw hostile(ctx.pkg, ctx.name, 'its symlink target has a NUL or control character');
     return this.#place(entry, ctx, replace);
   }
 
