@@ -135,6 +135,7 @@ describe('python dependencies in a build', { timeout: 120_000 }, () => {
     );
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, r.stdout, 'the locked build gives the same image');
+    const seen = index.requests.length;
     const offline = await pareInProcess(
       [
         'build',
@@ -145,8 +146,9 @@ describe('python dependencies in a build', { timeout: 120_000 }, () => {
         '--cache-dir',
         join(work, `cache-${n}`),
       ],
-      { PIP_INDEX_URL: 'http://127.0.0.1:9/simple' },
+      env,
     );
+    assert.equal(index.requests.length, seen, 'an --offline build asks the index nothing');
     assert.equal(offline.code, 0, offline.stderr);
     assert.equal(offline.stdout, r.stdout, 'an --offline rebuild from the cache gives the same image');
     await writeFile(join(dir, 'requirements.txt'), req(native, 'fast-thing', '2.0'));
