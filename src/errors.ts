@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'APP_NOT_FOUND'
   | 'APP_SDIST_ONLY'
   | 'APP_INSTALL_SCRIPTS'
+  // limits on what a build may expand to
+  | 'LIMIT_EXCEEDED'
   // image and output
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
@@ -110,6 +112,8 @@ export class UsageError extends PareError {}
 export class SupplyError extends PareError {}
 /** Application dependencies: lock files, package indexes, wheels and tarballs. */
 export class AppError extends PareError {}
+/** A package or image larger than the configured limits (sizes, file count). */
+export class LimitError extends PareError<'LIMIT_EXCEEDED'> {}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;

@@ -2,6 +2,7 @@ import type { Position } from '../errors.js';
 import type { NodeConfig, PythonConfig } from './apps.js';
 
 export type { NodeConfig, PythonConfig } from './apps.js';
+import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
   /** Base URL; undefined means "discover the Debian mirror". */
@@ -87,4 +88,6 @@ export interface Config {
   /** Application dependencies (src/ecosystems). */
   python?: PythonConfig;
   node?: NodeConfig;
+  /** Limits set in the config (bytes, file count); unset ones take the defaults. */
+  limits?: Partial<Limits>;
 }

@@ -17,7 +17,7 @@ import {
 } from '../ecosystems/index.js';
 import { ResolveError } from '../errors.js';
 import { nodeHttp, silentProgress, type BlobCache, type Http, type Progress } from '../fetch/index.js';
-import type { BuiltLayer } from '../oci/index.js';
+import type { Layer } from '../oci/index.js';
 import { parentOf } from '../tree/path.js';
 import { FileTree } from '../tree/tree.js';
 import type { TreeEntry } from '../tree/types.js';
@@ -28,7 +28,7 @@ export interface Applications {
   components: AppComponent[];
   warnings: string[];
   tree: FileTree;
-  layer: BuiltLayer;
+  layer: Layer;
 }
 
 export interface ApplicationOptions {

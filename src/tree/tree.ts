@@ -5,6 +5,7 @@
  * aliases (`bin -> usr/bin`) work in either package order. Nothing can escape
  * the root, and no package silently overwrites another's file. Pure: no I/O.
  */
+import { fileSize, sameContent } from './body.js';
 import { compareBytewise, hasControlChar, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
 import { conflict, hostile, notADirectory } from './problems.js';
 import type { RawTarEntry } from './tar-read.js';
@@ -81,8 +82,10 @@ export class FileTree {
         mtime: raw.mtime,
         owner: pkg,
       };
-      if (t === 'file') entry.data = raw.data;
-      else if (t === 'symlink') entry.target = raw.linkname;
+      if (t === 'file') {
+        if (raw.body) entry.body = raw.body;
+        else entry.data = raw.data;
+      } else if (t === 'symlink') entry.target = raw.linkname;
       else if (t === 'hardlink') entry.target = raw.linkname;
       this.#insert(entry, ctx, false);
     }
@@ -182,7 +185,7 @@ export class FileTree {
     for (const e of this.#map.values()) {
       if (e.type === 'file') {
         s.files++;
-        s.bytes += e.data?.byteLength ?? 0;
+        s.bytes += fileSize(e);
       } else if (e.type === 'dir') s.dirs++;
       else if (e.type === 'symlink') s.symlinks++;
       else s.hardlinks++;
@@ -299,7 +302,7 @@ export class FileTree {
     const fa = a.type === 'hardlink' ? this.#map.get(a.target!) : a;
     const fb = b.type === 'hardlink' ? this.#map.get(b.target!) : b;
     if (!fa || !fb || fa.mode !== fb.mode || fa.uid !== fb.uid || fa.gid !== fb.gid) return false;
-    return bytesEqual(fa.data, fb.data);
+    return sameContent(fa, fb);
   }
 
   /**
@@ -443,11 +446,4 @@ function checkSymlinkTarget(parent: string, target: string, ctx: Ctx): void {
     else if (depth-- === 0)
       throw hostile(ctx.pkg, ctx.name, `its symlink target '${target}' climbs above the image root`);
   }
-}
-
-function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  const x = a ?? new Uint8Array(0);
-  const y = b ?? new Uint8Array(0);
-  if (x.byteLength !== y.byteLength) return false;
-  return Buffer.compare(x, y) === 0;
 }

@@ -24,6 +24,8 @@ export interface FixturePackage {
   multiArch?: string;
   priority?: string;
   files?: DebFile[];
+  /** Use these .deb bytes instead of making one from the fields above (e.g. a huge sparse package). */
+  deb?: Buffer;
   /** Replace the .deb bytes (after the index was computed from the real ones). */
   tamperDeb?: (deb: Buffer) => Buffer;
   /** Extra index fields. */
@@ -114,19 +116,21 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
     const stanzas: string[] = [];
     for (const p of pkgs) {
       const pArch = p.arch ?? arch;
-      const deb = await makeDeb({
-        name: p.name,
-        version: p.version,
-        arch: pArch,
-        depends: p.depends,
-        files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
-        compression: 'gz',
-        extraControl: {
-          ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}),
-          ...(p.provides ? { Provides: p.provides } : {}),
-          ...p.control,
-        },
-      });
+      const deb =
+        p.deb ??
+        (await makeDeb({
+          name: p.name,
+          version: p.version,
+          arch: pArch,
+          depends: p.depends,
+          files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
+          compression: 'gz',
+          extraControl: {
+            ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}),
+            ...(p.provides ? { Provides: p.provides } : {}),
+            ...p.control,
+          },
+        }));
       const filename = `pool/${component}/${p.name[0]}/${p.name}/${p.name}_${p.version.replace(/^\d+:/, '')}_${pArch}.deb`;
       stanzas.push(stanza(p, arch, filename, deb));
       await put(filename, p.tamperDeb ? p.tamperDeb(deb) : deb);
