@@ -8,11 +8,12 @@
 #   gcc, libc6-dev, g++        compile static test programs
 #   docker-registry            the reference OCI registry for push tests
 #   openjdk-17-jdk-headless    javac and jar, for the class and the JAR the java images run
+#   licensecheck               Debian's license detector, the judge of pare's copyright-file detection
 #   golang-go (when no go is installed)   a Go program whose modules the SBOM must list
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless licensecheck"
 command -v go >/dev/null 2>&1 || PKGS="$PKGS golang-go"
 missing=""
 for p in $PKGS; do
