@@ -138,7 +138,7 @@ describe('node dependencies in a build', { timeout: 120_000 }, () => {
     };
     const util = cdx.components.find((c) => c.purl === 'pkg:npm/%40acme/util@1.2.3')!;
     assert.ok(util, 'scoped purl');
-    assert.equal(util.licenses[0].license.id, 'Apache-2.0');
+    assert.equal(util.licenses[0].expression, 'Apache-2.0');
     assert.deepEqual(
       util.hashes.map((h: { alg: string }) => h.alg),
       ['SHA-256', 'SHA-512'],
