@@ -10,6 +10,7 @@
 #   openjdk-17-jdk-headless    javac and jar, for the class and the JAR the java images run
 #   licensecheck               Debian's license detector, the judge of pare's copyright-file detection
 #   golang-go (when no go is installed)   a Go program whose modules the SBOM must list
+#   apko (Go, built from the Go module proxy)  the APK cross-check (test/pipeline/apko-compare)
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -23,4 +24,15 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "test tools ready: $PKGS"
+# apko, pinned. `go install chainguard.dev/apko@VERSION` stops at the proxy's version list (which it
+# refuses for this module), so build it from a throw-away module that requires the exact version.
+APKO_VERSION=v0.30.0
+GOBIN_DIR="$(go env GOPATH)/bin"
+if [ ! -x "$GOBIN_DIR/apko" ]; then
+  tmp="$(mktemp -d)"
+  printf 'module local/apkobuild\n\ngo 1.26\n\nrequire chainguard.dev/apko %s\n' "$APKO_VERSION" > "$tmp/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "chainguard.dev/apko"\n' > "$tmp/tools.go"
+  (cd "$tmp" && go mod tidy && mkdir -p "$GOBIN_DIR" && go build -o "$GOBIN_DIR/apko" chainguard.dev/apko)
+  rm -rf "$tmp"
+fi
+echo "test tools ready: $PKGS apko $APKO_VERSION"

@@ -34,6 +34,8 @@ export interface LockedPackage {
   /** Index into `repositories`. */
   repository: number;
   source: { name: string; version: string };
+  /** APK packages: the index's C: (Q1 + base64 SHA-1 of the control section), checked on every build. */
+  checksum?: string;
   reasons: string[];
 }
 
@@ -112,6 +114,7 @@ export function makeLockfile(input: LockInput): Lockfile {
           filename: record.filename,
           repository,
           source: record.source,
+          ...(record.fields.C ? { checksum: record.fields.C } : {}),
           reasons,
         };
       }),

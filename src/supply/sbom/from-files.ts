@@ -2,7 +2,8 @@
  * The SBOM model from an image's root filesystem: what dpkg's status.d says
  * (Package, Version, Architecture, Maintainer, Source, Depends, Provides),
  * the machine-readable copyright files, /etc/os-release, and pare's record
- * (.deb digests, config-added files; record.ts). `pare build` and `pare sbom`
+ * (.deb digests, config-added files; record.ts), and apk's installed
+ * database for Alpine and Wolfi images (apk.ts). `pare build` and `pare sbom`
  * both call this, so the SBOM written at build time and the one read back
  * from the image are the same bytes. Pure.
  */
@@ -25,6 +26,7 @@ import { parseRecord, RECORD_PATH } from './record.js';
 import { APP_RECORD_PATH, parseAppRecord, sortComponents } from './app-record.js';
 import { scanFile } from '../../ecosystems/scan.js';
 import type { AppComponent } from '../../ecosystems/types.js';
+import { apkSbomPackages, INSTALLED_DB } from './apk.js';
 import { fileBytes } from '../../tree/body.js';
 
 const STATUS_DIR = 'var/lib/dpkg/status.d/';
@@ -183,6 +185,8 @@ export function modelFromFiles(input: FilesInput): SbomModel {
       dependencies: resolveDeps(p, byName, providers),
     };
   });
+  packages.push(...apkSbomPackages(text(INSTALLED_DB), os, (n, v, a) => debs.get(`${n}\0${v}\0${a}`)));
+  packages.sort(byKey((p) => `${p.name}\0${p.arch}`));
   const files: SbomFile[] = [];
   const components: AppComponent[] = parseAppRecord(read(APP_RECORD_PATH));
   const jre = installed.find((p) => /^openjdk-\d+-jre(-headless)?$/.test(p.name))?.name;
