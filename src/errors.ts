@@ -75,6 +75,14 @@ export const CODES = {
     ATTESTATION_MISSING: 'the image has no attestation of the requested type',
     ATTESTATION_SUBJECT_MISMATCH: 'an attestation is about another image digest',
   },
+  AppError: {
+    APP_LOCKFILE:
+      'an application lock file (requirements.txt, pylock.toml, package-lock.json) is malformed or cannot be installed',
+    APP_INDEX: 'an application package index cannot be found or read',
+    APP_NOT_FOUND: 'an application package, file or the runtime it needs is not available',
+    APP_SDIST_ONLY: 'a Python package has only a source distribution (pare installs wheels only)',
+    APP_INSTALL_SCRIPTS: 'an npm package runs install scripts that the config does not allow',
+  },
   LimitError: {
     LIMIT_EXCEEDED: 'a package or image is larger than the configured limits (sizes, file count)',
   },
@@ -133,6 +141,8 @@ export class OutputError extends PareError<CodeOf<'OutputError'>> {}
 export class RegistryError extends PareError<CodeOf<'RegistryError'>> {}
 export class SupplyError extends PareError<CodeOf<'SupplyError'>> {}
 /** A package or image larger than the configured limits (sizes, file count). */
+/** Application dependencies: lock files, package indexes, wheels and tarballs. */
+export class AppError extends PareError<CodeOf<'AppError'>> {}
 export class LimitError extends PareError<CodeOf<'LimitError'>> {}
 export class CheckError extends PareError<CodeOf<'CheckError'>> {}
 export class UsageError extends PareError<CodeOf<'UsageError'>> {}

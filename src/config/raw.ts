@@ -45,6 +45,20 @@ export interface RawSliceRules {
   exclude?: Scalar[];
 }
 
+export interface RawPython {
+  requirements?: Scalar;
+  lock?: Scalar;
+  'index-url'?: string;
+  target?: string;
+}
+
+export interface RawNode {
+  lockfile: Scalar;
+  path?: Scalar;
+  registry?: string;
+  'allow-install-scripts'?: boolean | string[];
+}
+
 export interface RawConfig {
   contents: {
     repositories: Array<string | RawRepository>;
@@ -63,4 +77,6 @@ export interface RawConfig {
   slicing?: RawSliceRules & { enabled?: Scalar; packages?: Record<string, RawSliceRules> };
   debug?: Scalar;
   limits?: Record<string, Scalar>;
+  python?: RawPython;
+  node?: RawNode;
 }

@@ -20,6 +20,7 @@ import { debugLayer } from './debug.js';
 import { buildApkArch, isApkResolved } from './apk.js';
 import { cachedLayer } from './layer-cache.js';
 import { recordFromControl, resolveLocked } from './locked.js';
+import { buildApplications } from './applications.js';
 import { resolveArch } from './resolve.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
 
@@ -85,14 +86,20 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
+  const applications = await buildApplications(config, resolved, assembled.tree, created, {
+    ...opts,
+    progress,
+    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
+  });
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: debug ? [layer, debug.layer] : [layer],
+    layers: [layer, ...(applications ? [applications.layer] : []), ...(debug ? [debug.layer] : [])],
     history: [
       `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
     config: {
@@ -107,7 +114,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     },
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, base, sliced, image, created };
+  return { ...resolved, assembled, base, sliced, applications, image, created };
 }
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {

@@ -11,6 +11,7 @@ import type { Lockfile } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
 import type { OpenedSuite } from '../sources/debian/repository.js';
 import type { SliceResult } from '../tree/slice.js';
+import type { Applications } from './applications.js';
 import type { Assembled } from './assemble.js';
 import type { SourceOptions, SuiteSpec } from './sources.js';
 
@@ -39,6 +40,8 @@ export interface ArchImage extends Resolved {
   base: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
+  /** Application dependencies (python, node), in their own layer after the OS layer. */
+  applications?: Applications;
   image: Image;
   created: number;
 }
