@@ -10,28 +10,7 @@ import { insideContext } from './content.js';
 import type { Problem } from './validate.js';
 import type { Position } from '../errors.js';
 import type { RawConfig, Scalar } from './raw.js';
-
-export interface PythonConfig {
-  /** Absolute host path of requirements.txt (hash-checking mode). */
-  requirements?: string;
-  /** Absolute host path of pylock.toml (PEP 751). */
-  lock?: string;
-  indexUrl?: string;
-  /** Absolute image directory for packages; default /usr/local/lib/python3.X/dist-packages. */
-  target?: string;
-  pos?: Position;
-}
-
-export interface NodeConfig {
-  /** Absolute host path of package-lock.json. */
-  lockfile: string;
-  /** Absolute image directory that gets node_modules/ (default /app). */
-  path: string;
-  registry?: string;
-  /** Packages whose install scripts may be skipped with a warning (true: all). */
-  allowInstallScripts: boolean | string[];
-  pos?: Position;
-}
+import type { NodeConfig, PythonConfig } from './types.js';
 
 export const appSpecs = {
   python: obj(

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { FetchError, VerifyError } from '../errors.js';
 import { fetchBlob, nodeHttp, sha256Hex, silentProgress, type FetchOptions } from '../fetch/index.js';
 import type { AppArtifact } from './types.js';
+import { mapLimit } from '../util/concurrency.js';
 
 /** The sha512 of an SRI string ("sha512-<base64> …"), or undefined when it has none. */
 export function sriSha512(integrity: string): string | undefined {
@@ -63,21 +64,9 @@ async function fetchOne(a: AppArtifact, opts: FetchOptions): Promise<Buffer> {
 
 export async function fetchArtifacts(arts: readonly AppArtifact[], opts: FetchOptions): Promise<Buffer[]> {
   const progress = opts.progress ?? silentProgress;
-  const out = new Array<Buffer>(arts.length);
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failed === undefined && next < arts.length) {
-      const i = next++;
-      try {
-        out[i] = await fetchOne(arts[i]!, opts);
-        progress.done(arts[i]!.label);
-      } catch (e) {
-        failed ??= { error: e };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(8, arts.length)) }, worker));
-  if (failed) throw failed.error;
-  return out;
+  return mapLimit(arts, 8, async (a) => {
+    const bytes = await fetchOne(a, opts);
+    progress.done(a.label);
+    return bytes;
+  });
 }

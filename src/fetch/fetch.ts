@@ -8,6 +8,7 @@ import { FetchError, hasCode, VerifyError } from '../errors.js';
 import type { BlobCache } from './cache.js';
 import { nodeHttp, type Http } from './http.js';
 import { silentProgress, type Progress } from './progress.js';
+import { mapLimit } from '../util/concurrency.js';
 
 export interface BlobRequest {
   url: string;
@@ -61,22 +62,9 @@ function sizeMismatch(req: BlobRequest, got: number | string): VerifyError {
 /** Fetch many blobs with bounded parallelism; results in request order. */
 export async function fetchBlobs(reqs: BlobRequest[], opts: FetchOptions): Promise<Buffer[]> {
   const progress = opts.progress ?? silentProgress;
-  const out = new Array<Buffer>(reqs.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < reqs.length) {
-      const i = next++;
-      try {
-        out[i] = await fetchBlob(reqs[i]!, opts);
-        progress.done(reqs[i]!.label);
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 8, reqs.length));
-  await Promise.all(Array.from({ length: n }, worker));
-  if (failed !== undefined) throw failed as Error;
-  return out;
+  return mapLimit(reqs, opts.concurrency ?? 8, async (req) => {
+    const bytes = await fetchBlob(req, opts);
+    progress.done(req.label);
+    return bytes;
+  });
 }

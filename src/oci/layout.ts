@@ -20,6 +20,7 @@ import { allBlobs, rootDescriptor, type ImageIndex, type OciIndex } from './imag
 import type { Layer } from './layer.js';
 import type { Blob, Descriptor, Image, OciManifest } from './manifest.js';
 import { ANNOTATION, isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from './media.js';
+import { forEachLimit } from '../util/concurrency.js';
 
 export interface WriteLayoutOptions {
   /** Written as org.opencontainers.image.ref.name on the index.json entry. */
@@ -69,14 +70,6 @@ async function writeBlob(file: string, blob: Blob): Promise<void> {
     new VerifyingStream(blob, `blob ${blob.digest}`),
     createWriteStream(file, { flags: 'wx' }),
   );
-}
-
-async function forEachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const worker = async (): Promise<void> => {
-    while (i < items.length) await fn(items[i++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 // ---- atomic target handling (shared with docker-archive.ts) ----

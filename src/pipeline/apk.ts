@@ -36,6 +36,7 @@ import { addApkPackage } from './apk-assemble.js';
 import { FileTree } from '../tree/tree.js';
 import { fileBytes } from '../tree/body.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
+import { mapLimit } from '../util/concurrency.js';
 
 export interface ApkResolved extends Resolved {
   apk: {
@@ -129,18 +130,11 @@ export async function resolveApkArch(config: Config, arch: string, opts: BuildOp
 export async function fetchAll(r: ApkResolved, opts: BuildOptions): Promise<FetchedApk[]> {
   const progress = opts.progress ?? silentProgress;
   const list = r.apk.plan.packages;
-  const out = new Array<FetchedApk>(list.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      const p = list[i]!;
-      out[i] = await fetchApk(r.apk.repos[p.repo]!.url, r.apk.arch, p.pkg, opts);
-      progress.done(`${p.pkg.name}-${p.pkg.version}.apk`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, Math.max(1, list.length)) }, worker));
-  return out;
+  return mapLimit(list, 8, async (p) => {
+    const f = await fetchApk(r.apk.repos[p.repo]!.url, r.apk.arch, p.pkg, opts);
+    progress.done(`${p.pkg.name}-${p.pkg.version}.apk`);
+    return f;
+  });
 }
 
 function sourceDateEpoch(opts: BuildOptions): number | undefined {

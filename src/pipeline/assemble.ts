@@ -15,6 +15,7 @@ import { FileTree } from '../tree/tree.js';
 import { Budget } from './budget.js';
 import { fileSource, rangeBody } from './file-source.js';
 import { unpackPackage, type Unpacked } from './unpack.js';
+import { mapLimit } from '../util/concurrency.js';
 
 export type { InstalledPackage };
 
@@ -58,28 +59,15 @@ export async function assemble(records: PackageRecord[], opts: AssembleOptions):
   const budget = new Budget(opts.limits);
   // Unpack in parallel (decompression runs off the main thread where possible),
   // then insert in a fixed order so the tree never depends on timing.
-  const unpacked = new Array<Unpacked>(records.length);
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failed === undefined && next < records.length) {
-      const i = next++;
-      const r = records[i]!;
-      try {
-        unpacked[i] = await unpackPackage(r.sha256, labelOf(r), {
-          cache: opts.cache,
-          deb: () => opts.deb(i),
-          onBytes: budget.package(labelOf(r)),
-        });
-        opts.onPackage?.(r);
-      } catch (e) {
-        failed ??= { error: e };
-      }
-    }
-  };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 4, records.length));
-  await Promise.all(Array.from({ length: n }, worker));
-  if (failed) throw failed.error;
+  const unpacked = await mapLimit(records, opts.concurrency ?? 4, async (r, i) => {
+    const u = await unpackPackage(r.sha256, labelOf(r), {
+      cache: opts.cache,
+      deb: () => opts.deb(i),
+      onBytes: budget.package(labelOf(r)),
+    });
+    opts.onPackage?.(r);
+    return u;
+  });
 
   const tree = new FileTree();
   const packages: InstalledPackage[] = [];

@@ -13,17 +13,13 @@
  * Both examples pass `pare check`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { runImage } from '../helpers/runc.js';
-
-const run = promisify(execFile);
 
 const GO_MAIN = `package main
 
@@ -37,6 +33,7 @@ func main() {
 \tfmt.Println("uuid", uuid.NewSHA1(uuid.NameSpaceURL, []byte("pare")).String())
 }
 `;
+import { run } from '../helpers/tools.js';
 
 const JAVA_MAIN = `package com.example.hello;
 public class Main {

@@ -10,19 +10,16 @@
  * image is built once (several at a time).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { runImage, type RunResult } from '../helpers/runc.js';
 import { staticBinary } from '../helpers/static-bin.js';
 import { compileCxx, compileJava, NODE_PROBE, PYTHON_PROBE } from './catalog/programs.js';
-
-const run = promisify(execFile);
+import { run } from '../helpers/tools.js';
 
 /** The catalog: every examples/*.yaml image, with the Debian release it is built from. */
 const CATALOG = [

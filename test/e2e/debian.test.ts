@@ -5,17 +5,14 @@
  * builds (the second with an empty cache) give the same digests.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { skopeo, validateImage } from '../helpers/image.js';
 import { runImage } from '../helpers/runc.js';
-
-const run = promisify(execFile);
+import { run } from '../helpers/tools.js';
 
 describe('e2e: Debian 12 from the host mirror', { timeout: 900_000 }, () => {
   let work: string;

@@ -3,16 +3,14 @@
  * image per architecture, one OCI image index with correct platforms.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { pare } from '../helpers/cli.js';
 import { skopeo, validateImage } from '../helpers/image.js';
+import { run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 const EM_X86_64 = 62;
 const EM_AARCH64 = 183;
 

@@ -6,19 +6,16 @@
  * layer. Works for a tag naming an image or an image index.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { buildLayer } from '../../src/oci/layer.js';
 import { makeImage, type Image } from '../../src/oci/manifest.js';
 import type { ImageConfigOptions } from '../../src/oci/config.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 import { staticBinary } from './static-bin.js';
-
-const run = promisify(execFile);
+import { run } from './tools.js';
 
 export interface ValidatedImage {
   /** Digest of what the tag names (manifest or index). */

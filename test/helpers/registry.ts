@@ -11,7 +11,7 @@
  * port chosen in advance. A restart (`start()` after `kill()`) binds the
  * same port again, so clients keep their URLs.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,12 +19,11 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { buildLayer } from '../../src/oci/layer.js';
 import { makeImage, type Image } from '../../src/oci/manifest.js';
 import type { TreeEntry } from '../../src/tree/types.js';
+import { run } from './tools.js';
 
-const run = promisify(execFile);
 export const USER = 'pare-tester';
 export const PASSWORD = 'not-a-real-secret';
 const SERVICE = 'pare-test-registry';

@@ -12,9 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { run } from './tools.js';
 
 export interface RunImageOptions {
   /** The tag in the layout; or pass "DIR:TAG" as the first argument. */

@@ -12,15 +12,12 @@
  *   $NAME      print NAME=<value of the environment variable> (or NAME unset)
  *   exit=N     exit with status N after printing
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { run } from './tools.js';
 
 export const PROBE_SOURCE = String.raw`
 #include <stdio.h>

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { normalizeRepoTag, writeDockerArchive } from '../../src/oci/docker-archive.js';
 import { readLayout } from '../../src/oci/layout.js';
 import type { Layer } from '../../src/oci/layer.js';
 import type { Image } from '../../src/oci/manifest.js';
 import { probeImage, skopeo, validateImage } from '../helpers/image.js';
+import { run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 let work: string;
 let probe: Image;
 

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { hasCode } from '../../src/errors.js';
 import { gzipDeterministic } from '../../src/oci/gzip.js';
 import { buildLayer, comparePaths, layerTar, normalizeEntries } from '../../src/oci/layer.js';
 import { MEDIA } from '../../src/oci/media.js';
 import type { TreeEntry } from '../../src/tree/types.js';
+import { run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 const sha = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 const T = 1_700_000_000;

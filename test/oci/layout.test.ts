@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { isImageIndex, makeIndex } from '../../src/oci/image-index.js';
 import type { Layer } from '../../src/oci/layer.js';
@@ -13,8 +11,8 @@ import { makeImage, type Image } from '../../src/oci/manifest.js';
 import { readLayout, writeLayout } from '../../src/oci/layout.js';
 import { FIXED_TIME, probeImage, validateImage } from '../helpers/image.js';
 import { runImage } from '../helpers/runc.js';
+import { run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 let work: string;
 let probe: Image;
 

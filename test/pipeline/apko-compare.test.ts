@@ -9,12 +9,10 @@
  * (apko writes 0777 for 1777), and marks os-release's PRETTY_NAME.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { readImageFiles } from '../../src/cli/read-image.js';
 import { parseInstalledDb, type InstalledRecord } from '../../src/sources/apk/installed-db.js';
@@ -22,8 +20,7 @@ import type { TreeEntry } from '../../src/tree/types.js';
 import { startApkRepo, type ApkFixtureRepo } from '../helpers/apk-repo.js';
 import { apkoBinary } from '../helpers/apko.js';
 import { pareInProcess } from '../helpers/cli.js';
-
-const run = promisify(execFile);
+import { run } from '../helpers/tools.js';
 
 export const COMPARE_PACKAGES = [
   {

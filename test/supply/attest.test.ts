@@ -4,12 +4,10 @@
  * PAE bytes; tampering fails with its own code.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
 import type { Image } from '../../src/oci/manifest.js';
@@ -35,10 +33,10 @@ import type { TreeEntry } from '../../src/tree/types.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, validateImage } from '../helpers/image.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { run } from '../helpers/tools.js';
 
 const tempDir = tempDirs('pare-attest-');
 
-const run = promisify(execFile);
 const hexOf = (c: string): string => c.repeat(64);
 
 async function layout(content: string): Promise<{ dir: string; image: Image }> {

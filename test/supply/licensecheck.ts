@@ -7,14 +7,12 @@
  * `--shortname-scheme spdx` names, its bare Debian names ("GPL-2") mapped by
  * pare's own Debian-name table.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { copyrightLicense, licenseIds, spdxIdForName } from '../../src/supply/sbom/licenses.js';
+import { run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 export const COPYRIGHT_FIXTURES = join(REPO_ROOT, 'test/fixtures/copyright');
 
 export interface Disagreement {

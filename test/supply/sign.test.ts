@@ -3,12 +3,10 @@
  * and skopeo; every kind of tampering fails with its own error code.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, scryptSync } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
 import type { Image } from '../../src/oci/manifest.js';
@@ -21,10 +19,10 @@ import type { TreeEntry } from '../../src/tree/types.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { probeImage, skopeo, validateImage } from '../helpers/image.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { run } from '../helpers/tools.js';
 
 const tempDir = tempDirs('pare-sign-');
 
-const run = promisify(execFile);
 const ENV = { PARE_PASSWORD: 'correct horse', COSIGN_PASSWORD: undefined };
 
 /** A small image without the probe binary (no compiler needed): content varies the digest. */

@@ -21,6 +21,7 @@ import { addToFallbackIndex, listReferrers, referrerDescriptor, subjectOf, type 
 import { Transport, type TransportOptions } from './transport.js';
 import { uploadBlob, type UploadOptions } from './upload.js';
 import { RegistryError } from '../../errors.js';
+import { forEachLimit } from '../../util/concurrency.js';
 
 export interface RegistryOptions extends TransportOptions {
   /** Blobs uploaded at once (default 4). */
@@ -197,12 +198,4 @@ export class RegistryClient {
     set.add(r.repository);
     this.holders.set(key, set);
   }
-}
-
-async function forEachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const worker = async (): Promise<void> => {
-    while (i < items.length) await fn(items[i++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

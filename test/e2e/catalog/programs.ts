@@ -4,12 +4,9 @@
  * exceptions, threads and OpenMP so libstdc++, libgcc_s and libgomp are all
  * needed), and the Python and Node.js probes (passed with -c / -e).
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { run } from '../../helpers/tools.js';
 
 /** Prints one JSON object: what the acceptance list asks of python3. */
 export const PYTHON_PROBE = String.raw`

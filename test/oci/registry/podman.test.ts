@@ -3,18 +3,16 @@
  * the real docker-registry and runs it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
 import { writeLayout } from '../../../src/oci/layout.js';
 import { pare } from '../../helpers/cli.js';
 import { probeImage } from '../../helpers/image.js';
 import { startRegistry, type Registry } from '../../helpers/registry.js';
+import { run } from '../../helpers/tools.js';
 
-const run = promisify(execFile);
 let reg: Registry;
 let tmp: string;
 before(async () => {
