@@ -21,3 +21,29 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 echo "test tools ready: $PKGS"
+
+# Go tools, pinned, built from the Go module proxy with `go install` into the Go bin
+# directory ($(go env GOPATH)/bin; tests look there even when it is not on PATH).
+# A binary whose embedded module version already matches is kept: a rerun installs nothing.
+#   cosign (v2) and cosign3 (v3)   verify pare's signatures/attestations, sign for pare to verify
+#   syft                           compare the packages a scanner finds with pare's lock and SBOM
+#   crane                          validate, read, pull and copy pare-pushed images
+command -v go >/dev/null || { echo "go is required to install cosign, syft and crane" >&2; exit 1; }
+GOBIN_DIR="$(go env GOPATH)/bin"
+mkdir -p "$GOBIN_DIR"
+go_tool() { # NAME PACKAGE VERSION
+  name=$1 pkg=$2 ver=$3
+  if [ -x "$GOBIN_DIR/$name" ] && go version -m "$GOBIN_DIR/$name" 2>/dev/null | grep -q "^[[:space:]]*mod[[:space:]].*[[:space:]]$ver[[:space:]]"; then
+    return 0
+  fi
+  tmp=$(mktemp -d)
+  echo "go install $pkg@$ver -> $GOBIN_DIR/$name"
+  GOBIN="$tmp" CGO_ENABLED=0 go install "$pkg@$ver"
+  mv "$tmp/$(basename "$pkg")" "$GOBIN_DIR/$name"
+  rm -rf "$tmp"
+}
+go_tool crane github.com/google/go-containerregistry/cmd/crane v0.22.1
+go_tool syft github.com/anchore/syft/cmd/syft v1.57.2
+go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign v2.6.5
+go_tool cosign3 github.com/sigstore/cosign/v3/cmd/cosign v3.1.3
+echo "go test tools ready: crane syft cosign cosign3 in $GOBIN_DIR"

@@ -11,6 +11,8 @@
  *   registry push can publish the tag. These entries, and the image's own,
  *   carry cosign's `kind` annotation, which `cosign --local-image` looks for.
  *
+ * Read as well: the untagged `kind` entries of a `cosign save` layout.
+ *
  * Blobs are written first (content-addressed, each via a temporary name);
  * index.json is replaced last, atomically. Everything read is verified.
  */
@@ -21,7 +23,7 @@ import { OutputError, VerifyError } from '../errors.js';
 import { digestHex, sha256 } from '../oci/digest.js';
 import type { OciIndex } from '../oci/image-index.js';
 import type { Descriptor, OciManifest } from '../oci/manifest.js';
-import { ANNOTATION, isIndexType, MEDIA } from '../oci/media.js';
+import { ANNOTATION, COSIGN_KIND, isAttachmentEntry, isIndexType, MEDIA } from '../oci/media.js';
 
 export const EMPTY_JSON = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 } as const;
 /** On a referrer's index.json entry: the digest it refers to. */
@@ -64,9 +66,6 @@ export async function parseLayoutRef(arg: string): Promise<LayoutRef> {
   return { dir: arg.slice(0, i), tag: arg.slice(i + 1) };
 }
 
-const isArtifactEntry = (m: { annotations?: Record<string, string> }): boolean =>
-  m.annotations?.[SUBJECT_ANNOTATION] !== undefined ||
-  /^sha256-[0-9a-f]{64}\.(sig|att)$/.test(m.annotations?.[ANNOTATION.refName] ?? '');
 
 /** The descriptor of the image (or index) a LayoutRef names. */
 export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
@@ -74,10 +73,10 @@ export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
   const entries = index.manifests ?? [];
   const tags = entries
     .map((m) => m.annotations?.[ANNOTATION.refName])
-    .filter((t): t is string => t !== undefined && !isArtifactEntry({ annotations: { [ANNOTATION.refName]: t } }));
+    .filter((t): t is string => t !== undefined && !isAttachmentEntry({ annotations: { [ANNOTATION.refName]: t } }));
   let found: IndexEntry[];
   if (ref.tag !== undefined) found = entries.filter((m) => m.annotations?.[ANNOTATION.refName] === ref.tag);
-  else found = entries.filter((m) => !isArtifactEntry(m));
+  else found = entries.filter((m) => !isAttachmentEntry(m));
   if (found.length !== 1) {
     const what =
       ref.tag !== undefined
@@ -127,7 +126,7 @@ export async function attachArtifact(
 
   const manifests: IndexEntry[] = index.manifests
     .filter((m) => m !== old)
-    .map((m) => (m.digest === subject.digest && !isArtifactEntry(m) ? withKind(m) : m));
+    .map((m) => (m.digest === subject.digest && !isAttachmentEntry(m) ? withKind(m) : m));
   const tagEntry = {
     ...desc(MEDIA.manifest, tagManifest, { [ANNOTATION.refName]: tag, [KIND_ANNOTATION]: KIND[suffix] }),
   };
@@ -161,6 +160,11 @@ export async function listArtifacts(
   }
   const tag = index.manifests.find((m) => m.annotations?.[ANNOTATION.refName] === cosignTag(digest, suffix));
   if (tag) descs.push(...(await readManifest(root, tag)).layers);
+  // `cosign save` layouts: one image, its signatures and attestations as untagged entries of that kind.
+  const kind = suffix === 'sig' ? COSIGN_KIND.sigs : COSIGN_KIND.atts;
+  for (const m of index.manifests)
+    if (m.annotations?.[KIND_ANNOTATION] === kind && m.annotations?.[ANNOTATION.refName] === undefined)
+      descs.push(...(await readManifest(root, m)).layers);
   const seen = new Set<string>();
   const out: ArtifactLayer[] = [];
   for (const d of descs) {

@@ -1,0 +1,74 @@
+/**
+ * Test helper: the Debian packages syft catalogs in an OCI layout, and the
+ * comparison with what pare says it installed — its lock file, its SPDX 2.3
+ * and its CycloneDX 1.6 SBOM — by name, version, architecture and purl.
+ */
+import assert from 'node:assert/strict';
+import { tool } from './go-tools.js';
+
+export interface SyftPackage {
+  name: string;
+  version: string;
+  arch: string;
+  /** The source package's name when it differs from the binary's, else ''. */
+  source: string;
+  purl: string;
+}
+
+interface SyftJson {
+  artifacts: {
+    name: string;
+    version: string;
+    type: string;
+    purl: string;
+    metadata?: { architecture?: string; source?: string };
+  }[];
+  distro?: { id?: string; versionID?: string };
+}
+
+/** `syft scan oci-dir:DIR`: its Debian packages, sorted by name. */
+export async function syftPackages(layout: string): Promise<SyftPackage[]> {
+  const out = await tool('syft', ['scan', `oci-dir:${layout}`, '-o', 'syft-json', '-q'], {
+    env: { SYFT_CHECK_FOR_APP_UPDATE: 'false' },
+  });
+  const doc = JSON.parse(out) as SyftJson;
+  return doc.artifacts
+    .filter((a) => a.type === 'deb')
+    .map((a) => ({
+      name: a.name,
+      version: a.version,
+      arch: a.metadata?.architecture ?? '',
+      source: a.metadata?.source ?? '',
+      purl: a.purl,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface PackageSets {
+  syft: SyftPackage[];
+  /** pare.lock.json */
+  lock: { archs: Record<string, { packages: { name: string; version: string; architecture: string }[] }> };
+  spdx: { packages: { name: string; versionInfo?: string; externalRefs?: { referenceLocator: string }[] }[] };
+  cyclonedx: { components?: { name: string; version?: string; purl?: string }[] };
+}
+
+const isDebPurl = (p: string | undefined): p is string => p !== undefined && p.startsWith('pkg:deb/');
+
+/** Assert that syft, the lock and both SBOMs list the same packages (one architecture). */
+export function comparePackages(s: PackageSets, arch = 'amd64'): void {
+  const syft = s.syft.map((p) => `${p.name} ${p.version} ${p.arch}`).sort();
+  const lock = (s.lock.archs[arch]?.packages ?? []).map((p) => `${p.name} ${p.version} ${p.architecture}`).sort();
+  assert.deepEqual(syft, lock, 'syft (name version arch) vs pare.lock.json');
+  const spdx = s.spdx.packages
+    .map((p) => ({ name: p.name, version: p.versionInfo, purl: p.externalRefs?.map((r) => r.referenceLocator).find(isDebPurl) }))
+    .filter((p) => p.purl !== undefined);
+  const cdx = (s.cyclonedx.components ?? []).filter((c) => isDebPurl(c.purl));
+  const byName = (xs: { name: string; version?: string }[]) => xs.map((p) => `${p.name} ${p.version}`).sort();
+  const syftNv = s.syft.map((p) => `${p.name} ${p.version}`).sort();
+  assert.deepEqual(byName(spdx), syftNv, 'syft vs the SPDX SBOM');
+  assert.deepEqual(byName(cdx), syftNv, 'syft vs the CycloneDX SBOM');
+  // The purls: what a vulnerability scanner matches on.
+  const syftPurls = s.syft.map((p) => p.purl).sort();
+  assert.deepEqual(spdx.map((p) => p.purl).sort(), syftPurls, 'purls: syft vs the SPDX SBOM');
+  assert.deepEqual(cdx.map((p) => p.purl).sort(), syftPurls, 'purls: syft vs the CycloneDX SBOM');
+}
