@@ -232,7 +232,6 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
   return readDescriptor(root, desc);
 }
 
-
 async function readDescriptor(root: string, desc: Descriptor): Promise<Image | ImageIndex> {
   if (isIndexType(desc.mediaType)) {
     const indexBytes = await readBlob(root, desc);

@@ -66,7 +66,6 @@ export async function parseLayoutRef(arg: string): Promise<LayoutRef> {
   return { dir: arg.slice(0, i), tag: arg.slice(i + 1) };
 }
 
-
 /** The descriptor of the image (or index) a LayoutRef names. */
 export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
   const index = await readIndex(ref.dir);
@@ -231,7 +230,7 @@ function blobPath(root: string, digest: string): string {
   return path.join(root, 'blobs', 'sha256', digestHex(digest));
 }
 
-async function writeBlob(root: string, bytes: Buffer): Promise<void> {
+export async function writeBlob(root: string, bytes: Buffer): Promise<void> {
   const file = blobPath(root, sha256(bytes));
   if (await exists(file)) return;
   await mkdir(path.dirname(file), { recursive: true });
@@ -245,7 +244,7 @@ async function writeBlob(root: string, bytes: Buffer): Promise<void> {
   }
 }
 
-async function writeIndex(root: string, index: OciIndex): Promise<void> {
+export async function writeIndex(root: string, index: OciIndex): Promise<void> {
   const file = path.join(root, 'index.json');
   const tmp = `${file}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
@@ -264,7 +263,7 @@ function writeError(root: string, e: unknown): OutputError {
   });
 }
 
-async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntry[] }> {
+export async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntry[] }> {
   const root = path.resolve(dir);
   const bytes = await readFile(path.join(root, 'index.json')).catch((e: unknown) => {
     throw new OutputError('IMAGE_READ', `${root} is not an OCI image layout (no readable index.json)`, {
@@ -281,7 +280,7 @@ async function readManifest(root: string, d: Descriptor): Promise<ArtifactManife
   return { ...m, layers: m.layers ?? [] };
 }
 
-async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
+export async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
   const bytes = await readFile(blobPath(root, d.digest)).catch((e: unknown) => {
     throw new OutputError('IMAGE_READ', `blob ${d.digest} is missing from ${root}`, {
       cause: e,

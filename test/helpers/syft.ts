@@ -60,7 +60,11 @@ export function comparePackages(s: PackageSets, arch = 'amd64'): void {
   const lock = (s.lock.archs[arch]?.packages ?? []).map((p) => `${p.name} ${p.version} ${p.architecture}`).sort();
   assert.deepEqual(syft, lock, 'syft (name version arch) vs pare.lock.json');
   const spdx = s.spdx.packages
-    .map((p) => ({ name: p.name, version: p.versionInfo, purl: p.externalRefs?.map((r) => r.referenceLocator).find(isDebPurl) }))
+    .map((p) => ({
+      name: p.name,
+      version: p.versionInfo,
+      purl: p.externalRefs?.map((r) => r.referenceLocator).find(isDebPurl),
+    }))
     .filter((p) => p.purl !== undefined);
   const cdx = (s.cyclonedx.components ?? []).filter((c) => isDebPurl(c.purl));
   const byName = (xs: { name: string; version?: string }[]) => xs.map((p) => `${p.name} ${p.version}`).sort();

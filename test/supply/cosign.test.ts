@@ -74,7 +74,15 @@ for (const bin of ['cosign', 'cosign3'] as GoTool[]) {
     it('verify-attestation accepts the SPDX, CycloneDX and SLSA provenance v1 attestations (registry and layout)', async () => {
       for (const t of TYPES) {
         for (const where of [[fx.pushed], ['--local-image', fx.layout]]) {
-          const r = await runTool(bin, ['verify-attestation', '--key', fx.pub, ...OFFLINE, '--type', t.cosign, ...where]);
+          const r = await runTool(bin, [
+            'verify-attestation',
+            '--key',
+            fx.pub,
+            ...OFFLINE,
+            '--type',
+            t.cosign,
+            ...where,
+          ]);
           assert.equal(r.code, 0, `${t.cosign} ${where.join(' ')}: ${r.stderr}`);
           assert.deepEqual(predicateTypes(r.stdout, fx.digest), [t.uri]);
         }
@@ -113,7 +121,17 @@ for (const bin of ['cosign', 'cosign3'] as GoTool[]) {
       );
       await tool(
         bin,
-        ['attest', '--key', `${keys}.key`, '--predicate', predicate, '--type', 'slsaprovenance1', ...NO_TLOG_UPLOAD, ref],
+        [
+          'attest',
+          '--key',
+          `${keys}.key`,
+          '--predicate',
+          predicate,
+          '--type',
+          'slsaprovenance1',
+          ...NO_TLOG_UPLOAD,
+          ref,
+        ],
         { env: PASSWORD_ENV },
       );
       // cosign accepts its own work (the control), then pare does.

@@ -21,7 +21,8 @@ let repo: FixtureRepo;
 let sets: PackageSets;
 before(async () => {
   const tmp = await tempDir();
-  const osRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
+  const osRelease =
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
   repo = await startFixtureRepo({
     suites: {
       stable: [
@@ -79,7 +80,12 @@ after(() => repo?.close());
 it('syft finds the four installed packages, with the versions pare installed', () => {
   assert.deepEqual(
     sets.syft.map((p) => `${p.name} ${p.version} ${p.arch}`),
-    ['base-files 12.4+deb12u5 amd64', 'hello 1.0~rc1-1 amd64', 'hello-data 0.5+git20240101-2 all', 'libhello2 2:1.2.3-4 amd64'],
+    [
+      'base-files 12.4+deb12u5 amd64',
+      'hello 1.0~rc1-1 amd64',
+      'hello-data 0.5+git20240101-2 all',
+      'libhello2 2:1.2.3-4 amd64',
+    ],
   );
   const src = Object.fromEntries(sets.syft.map((p) => [p.name, p.source]));
   assert.equal(src['hello'], 'hello-src');

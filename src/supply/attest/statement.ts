@@ -7,6 +7,7 @@ export interface ResourceDescriptor {
   name?: string;
   uri?: string;
   digest: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface Statement<P = unknown> {
