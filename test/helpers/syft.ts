@@ -21,27 +21,63 @@ interface SyftJson {
     version: string;
     type: string;
     purl: string;
-    metadata?: { architecture?: string; source?: string };
+    locations?: { path: string }[];
+    metadata?: { architecture?: string; source?: string; files?: { path: string }[] };
   }[];
-  distro?: { id?: string; versionID?: string };
 }
 
-/** `syft scan oci-dir:DIR`: its Debian packages, sorted by name. */
-export async function syftPackages(layout: string): Promise<SyftPackage[]> {
+export interface OtherPackage {
+  type: string;
+  name: string;
+  version: string;
+  locations: string[];
+}
+
+export interface SyftScan {
+  /** Debian packages, sorted by name. */
+  debs: SyftPackage[];
+  /** What syft found in other ecosystems. */
+  others: OtherPackage[];
+  /** Every path the Debian packages own (their md5sums). */
+  debFiles: Set<string>;
+}
+
+/** `syft scan oci-dir:DIR` (syft's JSON), split by ecosystem. */
+export async function syftScan(layout: string): Promise<SyftScan> {
   const out = await tool('syft', ['scan', `oci-dir:${layout}`, '-o', 'syft-json', '-q'], {
     env: { SYFT_CHECK_FOR_APP_UPDATE: 'false' },
+    timeoutMs: 600_000,
   });
   const doc = JSON.parse(out) as SyftJson;
-  return doc.artifacts
-    .filter((a) => a.type === 'deb')
-    .map((a) => ({
+  const debFiles = new Set<string>();
+  const debs: SyftPackage[] = [];
+  const others: OtherPackage[] = [];
+  for (const a of doc.artifacts) {
+    if (a.type !== 'deb') {
+      others.push({
+        type: a.type,
+        name: a.name,
+        version: a.version,
+        locations: (a.locations ?? []).map((l) => l.path),
+      });
+      continue;
+    }
+    for (const f of a.metadata?.files ?? []) debFiles.add(f.path);
+    debs.push({
       name: a.name,
       version: a.version,
       arch: a.metadata?.architecture ?? '',
       source: a.metadata?.source ?? '',
       purl: a.purl,
-    }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    });
+  }
+  debs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { debs, others, debFiles };
+}
+
+/** syft's Debian packages in an OCI layout, sorted by name. */
+export async function syftPackages(layout: string): Promise<SyftPackage[]> {
+  return (await syftScan(layout)).debs;
 }
 
 export interface PackageSets {
