@@ -2,15 +2,17 @@
  * Benchmark: `pare build examples/base.yaml` with a filled cache, side by side
  * with the fastest Debian rootfs builder available here,
  * `mmdebstrap --variant=extract` (same packages, same mirror, its own package
- * and index caches filled) followed by `umoci` to make it an OCI image.
+ * and index caches filled) followed by `umoci` to make it an OCI image; and
+ * both cold (empty caches: everything downloaded). Prints medians, every run,
+ * pare's peak memory (VmHWM) and the ratios, with the load average.
  *
- *   npm run build && node dist/bench/build.js [--runs 7] [--config examples/base.yaml]
+ *   npm run build && node dist/bench/build.js [--runs 7] [--cold-runs 3] [--config examples/base.yaml]
  *
  * Needs root (mmdebstrap in root mode) and mmdebstrap + umoci from apt.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,14 +21,24 @@ import { loadConfig } from '../src/config/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, config: { type: 'string', default: 'examples/base.yaml' } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    'cold-runs': { type: 'string', default: '3' },
+    config: { type: 'string', default: 'examples/base.yaml' },
+  },
 });
 const runs = Number(values.runs);
+const coldRuns = Number(values['cold-runs']);
+const TIME = '/usr/bin/time';
+const peaks: number[] = [];
 const configPath = resolve(root, values.config!);
 const work = mkdtempSync(join(tmpdir(), 'pare-bench-'));
 const pareCache = join(work, 'pare-cache');
 
-function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): { ms: number; stdout: string } {
+/** Run a command; with `rss`, through /usr/bin/time to record its peak resident memory in `peaks`. */
+function sh(cmd: string, args: string[], opts: { cwd?: string; rss?: boolean } = {}): { ms: number; stdout: string } {
+  const rss = opts.rss === true && existsSync(TIME);
+  if (rss) [cmd, args] = [TIME, ['-f', 'maxrss=%M', cmd, ...args]];
   const t = performance.now();
   const r = spawnSync(cmd, args, {
     cwd: opts.cwd ?? root,
@@ -36,6 +48,8 @@ function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): { ms: num
   });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const m = rss ? /maxrss=(\d+)/.exec(r.stderr) : null;
+  if (m) peaks.push(Number(m[1]) / 1024);
   return { ms, stdout: r.stdout };
 }
 
@@ -57,15 +71,17 @@ function pareBuildNoMemo(): number {
 }
 
 function pareBuild(): number {
-  return sh(process.execPath, [
-    join(root, 'bin/pare.js'),
-    'build',
-    configPath,
-    '-o',
-    join(work, 'pare-out'),
-    '--cache-dir',
-    pareCache,
-  ]).ms;
+  return sh(
+    process.execPath,
+    [join(root, 'bin/pare.js'), 'build', configPath, '-o', join(work, 'pare-out'), '--cache-dir', pareCache],
+    { rss: true },
+  ).ms;
+}
+
+/** A first build: nothing in the cache, every index and package downloaded. */
+function pareBuildCold(): number {
+  rmSync(pareCache, { recursive: true, force: true });
+  return pareBuild();
 }
 
 async function main(): Promise<void> {
@@ -81,6 +97,14 @@ async function main(): Promise<void> {
   const listCache = join(work, 'apt-lists');
   mkdirSync(debCache, { recursive: true });
   mkdirSync(listCache, { recursive: true });
+
+  function peerCold(): number {
+    rmSync(debCache, { recursive: true, force: true });
+    rmSync(listCache, { recursive: true, force: true });
+    mkdirSync(debCache, { recursive: true });
+    mkdirSync(listCache, { recursive: true });
+    return peer();
+  }
 
   function peer(): number {
     const img = join(work, 'peer-img');
@@ -113,9 +137,20 @@ async function main(): Promise<void> {
     return performance.now() - t;
   }
 
-  // Fill both caches, then measure alternately.
+  const loadBefore = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+  // Cold first (each from empty caches), then fill both caches and measure warm, alternately.
+  const coldTimes: number[] = [];
+  const peerColdTimes: number[] = [];
+  for (let i = 0; i < coldRuns; i++) {
+    coldTimes.push(pareBuildCold());
+    peerColdTimes.push(peerCold());
+  }
+  const coldPeaks = peaks.splice(0);
   pareBuild();
   peer();
+  peaks.splice(0);
   const pareTimes: number[] = [];
   const noMemoTimes: number[] = [];
   const peerTimes: number[] = [];
@@ -136,8 +171,24 @@ async function main(): Promise<void> {
     `| pare build (packages + indexes cached, no memoized work) | ${Math.round(m)} ms | ${fmt(noMemoTimes)} |`,
   );
   console.log(`| mmdebstrap --variant=extract + umoci (filled caches) | ${Math.round(q)} ms | ${fmt(peerTimes)} |`);
+  if (coldRuns > 0) {
+    console.log(`| pare build (empty cache) | ${Math.round(median(coldTimes))} ms | ${fmt(coldTimes)} |`);
+    console.log(
+      `| mmdebstrap --variant=extract + umoci (empty caches) | ${Math.round(median(peerColdTimes))} ms | ${fmt(peerColdTimes)} |`,
+    );
+  }
   console.log(
     `ratio: pare (filled cache) is ${(q / p).toFixed(1)}x faster; without memoized work ${(q / m).toFixed(1)}x`,
+  );
+  if (coldRuns > 0) {
+    console.log(`ratio, cold: pare is ${(median(peerColdTimes) / median(coldTimes)).toFixed(1)}x faster`);
+  }
+  const mb = (xs: number[]) => (xs.length ? `${Math.round(Math.max(...xs))} MB` : 'n/a (no /usr/bin/time)');
+  console.log(`pare peak RSS: warm ${mb(peaks)}, cold ${mb(coldPeaks)}`);
+  console.log(
+    `load average: before ${loadBefore}, after ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
   );
   rmSync(work, { recursive: true, force: true });
 }

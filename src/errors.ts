@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'SOURCES_NOT_FOUND'
   | 'RELEASE_PARSE'
   | 'RELEASE_EXPIRED'
+  | 'RELEASE_SUITE_MISMATCH'
+  | 'RELEASE_ROLLBACK'
   | 'SIG_MALFORMED'
   | 'SIG_NO_KEY'
   | 'SIG_BAD'
@@ -30,12 +32,15 @@ export type ErrorCode =
   // fetch
   | 'FETCH_HTTP'
   | 'FETCH_NETWORK'
+  | 'FETCH_TOO_LARGE'
   | 'CACHE_IO'
   // archives and tree
   | 'ARCHIVE_FORMAT'
   | 'ARCHIVE_COMPRESSION'
   | 'PATH_HOSTILE'
   | 'FILE_CONFLICT'
+  // limits on what a build may expand to
+  | 'LIMIT_EXCEEDED'
   // image and output
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_WRITE'
@@ -99,6 +104,8 @@ export class OutputError extends PareError {}
 export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
 export class SupplyError extends PareError {}
+/** A package or image larger than the configured limits (sizes, file count). */
+export class LimitError extends PareError<'LIMIT_EXCEEDED'> {}
 
 export function isPareError(e: unknown): e is PareError {
   return e instanceof PareError;

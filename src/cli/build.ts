@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { limitOptions, limitsFrom } from './limits.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
@@ -55,6 +56,7 @@ export const buildCommand: Command = {
     },
     lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
     ...buildSbomOptions,
+    ...limitOptions,
     ...sourceOptions,
   },
   async run({ values, positionals }, io) {
@@ -79,6 +81,7 @@ export async function runBuild(
   io: CliIO,
 ): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
   const config = await loadConfig(file);
+  const limits = limitsFrom(values);
   if (values.tarball && config.archs.length > 1) {
     throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, {
       hint: 'use -o DIR for a multi-architecture image index',
@@ -93,10 +96,12 @@ export async function runBuild(
   const result = await build(config, {
     cache: cacheFrom(values, io),
     offline: values.offline as boolean | undefined,
+    allowRollback: values['allow-rollback'] === true,
     env: io.env,
     progress,
     lock,
     debug: values.debug === true ? true : undefined,
+    limits,
   });
   const tagArg = (values.tag as string | undefined) ?? 'latest';
   const [name, tag] = tagArg.includes(':')

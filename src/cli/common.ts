@@ -9,6 +9,10 @@ export const sourceOptions = {
   },
   offline: { type: 'boolean', description: 'Use only cached repository metadata and packages' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress display' },
+  'allow-rollback': {
+    type: 'boolean',
+    description: 'Accept a signed Release older than one seen before (for snapshot mirrors; off by default)',
+  },
 } as const;
 
 export function cacheFrom(values: Record<string, unknown>, io: CliIO): BlobCache {

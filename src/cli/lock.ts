@@ -1,12 +1,27 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
 import { OutputError, UsageError } from '../errors.js';
-import { serializeLockfile } from '../resolve/lock.js';
+import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
+
+/** The repositories of the lock being replaced, if any: a new lock never goes back to an older Release. */
+async function previousRepositories(file: string): Promise<LockedRepository[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseLockfile(text, file).repositories;
+  } catch {
+    return undefined; // not a lock this pare reads: it is replaced as before
+  }
+}
 
 /** Where a config's lock file lives by default: pare.yaml → pare.lock.json, next to it. */
 export function defaultLockPath(configFile: string): string {
@@ -36,6 +51,8 @@ export const lockCommand: Command = {
     const { lock } = await lockConfig(config, {
       cache: cacheFrom(values, io),
       offline: values.offline as boolean | undefined,
+      allowRollback: values['allow-rollback'] === true,
+      lockedRepositories: await previousRepositories(file),
       env: io.env,
       progress,
     });

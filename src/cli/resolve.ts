@@ -26,6 +26,7 @@ export const resolveCommand: Command = {
     const r = await resolveArch(config, arch, {
       cache: cacheFrom(values, io),
       offline: values.offline as boolean | undefined,
+      allowRollback: values['allow-rollback'] === true,
       env: io.env,
       progress,
     });

@@ -1,6 +1,7 @@
 export { loadConfig } from './load.js';
 export { parseConfig } from './parse.js';
 export { configSpec, ARCHS } from './schema.js';
+export { DEFAULT_LIMITS, parseSize, describeSize, type Limits } from './limits.js';
 export { toJsonSchema } from './spec.js';
 export type {
   Config,

@@ -12,6 +12,7 @@ import { configSpec } from './schema.js';
 import { checkContent, normalizeContent } from './content.js';
 import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
+import { parseSize, type Limits } from './limits.js';
 
 const PACKAGE_RE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 
@@ -181,6 +182,15 @@ function normalize(
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),
     archs: (raw.archs ?? ['amd64']).map(String),
+    ...(raw.limits ? { limits: configLimits(raw.limits) } : {}),
     ...normalizeContent(raw, doc, text, dir, posAt),
   };
+}
+
+function configLimits(l: Record<string, unknown>): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  if (l['package-size'] !== undefined) out.packageBytes = parseSize(l['package-size'] as string | number);
+  if (l['image-size'] !== undefined) out.imageBytes = parseSize(l['image-size'] as string | number);
+  if (l.files !== undefined) out.files = Number(l.files);
+  return out;
 }

@@ -5,6 +5,7 @@
  * components on repositories and `contents.exclude`.
  */
 import { arr, bool, int, map, obj, oneOf, str, type Spec } from './spec.js';
+import { SIZE_PATTERN } from './limits.js';
 
 export const ARCHS = ['amd64', 'arm64', 'armhf', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
 
@@ -100,6 +101,11 @@ const slicing = obj(
   'Slicing: drop files a runtime never reads.',
 );
 
+const size = str('A size: bytes, or with a suffix K, M, G, T (binary), e.g. 512M, 3GiB.', {
+  pattern: SIZE_PATTERN,
+  patternHint: 'a size such as 512M or 3GiB',
+});
+
 export const configSpec: Spec = obj(
   {
     contents: obj(
@@ -143,6 +149,14 @@ export const configSpec: Spec = obj(
     slicing,
     debug: bool(
       'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',
+    ),
+    limits: obj(
+      {
+        'package-size': oneOf([int('Bytes.', 0), size], 'Most bytes one package may unpack to (default 16G).'),
+        'image-size': oneOf([int('Bytes.', 0), size], 'Most bytes all packages together may unpack to (default 64G).'),
+        files: int('Most entries (files, directories, links) in the image (default 2000000).', 1),
+      },
+      'Limits checked while unpacking; a build over a limit fails with LIMIT_EXCEEDED and writes nothing.',
     ),
   },
   'pare image definition (pare.yaml).',

@@ -1,4 +1,5 @@
 import type { Position } from '../errors.js';
+import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
   /** Base URL; undefined means "discover the Debian mirror". */
@@ -81,4 +82,6 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** Limits set in the config (bytes, file count); unset ones take the defaults. */
+  limits?: Partial<Limits>;
 }

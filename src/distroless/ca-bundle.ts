@@ -9,6 +9,7 @@
 import type { InstalledPackage } from '../pipeline/assemble.js';
 import { compareBytewise } from '../tree/path.js';
 import type { FileTree } from '../tree/tree.js';
+import { fileBytes } from '../tree/body.js';
 
 export const CA_BUNDLE = 'etc/ssl/certs/ca-certificates.crt';
 const CERT_DIR = 'usr/share/ca-certificates/';
@@ -51,7 +52,10 @@ export function addCaBundle(
 ): number {
   if (!packages.some((p) => p.record.name === 'ca-certificates')) return 0;
   const certs = bundleCertificates(tree);
-  const data = certs.map((p) => tree.resolve(p)?.data ?? new Uint8Array(0));
+  const data = certs.map((p) => {
+    const e = tree.resolve(p);
+    return e ? fileBytes(e) : new Uint8Array(0);
+  });
   tree.add(
     { path: CA_BUNDLE, type: 'file', mode: 0o644, uid: 0, gid: 0, data: concatCertificates(data), owner: 'pare' },
     { replace: true },

@@ -11,6 +11,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { FileTree } from '../tree/tree.js';
 import { bundleCertificates, pemName } from './ca-bundle.js';
+import { fileBytes } from '../tree/body.js';
 
 export const JAVA_CACERTS = 'etc/ssl/certs/java/cacerts';
 const JKS_MAGIC = 0xfeedfeed;
@@ -77,8 +78,9 @@ export function addJavaCacerts(tree: FileTree): number {
   if (javaLinks(tree).length === 0 || tree.has(JAVA_CACERTS)) return 0;
   const certs: TrustedCert[] = [];
   for (const p of bundleCertificates(tree)) {
-    const data = tree.resolve(p)?.data;
-    if (!data) continue;
+    const e = tree.resolve(p);
+    const data = e?.type === 'file' ? fileBytes(e) : undefined;
+    if (!data || data.length === 0) continue;
     certs.push({ alias: `debian:${pemName(p)}`, der: new X509Certificate(Buffer.from(data)).raw });
   }
   if (certs.length === 0) return 0;

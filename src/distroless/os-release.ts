@@ -5,6 +5,7 @@
  * base-files ships them. Pure.
  */
 import type { FileTree } from '../tree/tree.js';
+import { fileBytes } from '../tree/body.js';
 
 export const PARE_NAME = 'Distroless (pare)';
 
@@ -32,7 +33,7 @@ export function addOsRelease(tree: FileTree): boolean {
   const real = tree.realpath('etc/os-release');
   const e = real === undefined ? undefined : tree.get(real);
   if (!e || e.type !== 'file') return false;
-  const text = markOsRelease(new TextDecoder().decode(e.data ?? new Uint8Array(0)));
-  tree.add({ ...e, data: new TextEncoder().encode(text) }, { replace: true });
+  const text = markOsRelease(new TextDecoder().decode(fileBytes(e)));
+  tree.add({ ...e, body: undefined, data: new TextEncoder().encode(text) }, { replace: true });
   return true;
 }

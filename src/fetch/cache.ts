@@ -2,7 +2,9 @@
  * A content-addressed blob cache: blobs/sha256/<hex>. Nothing enters it
  * unverified, entries appear atomically (write to a unique temp file, then
  * rename), several pare processes can share it, and a corrupt entry is
- * detected on read, removed and reported as a miss.
+ * detected on read, removed and reported as a miss. Keys must be sha256
+ * digests (64 lowercase hex digits): a key from a hostile index such as
+ * "../../x" never becomes a path.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -21,15 +23,28 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function isSha256Hex(s: string): boolean {
+  return SHA256_HEX.test(s);
+}
+
 export class BlobCache {
   constructor(readonly dir: string) {}
 
+  /** The blob's path; throws HASH_MISMATCH for anything but a sha256 hex digest. */
   path(sha256: string): string {
+    if (!isSha256Hex(sha256)) {
+      throw new FetchError('HASH_MISMATCH', `${JSON.stringify(sha256.slice(0, 80))} is not a sha256 digest`, {
+        hint: 'a repository index or lock gives a malformed SHA256: the repository is broken or hostile',
+      });
+    }
     return join(this.dir, 'blobs', 'sha256', sha256);
   }
 
-  /** The verified blob, or undefined when missing or corrupt (a corrupt entry is removed). */
+  /** The verified blob, or undefined when missing, corrupt (a corrupt entry is removed) or not a digest. */
   async get(sha256: string): Promise<Buffer | undefined> {
+    if (!isSha256Hex(sha256)) return undefined;
     let data: Buffer;
     try {
       data = await readFile(this.path(sha256));

@@ -1,9 +1,10 @@
 /**
  * Fetch verified blobs through the content-addressed cache: a hit is read and
  * re-verified, a miss is downloaded (in parallel, with retries) and checked
- * against its sha256 before it becomes visible in the cache.
+ * against its sha256 before it becomes visible in the cache. A download
+ * that grows past its signed size is aborted the moment it does.
  */
-import { FetchError } from '../errors.js';
+import { FetchError, hasCode } from '../errors.js';
 import type { BlobCache } from './cache.js';
 import { nodeHttp, type Http } from './http.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -34,19 +35,27 @@ export async function fetchBlob(req: BlobRequest, opts: FetchOptions): Promise<B
     });
   }
   const http = opts.http ?? nodeHttp;
-  const res = await http.get(req.url, { onData: (n) => opts.progress?.bytes(n) });
-  if (req.size !== undefined && res.body.byteLength !== req.size) {
-    throw new FetchError(
-      'SIZE_MISMATCH',
-      `${req.label}: size mismatch: got ${res.body.byteLength} bytes, want ${req.size} (from ${req.url})`,
-      {
-        hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
-        detail: { got: res.body.byteLength, want: req.size, url: req.url },
-      },
-    );
-  }
+  const res = await http
+    .get(req.url, { onData: (n) => opts.progress?.bytes(n), maxBytes: req.size })
+    .catch((e: unknown) => {
+      if (req.size !== undefined && hasCode(e, 'FETCH_TOO_LARGE')) throw sizeMismatch(req, `more than ${req.size}`);
+      throw e;
+    });
+  if (req.size !== undefined && res.body.byteLength !== req.size) throw sizeMismatch(req, res.body.byteLength);
+
   await opts.cache.put(req.sha256, res.body, `${req.label} (from ${req.url})`);
   return res.body;
+}
+
+function sizeMismatch(req: BlobRequest, got: number | string): FetchError {
+  return new FetchError(
+    'SIZE_MISMATCH',
+    `${req.label}: size mismatch: got ${got} bytes, want ${req.size} (from ${req.url})`,
+    {
+      hint: 'the download or the mirror is corrupt or tampered with; retry, or use another mirror',
+      detail: { got, want: req.size, url: req.url },
+    },
+  );
 }
 
 /** Fetch many blobs with bounded parallelism; results in request order. */

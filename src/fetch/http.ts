@@ -1,8 +1,10 @@
 /**
  * HTTP GET on Node's fetch with timeouts and retries with backoff on
  * transient failures (connection errors, 5xx, 429). Errors name the URL.
+ * With `maxBytes`, a body that grows past the limit is aborted at once
+ * (FETCH_TOO_LARGE, not retried): a mirror cannot make pare buffer without end.
  */
-import { FetchError } from '../errors.js';
+import { FetchError, isPareError } from '../errors.js';
 
 export interface HttpResponse {
   status: number;
@@ -18,6 +20,8 @@ export interface HttpOptions {
   accept?: number[];
   /** Called with bytes as they arrive, for progress. */
   onData?: (bytes: number) => void;
+  /** Abort with FETCH_TOO_LARGE as soon as the body exceeds this many bytes. */
+  maxBytes?: number;
 }
 
 /** One-method interface so tests and callers can substitute transports. */
@@ -41,16 +45,34 @@ async function once(url: string, opts: HttpOptions): Promise<HttpResponse> {
       redirect: 'follow',
     });
     const chunks: Buffer[] = [];
+    const max = opts.maxBytes ?? Infinity;
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > max) throw tooLarge(url, max, declared);
+    let got = 0;
     if (res.body) {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        got += chunk.byteLength;
         opts.onData?.(chunk.byteLength);
+        if (got > max) throw tooLarge(url, max, got);
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
     }
     return { status: res.status, headers: res.headers, body: Buffer.concat(chunks) };
   } finally {
     clearTimeout(timer);
+    ctl.abort(); // a body left unread (too large, or an error) must not keep the connection busy
   }
+}
+
+function tooLarge(url: string, max: number, got: number): FetchError {
+  return new FetchError(
+    'FETCH_TOO_LARGE',
+    `${url}: the response is larger than ${max} bytes (${got} seen); download aborted`,
+    {
+      hint: 'the mirror serves more than the signed metadata allows: it is broken or hostile; use another mirror',
+      detail: { url, limit: max, bytes: got },
+    },
+  );
 }
 
 function networkMessage(e: unknown): string {
@@ -69,6 +91,7 @@ export const nodeHttp: Http = {
       try {
         res = await once(url, opts);
       } catch (e) {
+        if (isPareError(e)) throw e; // e.g. FETCH_TOO_LARGE: retrying cannot help
         lastError = new FetchError('FETCH_NETWORK', `cannot fetch ${url}: ${networkMessage(e)}`, {
           hint: 'check that the repository URL is right and reachable (or set $PARE_MIRROR), then retry',
           cause: e,

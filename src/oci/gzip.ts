@@ -39,54 +39,98 @@ export async function gzipDeterministic(
   opts: GzipOptions = {},
   onChunk?: (chunk: Buffer) => void,
 ): Promise<Buffer> {
-  const level = opts.level ?? 6;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`gzip level must be 0-9, got ${level}`);
   const out: Buffer[] = [];
-  const emit = (b: Buffer): void => {
+  await gzipStream([input], opts, (b) => {
     out.push(b);
     onChunk?.(b);
-  };
-  emit(gzipHeader(level));
+  });
+  return Buffer.concat(out);
+}
 
-  const starts: number[] = [];
-  for (let o = 0; o < input.length || starts.length === 0; o += BLOCK_SIZE) starts.push(o);
-  const compress = (start: number, last: boolean): Promise<Buffer> => {
-    const o: zlib.ZlibOptions = { level, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
-    if (start > 0) o.dictionary = input.subarray(Math.max(0, start - WINDOW), start);
-    return deflateRaw(input.subarray(start, start + BLOCK_SIZE), o);
+/**
+ * The same gzip as gzipDeterministic over a stream of input chunks, with
+ * memory bounded by a few blocks whatever the input size: output chunks go to
+ * `onChunk` in order (awaited, so a slow sink holds the compressor back).
+ * Returns the input and output sizes.
+ */
+export async function gzipStream(
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  opts: GzipOptions,
+  onChunk: (chunk: Buffer) => void | Promise<void>,
+): Promise<{ inputSize: number; size: number }> {
+  const level = opts.level ?? 6;
+  if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`gzip level must be 0-9, got ${level}`);
+  let size = 0;
+  const emit = async (b: Buffer): Promise<void> => {
+    size += b.length;
+    await onChunk(b);
   };
+  await emit(gzipHeader(level));
 
   const inFlight = Math.max(2, availableParallelism() + 1);
   const pending: Promise<Buffer>[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (next < starts.length && pending.length < inFlight) {
-      pending.push(compress(starts[next]!, next === starts.length - 1));
-      next++;
-    }
+  let crc = 0;
+  let inputSize = 0;
+  let dict: Buffer | undefined; // the last WINDOW bytes before the next block
+  let full: Buffer | undefined; // a complete block held back until we know whether it is the last
+  let block = Buffer.allocUnsafe(BLOCK_SIZE);
+  let fill = 0;
+
+  // A full block of zeros after a window of zeros always compresses to the same bytes (sparse files, padding):
+  // compress it once per stream and reuse the result.
+  let zeroBlock: Promise<Buffer> | undefined;
+  const submit = async (data: Buffer, last: boolean): Promise<void> => {
+    const o: zlib.ZlibOptions = { level, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
+    if (dict) o.dictionary = dict;
+    crc = crc32(data, crc); // CRC runs on this thread while the pool deflates
+    const zeros = !last && data.length === BLOCK_SIZE && dict !== undefined && isZero(dict) && isZero(data);
+    if (zeros) pending.push((zeroBlock ??= deflateRaw(data, o)));
+    else pending.push(deflateRaw(data, o));
+    dict = data.length >= WINDOW ? data.subarray(data.length - WINDOW) : data;
+    while (pending.length >= inFlight) await emit(await pending.shift()!);
   };
-  fill();
-  // CRC runs on this thread while the pool deflates.
-  const crc = crc32(input);
-  while (pending.length > 0) {
-    const block = await pending.shift()!;
-    fill();
-    emit(block);
+
+  for await (const chunk of input) {
+    let o = 0;
+    while (o < chunk.length) {
+      if (full) {
+        await submit(full, false);
+        full = undefined;
+      }
+      const n = Math.min(chunk.length - o, BLOCK_SIZE - fill);
+      block.set(chunk.subarray(o, o + n), fill);
+      fill += n;
+      o += n;
+      inputSize += n;
+      if (fill === BLOCK_SIZE) {
+        full = block;
+        block = Buffer.allocUnsafe(BLOCK_SIZE);
+        fill = 0;
+      }
+    }
   }
+  await submit(full ?? block.subarray(0, fill), true);
+  while (pending.length > 0) await emit(await pending.shift()!);
 
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(input.length % 2 ** 32, 4);
-  emit(trailer);
-  return Buffer.concat(out);
+  trailer.writeUInt32LE(inputSize % 2 ** 32, 4);
+  await emit(trailer);
+  return { inputSize, size };
+}
+
+const ZEROS = Buffer.alloc(BLOCK_SIZE);
+
+function isZero(b: Buffer): boolean {
+  return b.length <= ZEROS.length && b.equals(ZEROS.subarray(0, b.length));
 }
 
 let table: Uint32Array | undefined;
 
-/** CRC-32 (IEEE): zlib.crc32 where Node has it (>= 20.15), else a table. */
-export function crc32(data: Uint8Array): number {
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (native) return native(data);
+/** CRC-32 (IEEE), continuing from `value`: zlib.crc32 where Node has it (>= 20.15), else a table. */
+export function crc32(data: Uint8Array, value = 0): number {
+  const native = (zlib as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+  if (native) return native(data, value);
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -95,7 +139,7 @@ export function crc32(data: Uint8Array): number {
       table[n] = c >>> 0;
     }
   }
-  let c = 0xffffffff;
+  let c = (value ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }

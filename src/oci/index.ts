@@ -1,11 +1,14 @@
 /** The oci/ folder's public API, re-exported by name. */
 export { MEDIA, ANNOTATION, OCI_LAYOUT_VERSION, isIndexType, isManifestType } from './media.js';
 export { sha256, digestHex, VerifyingStream } from './digest.js';
-export { gzipDeterministic, gzipHeader, crc32, type GzipOptions } from './gzip.js';
+export { gzipDeterministic, gzipStream, gzipHeader, crc32, type GzipOptions } from './gzip.js';
 export { encodeTar, encodeEntry, encodeHeader, TAR_END, type TarHeaderInput } from './tar.js';
 export {
   buildLayer,
   layerTar,
+  layerTarStream,
+  layerInputDigest,
+  tapped,
   layerFromBytes,
   normalizeEntries,
   comparePaths,

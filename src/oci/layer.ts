@@ -1,6 +1,8 @@
 /**
  * Layers: a TreeEntry list becomes a deterministic tar, then a deterministic
- * gzip blob, with both digests computed while producing. Pure: no I/O.
+ * gzip blob, with both digests computed while producing. Pure: no I/O of its
+ * own (file bodies outside memory bring their own reads); layerTarStream and
+ * gzipStream keep memory bounded whatever the layer's size.
  *
  * Determinism rules (the tests pin them):
  * - entries sorted bytewise by path (UTF-8), so a directory precedes its
@@ -12,11 +14,11 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { TreeError } from '../errors.js';
+import { ArchiveError, TreeError } from '../errors.js';
 import type { TreeEntry } from '../tree/types.js';
-import { gzipDeterministic } from './gzip.js';
+import { gzipStream } from './gzip.js';
 import { MEDIA } from './media.js';
-import { encodeEntry, TAR_END } from './tar.js';
+import { encodeEntry, padding, TAR_END } from './tar.js';
 
 /** A layer blob, in the go-containerregistry shape: re-openable, digests known. */
 export interface Layer {
@@ -52,14 +54,19 @@ export function layerFromBytes(bytes: Buffer, meta: { digest: string; diffId: st
   };
 }
 
-/** The deterministic tar of `entries` and its sha256 (the diffId). */
+function clampedTime(e: TreeEntry, clampTo: number): number {
+  const t = e.mtime === undefined || !Number.isFinite(e.mtime) ? clampTo : Math.min(Math.floor(e.mtime), clampTo);
+  return Math.max(0, t);
+}
+
+/** The deterministic tar of `entries` (all content in memory) and its sha256 (the diffId). */
 export function layerTar(entries: readonly TreeEntry[], mtime: number): { tar: Buffer; diffId: string } {
   const clampTo = Math.max(0, Math.floor(mtime));
   const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   for (const e of normalizeEntries(entries)) {
-    const t = e.mtime === undefined || !Number.isFinite(e.mtime) ? clampTo : Math.min(Math.floor(e.mtime), clampTo);
-    for (const c of encodeEntry(e, Math.max(0, t))) {
+    if (e.type === 'file' && !e.data && e.body) throw new Error(`internal: ${e.path} is streamed; use layerTarStream`);
+    for (const c of encodeEntry(e, clampedTime(e, clampTo))) {
       hash.update(c);
       chunks.push(c);
     }
@@ -69,12 +76,85 @@ export function layerTar(entries: readonly TreeEntry[], mtime: number): { tar: B
   return { tar: Buffer.concat(chunks), diffId: `sha256:${hash.digest('hex')}` };
 }
 
+/**
+ * The same tar as layerTar as a stream of chunks: file bodies outside memory
+ * are read while writing, so memory does not grow with the layer. A body that
+ * yields more or fewer bytes than it declared is an error (the tar would be
+ * corrupt).
+ */
+export async function* layerTarStream(entries: readonly TreeEntry[], mtime: number): AsyncGenerator<Uint8Array> {
+  const clampTo = Math.max(0, Math.floor(mtime));
+  for (const e of normalizeEntries(entries)) {
+    yield* encodeEntry(e, clampedTime(e, clampTo));
+    if (e.type !== 'file' || e.data || !e.body) continue;
+    let n = 0;
+    for await (const c of e.body.open()) {
+      n += c.length;
+      if (n > e.body.size) break;
+      yield c;
+    }
+    if (n !== e.body.size) {
+      throw new ArchiveError(
+        'ARCHIVE_FORMAT',
+        `${e.path}: its content changed while writing the layer (${n} bytes read, ${e.body.size} expected)`,
+        {
+          hint: 'the cache was modified during the build; run the build again',
+        },
+      );
+    }
+    yield padding(e.body.size);
+  }
+  yield TAR_END;
+}
+
+/**
+ * The digest of everything layerTarStream(entries, mtime) is made of, without
+ * reading a body: every header as encoded, inline content, and each body by
+ * its id and size. Equal digests mean equal tars when body ids name their
+ * bytes (content-addressed sources): a memo key for a finished layer.
+ */
+export function layerInputDigest(entries: readonly TreeEntry[], mtime: number, salt = ''): string {
+  const clampTo = Math.max(0, Math.floor(mtime));
+  const hash = createHash('sha256').update(`pare-layer-inputs-v1\0${salt}\0`);
+  for (const e of normalizeEntries(entries)) {
+    for (const c of encodeEntry(e, clampedTime(e, clampTo))) hash.update(c);
+    if (e.type === 'file' && !e.data && e.body) hash.update(`\0body\0${e.body.id}\0${e.body.size}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** Hash (and count) a stream as it passes through. */
+export async function* tapped(
+  src: AsyncIterable<Uint8Array>,
+  hash: ReturnType<typeof createHash>,
+): AsyncGenerator<Uint8Array> {
+  for await (const c of src) {
+    hash.update(c);
+    yield c;
+  }
+}
+
 export async function buildLayer(entries: readonly TreeEntry[], opts: BuildLayerOptions): Promise<BuiltLayer> {
-  const { tar, diffId } = layerTar(entries, opts.mtime);
-  if (opts.compression === 'none') return layerFromBytes(tar, { digest: diffId, diffId, mediaType: MEDIA.layerTar });
+  const tarHash = createHash('sha256');
+  const tar = tapped(layerTarStream(entries, opts.mtime), tarHash);
+  if (opts.compression === 'none') {
+    const chunks: Uint8Array[] = [];
+    for await (const c of tar) chunks.push(c);
+    const diffId = `sha256:${tarHash.digest('hex')}`;
+    return layerFromBytes(Buffer.concat(chunks), { digest: diffId, diffId, mediaType: MEDIA.layerTar });
+  }
   const hash = createHash('sha256');
-  const bytes = await gzipDeterministic(tar, { level: opts.level }, (c) => hash.update(c));
-  return layerFromBytes(bytes, { digest: `sha256:${hash.digest('hex')}`, diffId, mediaType: MEDIA.layerGzip });
+  const out: Buffer[] = [];
+  await gzipStream(tar, { level: opts.level }, (c) => {
+    hash.update(c);
+    out.push(c);
+  });
+  const diffId = `sha256:${tarHash.digest('hex')}`;
+  return layerFromBytes(Buffer.concat(out), {
+    digest: `sha256:${hash.digest('hex')}`,
+    diffId,
+    mediaType: MEDIA.layerGzip,
+  });
 }
 
 /** Bytewise (UTF-8) path order; a prefix sorts first, so "a" < "a-b" < "a/b". */

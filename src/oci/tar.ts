@@ -109,10 +109,15 @@ export function padding(size: number): Buffer {
 /** The two zero blocks that end an archive. */
 export const TAR_END = Buffer.alloc(BLOCK * 2);
 
-/** Encode one tree entry (header, data, padding) as a list of chunks. */
+/**
+ * Encode one tree entry (header, data, padding) as a list of chunks. For a
+ * file whose content is a body (outside memory) only the header is encoded:
+ * the caller streams `e.body` and its padding after it (see layer.ts).
+ */
 export function encodeEntry(e: TreeEntry, mtime: number): Buffer[] {
+  const body = e.type === 'file' && !e.data ? e.body : undefined;
   const data = e.type === 'file' && e.data ? e.data : undefined;
-  const size = data ? data.byteLength : 0;
+  const size = data ? data.byteLength : body ? body.size : 0;
   const name = e.type === 'dir' ? `${e.path}/` : e.path;
   const chunks = encodeHeader({
     name,

@@ -6,7 +6,9 @@
  */
 import type { Config } from '../config/index.js';
 import { FetchError, hasCode } from '../errors.js';
-import { fetchBlobs, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
+import { fetchBlob, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
+import type { Limits } from '../config/limits.js';
+import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
@@ -33,6 +35,8 @@ export interface BuildOptions extends SourceOptions {
   sourceDateEpoch?: number;
   /** Add the busybox debug layer (default: the config's `debug`). */
   debug?: boolean;
+  /** Limits on expanded sizes and file count; override the config's `limits`. */
+  limits?: Partial<Limits>;
 }
 
 export interface Resolved {
@@ -98,26 +102,31 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const sources = await readPathSources(config); // before any download: a bad source fails fast
   const records = resolved.plan.packages.map((p) => p.record);
   const bytes = records.reduce((n, r) => n + r.size, 0);
-  progress.phase(`fetching packages (${resolved.arch})`, records.length, bytes);
-  const debs = await fetchBlobs(
-    records.map((r) => ({
-      url: `${r.origin!.url}/${r.filename}`,
-      sha256: r.sha256,
-      size: r.size,
-      label: `${r.name}_${r.version}_${r.architecture}.deb`,
-    })),
-    { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
-  ).catch((e: unknown) => {
-    if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
-      throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
-        hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
-        cause: e,
-      });
-    }
-    throw e;
+  progress.phase(`fetching and unpacking packages (${resolved.arch})`, records.length, bytes);
+  const fetchDeb = (r: PackageRecord): Promise<Uint8Array> =>
+    fetchBlob(
+      {
+        url: `${r.origin!.url}/${r.filename}`,
+        sha256: r.sha256,
+        size: r.size,
+        label: `${r.name}_${r.version}_${r.architecture}.deb`,
+      },
+      { cache: opts.cache, http: opts.http, offline: opts.offline, progress },
+    ).catch((e: unknown) => {
+      if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
+        throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
+          hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
+          cause: e,
+        });
+      }
+      throw e;
+    });
+  const assembled = await assemble(records, {
+    cache: opts.cache,
+    deb: (i) => fetchDeb(records[i]!),
+    limits: { ...config.limits, ...opts.limits }, // both hold only the limits that were set
+    onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
   });
-  progress.phase(`assembling (${resolved.arch})`, 1);
-  const assembled = await assemble(records, debs, opts.cache);
   if (opts.lock) {
     // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
     assembled.packages.forEach((p, i) => {

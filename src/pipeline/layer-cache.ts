@@ -1,32 +1,65 @@
 /**
- * Compressed layers, memoized by what they compress: the same tar (diffId)
- * at the same gzip level always gives the same blob, so a rebuild whose tree
- * did not change reuses the blob from the content-addressed cache instead of
- * compressing again. The tar is always rebuilt, so the key is exact.
+ * Compressed layers, memoized by what they are made of: the digest of the
+ * entries' headers, inline contents and body ids (layerInputDigest) at a
+ * fixed gzip level names one blob and its diffId, so a rebuild whose tree did
+ * not change neither reads a file body nor compresses: it verifies the cached
+ * blob and uses it. A miss streams tar → sha256 (diffId) and gzip → the
+ * cache in one pass, and the layer reads its blob from there: memory does
+ * not grow with the layer.
  */
 import { createHash } from 'node:crypto';
-import type { BlobCache } from '../fetch/index.js';
-import { gzipDeterministic, layerFromBytes, layerTar, MEDIA, type BuiltLayer } from '../oci/index.js';
+import { createReadStream } from 'node:fs';
+import { sha256Hex, type BlobCache } from '../fetch/index.js';
+import { Spool, verifiedPath } from '../fetch/spool.js';
+import { gzipStream, layerInputDigest, layerTarStream, MEDIA, tapped, type Layer } from '../oci/index.js';
 import type { TreeEntry } from '../tree/types.js';
 
 const LEVEL = 6;
 
-export async function cachedLayer(
-  entries: readonly TreeEntry[],
-  mtime: number,
-  cache?: BlobCache,
-): Promise<BuiltLayer> {
-  const { tar, diffId } = layerTar(entries, mtime);
-  const key = `gzip:${LEVEL}:${diffId}`;
-  const pointer = cache ? await cache.getMeta(key) : undefined;
-  const hit = pointer && cache ? await cache.get(pointer.toString()) : undefined;
-  if (hit) return layerFromBytes(hit, { digest: `sha256:${pointer!.toString()}`, diffId, mediaType: MEDIA.layerGzip });
-  const hash = createHash('sha256');
-  const bytes = await gzipDeterministic(tar, { level: LEVEL }, (c) => hash.update(c));
-  const hex = hash.digest('hex');
-  if (cache) {
-    await cache.put(hex, bytes, `layer ${diffId}`);
-    await cache.putMeta(key, Buffer.from(hex));
+interface LayerRecord {
+  digest: string;
+  diffId: string;
+  size: number;
+}
+
+function fileLayer(path: string, rec: LayerRecord): Layer {
+  return {
+    ...rec,
+    mediaType: MEDIA.layerGzip,
+    open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1 << 20 })),
+  };
+}
+
+async function fromMemo(cache: BlobCache, key: string): Promise<Layer | undefined> {
+  const pointer = await cache.getMeta(key);
+  const bytes = pointer ? await cache.get(pointer.toString()) : undefined;
+  if (!bytes) return undefined;
+  const rec = JSON.parse(bytes.toString('utf8')) as LayerRecord;
+  const blob = await verifiedPath(cache, rec.digest.replace(/^sha256:/, ''));
+  return blob && blob.size === rec.size ? fileLayer(blob.path, rec) : undefined;
+}
+
+export async function cachedLayer(entries: readonly TreeEntry[], mtime: number, cache: BlobCache): Promise<Layer> {
+  const key = `layer:v1:${layerInputDigest(entries, mtime, `gzip-${LEVEL}`)}`;
+  const hit = await fromMemo(cache, key);
+  if (hit) return hit;
+  const tarHash = createHash('sha256');
+  const spool = await Spool.create(cache, { label: 'layer' });
+  try {
+    await gzipStream(tapped(layerTarStream(entries, mtime), tarHash), { level: LEVEL }, (c) => spool.write(c));
+  } catch (e) {
+    await spool.abort();
+    throw e;
   }
-  return layerFromBytes(bytes, { digest: `sha256:${hex}`, diffId, mediaType: MEDIA.layerGzip });
+  const blob = await spool.finish();
+  const rec: LayerRecord = {
+    digest: `sha256:${blob.sha256}`,
+    diffId: `sha256:${tarHash.digest('hex')}`,
+    size: blob.size,
+  };
+  const bytes = Buffer.from(JSON.stringify(rec));
+  const digest = sha256Hex(bytes);
+  await cache.put(digest, bytes, `layer record ${rec.digest}`);
+  await cache.putMeta(key, Buffer.from(digest));
+  return fileLayer(blob.path, rec);
 }

@@ -93,7 +93,10 @@ export async function resolveLocked(
     excluded: a.excluded,
   };
   // The debug layer resolves busybox-static from the live suites.
-  const suites = (opts.debug ?? config.debug) ? await openSources(specs, arch, opts) : [];
+  const suites =
+    (opts.debug ?? config.debug)
+      ? await openSources(specs, arch, { ...opts, lockedRepositories: opts.lockedRepositories ?? lock.repositories })
+      : [];
   return { arch, specs, suites, plan };
 }
 

@@ -10,6 +10,7 @@ import { chooseMirror, readHostSources } from '../sources/debian/discover.js';
 import { loadDefaultKeyring, loadKeyringFile } from '../sources/debian/keyring-data.js';
 import { parseKeyring, type Keyring } from '../sources/debian/openpgp/index.js';
 import { loadIndexes, openSuite, type LoadedSuite, type OpenedSuite } from '../sources/debian/repository.js';
+import type { LockedRepository } from '../resolve/lock.js';
 
 export interface SourceOptions {
   cache: BlobCache;
@@ -19,6 +20,10 @@ export interface SourceOptions {
   /** Where the host's apt configuration lives (default /etc/apt). */
   aptDir?: string;
   now?: Date;
+  /** Accept a Release older than one seen before (snapshot mirrors); default false. */
+  allowRollback?: boolean;
+  /** Repositories a lock recorded: a Release older than the locked date is refused. */
+  lockedRepositories?: LockedRepository[];
 }
 
 export interface SuiteSpec {
@@ -73,13 +78,35 @@ async function keyringOf(files: string[], memo: Map<string, Promise<Keyring>>): 
   return k;
 }
 
+/** The newest Release date a lock recorded for this suite (a discovered mirror's entry has no URL). */
+function lockedFloor(
+  spec: SuiteSpec,
+  locked: LockedRepository[] | undefined,
+): { date: Date; from: string } | undefined {
+  let floor: Date | undefined;
+  for (const r of locked ?? []) {
+    if (r.suite !== spec.suite || !r.inRelease.date) continue;
+    if (r.url !== undefined ? r.url !== spec.url : spec.via === 'config') continue;
+    const d = new Date(r.inRelease.date);
+    if (!Number.isNaN(d.getTime()) && (!floor || d > floor)) floor = d;
+  }
+  return floor && { date: floor, from: 'the lock file' };
+}
+
 /** Fetch and verify every suite's InRelease, in parallel. */
 export async function openSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<OpenedSuite[]> {
   const memo = new Map<string, Promise<Keyring>>();
   return Promise.all(
     specs.map(async (s) =>
       openSuite(
-        { url: s.url, suite: s.suite, components: s.components, arch, keyring: await keyringOf(s.keyringFiles, memo) },
+        {
+          url: s.url,
+          suite: s.suite,
+          components: s.components,
+          arch,
+          keyring: await keyringOf(s.keyringFiles, memo),
+          notBefore: lockedFloor(s, opts.lockedRepositories),
+        },
         opts,
       ),
     ),

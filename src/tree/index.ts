@@ -4,4 +4,5 @@ export type { AddOptions, SkippedEntry, TreeStats } from './tree.js';
 export { readTar, iterTar } from './tar-read.js';
 export type { RawTarEntry, RawEntryType } from './tar-read.js';
 export { normalizeName, compareBytewise, sortBytewise } from './path.js';
-export type { EntryType, TreeEntry } from './types.js';
+export type { EntryType, FileBody, TreeEntry } from './types.js';
+export { fileBytes, fileSize } from './body.js';

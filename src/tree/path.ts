@@ -4,7 +4,20 @@
  * reported, and paths sort bytewise (UTF-8 byte order). Pure.
  */
 
-export type PathProblem = 'absolute' | 'dotdot' | 'empty';
+export type PathProblem = 'absolute' | 'dotdot' | 'empty' | 'control';
+
+/**
+ * NUL or another control character (U+0000-U+001F, U+007F). No real package
+ * needs one, and tools disagree on them: GNU tar cuts a name at NUL
+ * ("usr/bin/su\0x" lands on usr/bin/su), Go's archive/tar rejects it.
+ */
+export function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 export interface NormalizedPath {
   /** '' for the root itself. */
@@ -14,10 +27,11 @@ export interface NormalizedPath {
 
 /**
  * Normalize an archive name: drop '.' and empty components and a trailing
- * '/'. Absolute names and names with a '..' component are flagged, not
- * repaired: the caller reports them.
+ * '/'. Absolute names, names with a '..' component and names with control
+ * characters are flagged, not repaired: the caller reports them.
  */
 export function normalizeName(name: string): NormalizedPath {
+  if (hasControlChar(name)) return { path: name, problem: 'control' };
   if (name.startsWith('/')) return { path: name, problem: 'absolute' };
   // Fast path for the common "./usr/bin/x" shape.
   let s = name.startsWith('./') ? name.slice(2) : name;

@@ -1,5 +1,6 @@
 /** The tree's user-facing errors: hostile paths and conflicts between packages. */
 import { TreeError } from '../errors.js';
+import { fileSize } from './body.js';
 import type { TreeEntry } from './types.js';
 
 export function hostile(pkg: string, path: string, why: string): TreeError {
@@ -12,7 +13,7 @@ export function hostile(pkg: string, path: string, why: string): TreeError {
 function describe(e: TreeEntry): string {
   switch (e.type) {
     case 'file':
-      return `a file (mode ${e.mode.toString(8).padStart(4, '0')}, uid ${e.uid}, gid ${e.gid}, ${e.data?.byteLength ?? 0} bytes)`;
+      return `a file (mode ${e.mode.toString(8).padStart(4, '0')}, uid ${e.uid}, gid ${e.gid}, ${fileSize(e)} bytes)`;
     case 'dir':
       return 'a directory';
     case 'symlink':

@@ -94,14 +94,15 @@ export function slice(tree: FileTree, rules: SliceRules): SliceResult {
   // Links first, then files: a kept link of a dropped file becomes the file.
   for (const p of doomed) if (tree.get(p)?.type !== 'file') files += Number(tree.delete(p));
   for (const p of doomed) if (tree.get(p)?.type === 'file') files += Number(tree.delete(p));
-  let removedDirs = 0;
+  // Deepest first (entries are sorted), so a parent sees its emptied children; then one pass deletes them all.
+  const empty: string[] = [];
   for (let i = dirs.length - 1; i >= 0; i--) {
     const d = dirs[i]!;
     if ((children.get(d) ?? 0) > 0) continue;
-    tree.delete(d);
-    removedDirs++;
+    empty.push(d);
     const up = parentOf(d);
     children.set(up, (children.get(up) ?? 1) - 1);
   }
+  const removedDirs = tree.deleteAll(empty);
   return { files, dirs: removedDirs, bytes: before - tree.size.bytes };
 }

@@ -1,10 +1,32 @@
 /**
- * A fast synchronous tar reader over bytes already in memory: POSIX ustar,
- * GNU long names ('L'/'K'), PAX extended ('x') and global ('g') headers for
- * path, linkpath, size, uid, gid and mtime. User and group names are ignored;
- * ids stay numeric. Entry data are subarrays of the input (no copies). Pure.
+ * A fast synchronous tar reader: POSIX ustar, GNU long names ('L'/'K'), PAX
+ * extended ('x') and global ('g') headers for path, linkpath, size, uid, gid
+ * and mtime. User and group names are ignored; ids stay numeric. Pure: it
+ * reads through a ByteSource. Over bytes in memory, entry data are subarrays
+ * of the input (no copies); over a larger source (an unpacked archive in the
+ * cache), file data above `inlineMax` are not read at all: the entry carries
+ * `ref` (offset and size in the source) for the caller to stream later.
  */
 import { ArchiveError } from '../errors.js';
+import type { FileBody } from './types.js';
+
+/** Random access to an archive's bytes (in memory, or a file the caller reads). */
+export interface ByteSource {
+  readonly size: number;
+  /** Exactly `length` bytes at `offset` (the caller checks the range). */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesSource(buf: Uint8Array): ByteSource {
+  return { size: buf.length, read: (o, n) => buf.subarray(o, o + n) };
+}
+
+export interface TarReadOptions {
+  /** File data longer than this are not read; the entry gets `ref` instead. Default: read everything. */
+  inlineMax?: number;
+  /** Longest PAX or GNU long-name record accepted (default 1 MiB). */
+  headerMax?: number;
+}
 
 export type RawEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'other';
 
@@ -21,8 +43,12 @@ export interface RawTarEntry {
   uid: number;
   gid: number;
   mtime: number;
-  /** The entry's content (files only; empty otherwise), a view into the archive. */
+  /** The entry's content (files only; empty otherwise, and empty when `ref` is set). */
   data: Uint8Array;
+  /** A file whose data were not read: where they are in the source. */
+  ref?: { offset: number; size: number };
+  /** A file's content outside memory (set by callers that turn `ref` into a body). */
+  body?: FileBody;
 }
 
 const BLOCK = 512;
@@ -41,13 +67,13 @@ const TYPES: Record<string, RawEntryType> = {
 };
 
 class Reader {
-  constructor(
-    readonly buf: Uint8Array,
-    readonly label: string,
-  ) {}
+  /** The current header block; field offsets are relative to it, `base` is its offset in the archive. */
+  buf: Uint8Array = new Uint8Array(0);
+  base = 0;
+  constructor(readonly label: string) {}
 
   fail(msg: string, off: number): ArchiveError {
-    return new ArchiveError('ARCHIVE_FORMAT', `${this.label}: ${msg} (at offset ${off})`, {
+    return new ArchiveError('ARCHIVE_FORMAT', `${this.label}: ${msg} (at offset ${this.base + off})`, {
       hint: 'The archive is damaged or truncated; delete it from the cache and fetch it again.',
     });
   }
@@ -115,8 +141,8 @@ class Reader {
   }
 }
 
-function isZeroBlock(b: Uint8Array, off: number): boolean {
-  for (let i = off; i < off + BLOCK; i++) if (b[i] !== 0) return false;
+function isZeroBlock(b: Uint8Array): boolean {
+  for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) return false;
   return true;
 }
 
@@ -175,66 +201,83 @@ function parsePax(r: Reader, data: Uint8Array, off: number, into: Overrides): vo
   }
 }
 
-/** Iterate over the entries of a tar archive. `label` names the archive in errors. */
-export function* iterTar(buf: Uint8Array, label: string): Generator<RawTarEntry> {
-  const r = new Reader(buf, label);
+const EMPTY = new Uint8Array(0);
+
+/** Iterate over the entries of a tar archive in memory. `label` names the archive in errors. */
+export function iterTar(buf: Uint8Array, label: string): Generator<RawTarEntry> {
+  return iterTarSource(bytesSource(buf), label);
+}
+
+/** Iterate over the entries of a tar archive read through `src`. */
+export function* iterTarSource(src: ByteSource, label: string, opts: TarReadOptions = {}): Generator<RawTarEntry> {
+  const r = new Reader(label);
+  const inlineMax = opts.inlineMax ?? Infinity;
+  const headerMax = opts.headerMax ?? 1 << 20;
   const global: Overrides = {};
   let local: Overrides = {};
   let off = 0;
+  const total = src.size;
   while (true) {
-    if (off === buf.length) {
+    r.base = off;
+    if (off === total) {
       // EOF on a block boundary without the end-of-archive blocks: accepted, as dpkg does.
-      if (Object.keys(local).length > 0) throw r.fail('archive ends after an extended header', off);
+      if (Object.keys(local).length > 0) throw r.fail('archive ends after an extended header', 0);
       return;
     }
-    if (off + BLOCK > buf.length) throw r.fail('truncated tar header', off);
-    if (isZeroBlock(buf, off)) return;
-    r.checksum(off);
-    const typeflag = String.fromCharCode(buf[off + 156]!);
-    const headerSize = r.num(off + 124, 12, 'size');
+    if (off + BLOCK > total) throw r.fail('truncated tar header', 0);
+    const buf = src.read(off, BLOCK);
+    r.buf = buf;
+    if (isZeroBlock(buf)) return;
+    r.checksum(0);
+    const typeflag = String.fromCharCode(buf[156]!);
+    const headerSize = r.num(124, 12, 'size');
     const size = local.size ?? global.size ?? headerSize;
     const dataStart = off + BLOCK;
     const dataEnd = dataStart + size;
-    if (dataEnd > buf.length) throw r.fail(`truncated tar entry data (needs ${size} bytes)`, off);
-    const data = buf.subarray(dataStart, dataEnd);
+    if (dataEnd > total) throw r.fail(`truncated tar entry data (needs ${size} bytes)`, 0);
     const next = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-    if (next > buf.length) throw r.fail('truncated tar entry padding', off);
+    if (next > total) throw r.fail('truncated tar entry padding', 0);
 
-    if (typeflag === 'x' || typeflag === 'g') {
-      parsePax(r, data, dataStart, typeflag === 'x' ? local : global);
+    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+      if (size > headerMax) throw r.fail(`extended header of ${size} bytes is too long`, 0);
+      const data = src.read(dataStart, size);
+      if (typeflag === 'x' || typeflag === 'g') parsePax(r, data, BLOCK, typeflag === 'x' ? local : global);
+      else {
+        let end = data.indexOf(0);
+        if (end < 0) end = data.length;
+        const s = r.text(data.subarray(0, end), BLOCK);
+        if (typeflag === 'L') local.path = s;
+        else local.linkpath = s;
+      }
       off = next;
       continue;
     }
-    if (typeflag === 'L' || typeflag === 'K') {
-      let end = data.indexOf(0);
-      if (end < 0) end = data.length;
-      const s = r.text(data.subarray(0, end), dataStart);
-      if (typeflag === 'L') local.path = s;
-      else local.linkpath = s;
-      off = next;
-      continue;
-    }
 
-    const magic = r.str(off + 257, 6);
-    let name = r.str(off, 100);
-    if (magic === 'ustar' && buf[off + 345] !== 0) {
-      name = `${r.str(off + 345, 155)}/${name}`;
+    const magic = r.str(257, 6);
+    let name = r.str(0, 100);
+    if (magic === 'ustar' && buf[345] !== 0) {
+      name = `${r.str(345, 155)}/${name}`;
     }
     name = local.path ?? global.path ?? name;
-    const linkname = local.linkpath ?? global.linkpath ?? r.str(off + 157, 100);
+    const linkname = local.linkpath ?? global.linkpath ?? r.str(157, 100);
     let type: RawEntryType = TYPES[typeflag] ?? 'other';
     if (type === 'file' && typeflag !== '7' && name.endsWith('/')) type = 'dir'; // pre-POSIX directories
-    yield {
+    const entry: RawTarEntry = {
       name,
       linkname,
       type,
       typeflag,
-      mode: r.num(off + 100, 8, 'mode') & 0o7777,
-      uid: local.uid ?? global.uid ?? r.num(off + 108, 8, 'uid'),
-      gid: local.gid ?? global.gid ?? r.num(off + 116, 8, 'gid'),
-      mtime: local.mtime ?? global.mtime ?? r.num(off + 136, 12, 'mtime'),
-      data: type === 'file' ? data : data.subarray(0, 0),
+      mode: r.num(100, 8, 'mode') & 0o7777,
+      uid: local.uid ?? global.uid ?? r.num(108, 8, 'uid'),
+      gid: local.gid ?? global.gid ?? r.num(116, 8, 'gid'),
+      mtime: local.mtime ?? global.mtime ?? r.num(136, 12, 'mtime'),
+      data: EMPTY,
     };
+    if (type === 'file') {
+      if (size > inlineMax) entry.ref = { offset: dataStart, size };
+      else entry.data = src.read(dataStart, size);
+    }
+    yield entry;
     local = {};
     off = next;
   }

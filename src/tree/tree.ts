@@ -5,7 +5,8 @@
  * aliases (`bin -> usr/bin`) work in either package order. Nothing can escape
  * the root, and no package silently overwrites another's file. Pure: no I/O.
  */
-import { compareBytewise, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
+import { fileSize, sameContent } from './body.js';
+import { compareBytewise, hasControlChar, isWithin, joinPath, normalizeName, parentOf, sortBytewise } from './path.js';
 import { conflict, hostile, notADirectory } from './problems.js';
 import type { RawTarEntry } from './tar-read.js';
 import type { TreeEntry } from './types.js';
@@ -35,7 +36,12 @@ export interface AddOptions {
 
 type Ctx = WalkCtx;
 
-const PROBLEM_TEXT = { absolute: 'it is absolute', dotdot: "it has a '..' component", empty: 'it is empty' };
+const PROBLEM_TEXT = {
+  absolute: 'it is absolute',
+  dotdot: "it has a '..' component",
+  empty: 'it is empty',
+  control: 'it has a NUL or control character',
+};
 
 export class FileTree {
   readonly #map = new Map<string, TreeEntry>();
@@ -76,8 +82,10 @@ export class FileTree {
         mtime: raw.mtime,
         owner: pkg,
       };
-      if (t === 'file') entry.data = raw.data;
-      else if (t === 'symlink') entry.target = raw.linkname;
+      if (t === 'file') {
+        if (raw.body) entry.body = raw.body;
+        else entry.data = raw.data;
+      } else if (t === 'symlink') entry.target = raw.linkname;
       else if (t === 'hardlink') entry.target = raw.linkname;
       this.#insert(entry, ctx, false);
     }
@@ -133,6 +141,36 @@ export class FileTree {
   }
 
   /**
+   * Delete many entries (directories with everything below them) in one pass
+   * over the tree, however many there are: deleting them one by one scans the
+   * tree once per directory. Paths are taken as real paths (no symlinks are
+   * followed). Returns how many of `paths` were in the tree.
+   */
+  deleteAll(paths: Iterable<string>): number {
+    const doomed = new Set<string>();
+    for (const p of paths) if (p !== '') doomed.add(p);
+    if (doomed.size === 0) return 0;
+    let found = 0;
+    const gone: string[] = [];
+    for (const k of this.#map.keys()) {
+      if (doomed.has(k)) {
+        found++;
+        gone.push(k);
+        continue;
+      }
+      for (let up = parentOf(k); up !== ''; up = parentOf(up)) {
+        if (doomed.has(up)) {
+          gone.push(k);
+          break;
+        }
+      }
+    }
+    const removed = gone.map((k) => this.#remove(k)!);
+    for (const e of removed) if (e.type === 'file') this.#promoteLinks(e);
+    return found;
+  }
+
+  /**
    * Every entry, sorted by path in byte order. Every parent directory is
    * present (those no package shipped are 0755 root:root, without an owner).
    * A hard link's target always sorts before the link. The returned entries
@@ -147,7 +185,7 @@ export class FileTree {
     for (const e of this.#map.values()) {
       if (e.type === 'file') {
         s.files++;
-        s.bytes += e.data?.byteLength ?? 0;
+        s.bytes += fileSize(e);
       } else if (e.type === 'dir') s.dirs++;
       else if (e.type === 'symlink') s.symlinks++;
       else s.hardlinks++;
@@ -166,6 +204,8 @@ export class FileTree {
   #insert(entry: TreeEntry, ctx: Ctx, replace: boolean): string {
     if (entry.type === 'hardlink') entry.target = this.#hardlinkTarget(entry.target ?? '', ctx);
     if (entry.type === 'symlink' && !entry.target) throw hostile(ctx.pkg, ctx.name, 'the symlink has an empty target');
+    if (entry.type === 'symlink' && hasControlChar(entry.target!))
+      throw hostile(ctx.pkg, ctx.name, 'its symlink target has a NUL or control character');
     return this.#place(entry, ctx, replace);
   }
 
@@ -262,7 +302,7 @@ export class FileTree {
     const fa = a.type === 'hardlink' ? this.#map.get(a.target!) : a;
     const fb = b.type === 'hardlink' ? this.#map.get(b.target!) : b;
     if (!fa || !fb || fa.mode !== fb.mode || fa.uid !== fb.uid || fa.gid !== fb.gid) return false;
-    return bytesEqual(fa.data, fb.data);
+    return sameContent(fa, fb);
   }
 
   /**
@@ -406,11 +446,4 @@ function checkSymlinkTarget(parent: string, target: string, ctx: Ctx): void {
     else if (depth-- === 0)
       throw hostile(ctx.pkg, ctx.name, `its symlink target '${target}' climbs above the image root`);
   }
-}
-
-function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  const x = a ?? new Uint8Array(0);
-  const y = b ?? new Uint8Array(0);
-  if (x.byteLength !== y.byteLength) return false;
-  return Buffer.compare(x, y) === 0;
 }

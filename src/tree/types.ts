@@ -12,12 +12,29 @@ export interface TreeEntry {
   mode: number;
   uid: number;
   gid: number;
-  /** File content (type 'file' only). */
+  /** File content held in memory (type 'file' only; small files). */
   data?: Uint8Array;
+  /** File content kept outside memory (type 'file' only; large files): see FileBody. */
+  body?: FileBody;
   /** Symlink target as stored (may be relative or absolute), or for a hardlink the image path of the entry it links to. */
   target?: string;
   /** Seconds since the epoch; layer writers clamp to the image's fixed mtime. */
   mtime?: number;
   /** The package (or config source) the entry came from, for conflicts and SBOMs. */
   owner?: string;
+}
+
+/**
+ * A file's content kept outside memory (a range of an unpacked archive in the
+ * cache, a spool file): re-openable, so hashing and writing each read afresh.
+ * The tree never does I/O itself; whoever makes a body supplies the reads.
+ */
+export interface FileBody {
+  readonly size: number;
+  /** Two bodies with the same id hold the same bytes (e.g. "<archive sha256>:<offset>"). */
+  readonly id: string;
+  /** A fresh stream of exactly `size` bytes. */
+  open(): AsyncIterable<Uint8Array>;
+  /** The whole content in memory: only for the few small files pare reads itself. */
+  read(): Uint8Array;
 }

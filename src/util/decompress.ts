@@ -2,11 +2,13 @@
  * Decompression for the formats Debian uses in .deb members and repository
  * indexes: gzip (node:zlib), xz (@napi-rs/lzma) and zstd (fzstd). Pure: bytes
  * in, bytes out, no I/O. Corrupt input is an ArchiveError naming the input.
+ * decompressStream yields the output in bounded chunks (gzip and zstd stream;
+ * xz, which the binding only offers whole, comes as one chunk).
  */
-import { gunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { decompress as xzDecompress } from '@napi-rs/lzma/xz';
-import { decompress as zstdDecompress } from 'fzstd';
+import { Decompress as ZstdStream, decompress as zstdDecompress } from 'fzstd';
 import { ArchiveError } from '../errors.js';
 
 export type Compression = 'gz' | 'xz' | 'zst' | 'none';
@@ -62,5 +64,51 @@ export async function decompress(data: Uint8Array, kind: Compression, label: str
     }
   } catch (e) {
     throw fail(e instanceof Error ? e.message : String(e), e);
+  }
+}
+
+const ZSTD_SLICE = 4096; // compressed bytes pushed at a time: bounds the output of one push
+
+/** Decompress `data` as `kind` as a stream of chunks, memory bounded by the consumer's pace (see above for xz). */
+export async function* decompressStream(
+  data: Uint8Array,
+  kind: Compression,
+  label: string,
+): AsyncGenerator<Uint8Array> {
+  if (kind === 'none') {
+    yield data;
+    return;
+  }
+  const fail = (why: string, cause?: unknown): ArchiveError =>
+    new ArchiveError('ARCHIVE_COMPRESSION', `${label}: corrupt ${NAMES[kind]} data: ${why}`, {
+      hint: 'The file is damaged or truncated; delete it from the cache and fetch it again.',
+      cause,
+    });
+  if (!hasMagic(data, MAGIC[kind])) throw fail(`missing ${NAMES[kind]} header`);
+  if (kind === 'xz') {
+    yield await decompress(data, kind, label);
+    return;
+  }
+  if (kind === 'gz') {
+    const z = createGunzip({ chunkSize: 1 << 20 });
+    z.end(data);
+    try {
+      for await (const c of z) yield c as Buffer;
+    } catch (e) {
+      throw fail(e instanceof Error ? e.message : String(e), e);
+    }
+    return;
+  }
+  let out: Uint8Array[] = [];
+  const z = new ZstdStream((chunk) => out.push(chunk));
+  for (let o = 0; o < data.length; o += ZSTD_SLICE) {
+    try {
+      z.push(data.subarray(o, o + ZSTD_SLICE), o + ZSTD_SLICE >= data.length);
+    } catch (e) {
+      throw fail(e instanceof Error ? e.message : String(e), e);
+    }
+    const ready = out;
+    out = [];
+    yield* ready;
   }
 }

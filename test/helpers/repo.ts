@@ -5,7 +5,7 @@
  * Tests tamper with files on disk (or with responses) to prove verification.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,8 @@ export interface FixturePackage {
   multiArch?: string;
   priority?: string;
   files?: DebFile[];
+  /** Use these .deb bytes instead of making one from the fields above (e.g. a huge sparse package). */
+  deb?: Buffer;
   /** Replace the .deb bytes (after the index was computed from the real ones). */
   tamperDeb?: (deb: Buffer) => Buffer;
   /** Extra index fields. */
@@ -41,6 +43,13 @@ export interface FixtureRepoOptions {
   /** Sign with this key instead of a fresh one (e.g. to test a wrong key). */
   key?: SigningKey;
   validUntil?: Date;
+  /** The Release files' Date (default 2023-11-14 22:13:20 UTC). */
+  date?: Date;
+}
+
+/** A response body sent in chunks without a Content-Length, waiting for the client to read each one. */
+export interface StreamedBody {
+  chunks: Iterable<Uint8Array>;
 }
 
 export interface FixtureRepo {
@@ -52,7 +61,7 @@ export interface FixtureRepo {
   /** Request paths seen, in order. */
   requests: string[];
   /** Replace responses for a path (relative to the repo root). */
-  override(path: string, fn: (body: Buffer) => Buffer | number): void;
+  override(path: string, fn: (body: Buffer) => Buffer | number | StreamedBody): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +92,17 @@ function stanza(p: FixturePackage, arch: string, filename: string, deb: Buffer):
   );
 }
 
+async function stream(res: ServerResponse, body: StreamedBody): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  let closed = false;
+  res.on('close', () => (closed = true));
+  for (const chunk of body.chunks) {
+    if (closed) return;
+    if (!res.write(chunk)) await new Promise<void>((r) => (res.once('drain', r), res.once('close', r)));
+  }
+  if (!closed) res.end();
+}
+
 export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<FixtureRepo> {
   const dir = await mkdtemp(join(tmpdir(), 'pare-repo-'));
   const component = opts.component ?? 'main';
@@ -96,19 +116,21 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
     const stanzas: string[] = [];
     for (const p of pkgs) {
       const pArch = p.arch ?? arch;
-      const deb = await makeDeb({
-        name: p.name,
-        version: p.version,
-        arch: pArch,
-        depends: p.depends,
-        files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
-        compression: 'gz',
-        extraControl: {
-          ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}),
-          ...(p.provides ? { Provides: p.provides } : {}),
-          ...p.control,
-        },
-      });
+      const deb =
+        p.deb ??
+        (await makeDeb({
+          name: p.name,
+          version: p.version,
+          arch: pArch,
+          depends: p.depends,
+          files: p.files ?? [{ path: `./usr/share/doc/${p.name}/copyright`, data: `${p.name} fixture\n` }],
+          compression: 'gz',
+          extraControl: {
+            ...(p.preDepends ? { 'Pre-Depends': p.preDepends } : {}),
+            ...(p.provides ? { Provides: p.provides } : {}),
+            ...p.control,
+          },
+        }));
       const filename = `pool/${component}/${p.name[0]}/${p.name}/${p.name}_${p.version.replace(/^\d+:/, '')}_${pArch}.deb`;
       stanzas.push(stanza(p, arch, filename, deb));
       await put(filename, p.tamperDeb ? p.tamperDeb(deb) : deb);
@@ -131,7 +153,7 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
       'Label: pare-fixture',
       `Suite: ${suite}`,
       `Codename: ${suite}`,
-      'Date: Tue, 14 Nov 2023 22:13:20 UTC',
+      `Date: ${(opts.date ?? new Date('2023-11-14T22:13:20Z')).toUTCString()}`,
       ...(opts.validUntil ? [`Valid-Until: ${opts.validUntil.toUTCString()}`] : []),
       `Acquire-By-Hash: ${opts.byHash === false ? 'no' : 'yes'}`,
       `Architectures: ${arch}`,
@@ -147,7 +169,7 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
   await writeFile(keyringFile, key.keyring);
 
   const requests: string[] = [];
-  const overrides = new Map<string, (b: Buffer) => Buffer | number>();
+  const overrides = new Map<string, (b: Buffer) => Buffer | number | StreamedBody>();
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     requests.push(path);
@@ -162,6 +184,7 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
     if (o) {
       const r = o(body);
       if (typeof r === 'number') return void res.writeHead(r).end();
+      if (!Buffer.isBuffer(r)) return void (await stream(res, r));
       body = r;
     }
     res.writeHead(200, { 'content-length': body.length }).end(body);

@@ -30,7 +30,8 @@ function formatError(label: string, msg: string): ArchiveError {
   });
 }
 
-function controlFiles(entries: RawTarEntry[], label: string): Omit<DebContents, 'data'> {
+/** The control files of a package, from the entries of its control.tar. */
+export function controlFiles(entries: RawTarEntry[], label: string): Omit<DebContents, 'data'> {
   const files = new Map<string, string>();
   for (const e of entries) {
     if (e.type !== 'file') continue;
@@ -50,8 +51,8 @@ export interface ReadDebOptions {
   unpackData?: (compressed: Uint8Array, kind: Compression, label: string) => Promise<Uint8Array>;
 }
 
-/** Parse a .deb. `label` names the package file in errors, e.g. "hello_1.0_amd64.deb". */
-export async function readDeb(bytes: Uint8Array, label: string, opts: ReadDebOptions = {}): Promise<DebContents> {
+/** The control.tar and data.tar members of a .deb, checked for the format's order rules. */
+export function debMembers(bytes: Uint8Array, label: string): { control: ArMember; data: ArMember } {
   const members = readAr(bytes, label);
   const first = members[0];
   if (!first || first.name !== 'debian-binary') {
@@ -78,6 +79,17 @@ export async function readDeb(bytes: Uint8Array, label: string, opts: ReadDebOpt
   }
   if (!control) throw formatError(label, 'no control.tar member');
   if (!data) throw formatError(label, 'no data.tar member');
+  return { control, data };
+}
+
+/** The control files of a .deb (control.tar is small: read in memory). */
+export async function readControl(control: ArMember, label: string): Promise<Omit<DebContents, 'data'>> {
+  return controlFiles(readTar(await unpack(control, label), `${label}: ${control.name}`), label);
+}
+
+/** Parse a .deb. `label` names the package file in errors, e.g. "hello_1.0_amd64.deb". */
+export async function readDeb(bytes: Uint8Array, label: string, opts: ReadDebOptions = {}): Promise<DebContents> {
+  const { control, data } = debMembers(bytes, label);
   const unpackData = opts.unpackData ?? decompress;
   const [controlTar, dataTar] = await Promise.all([
     unpack(control, label),

@@ -10,11 +10,12 @@ import { parseKeyring, type Keyring } from './openpgp/index.js';
 
 /**
  * data/keyrings/ in the package root. This file runs from
- * src/sources/debian/ (tsx, tests on sources) or dist/src/sources/debian/
- * (compiled): try both depths and keep the one that exists.
+ * src/sources/debian/ (tsx, tests on sources), dist/src/sources/debian/
+ * (compiled) or dist/cli/ (the bundled CLI): try each depth and keep the one
+ * that exists.
  */
 export function keyringDataDir(): string {
-  for (const rel of ['../../../../data/keyrings/', '../../../data/keyrings/']) {
+  for (const rel of ['../../../../data/keyrings/', '../../../data/keyrings/', '../../data/keyrings/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(dir + 'debian-archive-keyring.gpg')) return dir;
   }

@@ -216,6 +216,12 @@ function parseStanza(stub: PackageStub): PackageRecord {
     if (!/^[0-9]+$/.test(v)) throw indexError(file, lineOf(k), `${field} is not a number: "${v}"`);
     return Number(v);
   };
+  // A digest, never a path: the cache names blobs by it.
+  const sha256Of = (v: string): string => {
+    if (!/^[0-9a-f]{64}$/.test(v))
+      throw indexError(file, lineOf('sha256'), `SHA256 is not 64 lowercase hex digits: "${v.slice(0, 80)}"`);
+    return v;
+  };
   const fields: Record<string, string> = {};
   for (const [key, name] of p.names) fields[name] = p.fields.get(key)!;
   const rec: PackageRecord = {
@@ -230,7 +236,7 @@ function parseStanza(stub: PackageStub): PackageRecord {
     breaks: rel('breaks', 'Breaks'),
     filename: need('filename', 'Filename'),
     size: int('size', 'Size') ?? 0,
-    sha256: need('sha256', 'SHA256'),
+    sha256: sha256Of(need('sha256', 'SHA256')),
     source: parseSource(get('source'), stub.name, stub.version),
     fields,
   };

@@ -80,6 +80,28 @@ export function checkFresh(rel: ReleaseFile, now: Date, label: string): void {
   }
 }
 
+/**
+ * The signed Release must be the suite that was asked for: its Suite or
+ * Codename equals the requested name (for "bookworm/updates" the part before
+ * the last '/'), as apt checks. Otherwise a mirror could serve one suite's
+ * validly signed InRelease at another suite's URL (bookworm's at
+ * bookworm-security's) and silently drop security updates.
+ */
+export function checkSuite(rel: ReleaseFile, requested: string, label: string): void {
+  const names = [rel.suite, rel.codename].filter((n): n is string => !!n);
+  const slash = requested.lastIndexOf('/');
+  const wanted = slash > 0 ? [requested, requested.slice(0, slash)] : [requested];
+  if (names.some((n) => wanted.includes(n))) return;
+  throw new SourceError(
+    'RELEASE_SUITE_MISMATCH',
+    `${label}: asked for suite "${requested}", but the signed Release is Suite "${rel.suite ?? '(none)'}", Codename "${rel.codename ?? '(none)'}"`,
+    {
+      hint: 'the mirror serves another suite at this URL (broken or hostile); check the suite name, or use another mirror',
+      detail: { requested, suite: rel.suite, codename: rel.codename },
+    },
+  );
+}
+
 /** The index files to try for a component/arch, most preferred first. */
 export function packagesCandidates(component: string, arch: string): string[] {
   const base = `${component}/binary-${arch}/Packages`;

@@ -1,6 +1,7 @@
 /**
- * Load one suite of a Debian repository: fetch InRelease, verify its OpenPGP
- * signature against the keyring, check freshness, then fetch each Packages
+ * Load one suite of a Debian repository: fetch InRelease (at most 32 MiB),
+ * verify its OpenPGP signature against the keyring, check that it is the
+ * suite asked for, fresh and not older than one seen before, then fetch each Packages
  * index (by-hash when the Release offers it) through the content-addressed
  * cache, checked against the SHA256 in the signed Release.
  */
@@ -9,7 +10,8 @@ import { BlobCache, fetchBlob, nodeHttp, sha256Hex, type Http } from '../../fetc
 import { compressionFromName, decompress } from '../../util/decompress.js';
 import { verifyCleartext, type Keyring } from './openpgp/index.js';
 import { parsePackagesIndex, type PackagesIndex } from './packages-index.js';
-import { checkFresh, packagesCandidates, parseRelease, type ReleaseFile } from './release.js';
+import { checkFresh, checkSuite, packagesCandidates, parseRelease, type ReleaseFile } from './release.js';
+import { checkNotRolledBack, rememberRelease } from './release-history.js';
 
 export interface SuiteRequest {
   url: string;
@@ -17,6 +19,8 @@ export interface SuiteRequest {
   components: string[];
   arch: string;
   keyring: Keyring;
+  /** Refuse a Release dated before this (e.g. the date a lock file recorded). */
+  notBefore?: { date: Date; from: string };
 }
 
 export interface LoadOptions {
@@ -24,6 +28,8 @@ export interface LoadOptions {
   http?: Http;
   offline?: boolean;
   now?: Date;
+  /** Accept a Release older than the newest one seen (snapshot mirrors); default false. */
+  allowRollback?: boolean;
 }
 
 export interface OpenedSuite {
@@ -49,7 +55,16 @@ interface CachedRelease {
   etag?: string;
 }
 
-async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
+/** An InRelease larger than this is refused while it downloads (Debian's largest are a few hundred KiB). */
+export const MAX_INRELEASE_BYTES = 32 << 20;
+
+interface FetchedRelease {
+  bytes: Buffer;
+  /** Put the bytes (and their validators) in the cache: call only once they verified. */
+  store?: () => Promise<void>;
+}
+
+async function fetchInRelease(url: string, opts: LoadOptions): Promise<FetchedRelease> {
   const http = opts.http ?? nodeHttp;
   const key = `inrelease:${url}`;
   const cached = await opts.cache.getMeta(key);
@@ -59,30 +74,44 @@ async function fetchInRelease(url: string, opts: LoadOptions): Promise<Buffer> {
       throw new SourceError('FETCH_NETWORK', `${url} is not in the cache and --offline is set`, {
         hint: 'run once without --offline to fill the cache',
       });
-    return cached;
+    return { bytes: cached };
   }
   const prev: CachedRelease = cached && headersRaw ? (JSON.parse(headersRaw.toString()) as CachedRelease) : {};
   const headers: Record<string, string> = {};
   if (cached && prev.etag) headers['if-none-match'] = prev.etag;
   if (cached && prev.lastModified) headers['if-modified-since'] = prev.lastModified;
-  const res = await http.get(url, { headers, accept: [304] });
-  if (res.status === 304 && cached) return cached;
+  const res = await http.get(url, { headers, accept: [304], maxBytes: MAX_INRELEASE_BYTES });
+  if (res.status === 304 && cached) return { bytes: cached };
   const meta: CachedRelease = {
     lastModified: res.headers.get('last-modified') ?? undefined,
     etag: res.headers.get('etag') ?? undefined,
   };
-  await opts.cache.putMeta(key, res.body);
-  await opts.cache.putMeta(`${key}:headers`, Buffer.from(JSON.stringify(meta)));
-  return res.body;
+  const store = async () => {
+    await opts.cache.putMeta(key, res.body);
+    await opts.cache.putMeta(`${key}:headers`, Buffer.from(JSON.stringify(meta)));
+  };
+  return { bytes: res.body, store };
 }
 
-/** Fetch and verify a suite's InRelease (cheap: no indexes yet). */
+/**
+ * Fetch and verify a suite's InRelease (cheap: no indexes yet): signature,
+ * suite name, freshness, no rollback. Only an InRelease that passed every
+ * check replaces the cached copy.
+ */
 export async function openSuite(req: SuiteRequest, opts: LoadOptions): Promise<OpenedSuite> {
   const inReleaseUrl = `${req.url}/dists/${req.suite}/InRelease`;
-  const bytes = await fetchInRelease(inReleaseUrl, opts);
+  const { bytes, store } = await fetchInRelease(inReleaseUrl, opts);
   const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
   const release = parseRelease(verified.text, inReleaseUrl);
+  checkSuite(release, req.suite, inReleaseUrl);
   checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
+  await checkNotRolledBack(release, req.url, req.suite, inReleaseUrl, {
+    cache: opts.cache,
+    allowRollback: opts.allowRollback,
+    floor: req.notBefore,
+  });
+  await store?.();
+  await rememberRelease(release, req.url, req.suite, opts.cache);
   return {
     url: req.url,
     suite: req.suite,

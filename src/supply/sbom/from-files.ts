@@ -23,6 +23,7 @@ import {
   type SbomPackage,
 } from './model.js';
 import { parseRecord, RECORD_PATH } from './record.js';
+import { fileBytes } from '../../tree/body.js';
 
 const STATUS_DIR = 'var/lib/dpkg/status.d/';
 const dec = new TextDecoder();
@@ -51,7 +52,7 @@ function reader(entries: readonly TreeEntry[]): (path: string) => Uint8Array | u
     const real = walk(map, path, undefined, true);
     let e = real === undefined ? undefined : map.get(real);
     for (let hops = 0; e?.type === 'hardlink' && hops < 8; hops++) e = map.get(e.target!);
-    return e?.type === 'file' ? (e.data ?? new Uint8Array(0)) : undefined;
+    return e?.type === 'file' ? fileBytes(e) : undefined;
   };
 }
 
@@ -119,7 +120,7 @@ export function modelFromFiles(input: FilesInput): SbomModel {
       e.path.slice(STATUS_DIR.length).includes('/')
     )
       continue;
-    const p = parseStatus(dec.decode(e.data ?? new Uint8Array(0)), `/${e.path}`);
+    const p = parseStatus(dec.decode(fileBytes(e)), `/${e.path}`);
     if (p) installed.push(p);
   }
   installed.sort(byKey((p) => `${p.name}\0${p.arch}`));

@@ -74,8 +74,7 @@ test('packages index: bytes input decodes UTF-8 per stanza, offsets stay right',
 });
 
 test('packages index: CRLF, extra blank lines, other field order and case', () => {
-  const text =
-    '\n\nversion: 2\npackage: foo\nARCHITECTURE: all\nFilename: f.deb\nSize: 1\nSHA256: x\n\n\n\r\nPackage: bar\r\nVersion: 1\r\nArchitecture: amd64\r\nFilename: b.deb\r\nSize: 1\r\nSHA256: y\r\n';
+  const text = `\n\nversion: 2\npackage: foo\nARCHITECTURE: all\nFilename: f.deb\nSize: 1\nSHA256: x\n\n\n\r\nPackage: bar\r\nVersion: 1\r\nArchitecture: amd64\r\nFilename: b.deb\r\nSize: 1\r\nSHA256: ${'c'.repeat(64)}\r\n`;
   const idx = parsePackagesIndex(text, 'P');
   assert.deepEqual(
     idx.stubs.map((s) => [s.name, s.version, s.architecture]),
@@ -84,7 +83,15 @@ test('packages index: CRLF, extra blank lines, other field order and case', () =
       ['bar', '1', 'amd64'],
     ],
   );
-  assert.equal(idx.stubs[1]!.record.sha256, 'y');
+  assert.equal(idx.stubs[1]!.record.sha256, 'c'.repeat(64));
+});
+
+test('packages index: a SHA256 that is not 64 lowercase hex digits is an error, never a path', () => {
+  const text = 'Package: a\nVersion: 1\nArchitecture: all\nFilename: a.deb\nSize: 1\nSHA256: ../../../etc/passwd\n';
+  assert.throws(
+    () => parsePackagesIndex(text, 'P').stubs[0]!.record,
+    (e) => hasCode(e, 'INDEX_PARSE') && /P:6: SHA256/.test((e as Error).message),
+  );
 });
 
 test('packages index: errors name file:line', () => {

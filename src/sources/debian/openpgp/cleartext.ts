@@ -19,6 +19,8 @@ export interface Cleartext {
 
 const SIGNED_BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
 const SIG_BEGIN = '-----BEGIN PGP SIGNATURE-----';
+/** Armor header lines are short ("Hash: SHA256"); a longer one is hostile or broken. */
+const MAX_HEADER_LINE = 1024;
 
 /** Splits a clearsigned message. Errors: VerifyError 'SIG_MALFORMED' naming `what` and the line. */
 export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): Cleartext {
@@ -33,9 +35,15 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
   }
   const hashes: string[] = [];
   for (i++; i < lines.length && !isBlank(lines[i]!); i++) {
-    const m = /^Hash: ?(.+?)[ \t\r]*$/.exec(lines[i]!);
-    if (!m) throw malformed(`${what}: line ${i + 1}: only "Hash:" headers may follow "${SIGNED_BEGIN}"`);
-    hashes.push(...m[1]!.split(',').map((h) => h.trim()));
+    const line = lines[i]!;
+    if (line.length > MAX_HEADER_LINE)
+      throw malformed(
+        `${what}: line ${i + 1}: a header line of ${line.length} characters (at most ${MAX_HEADER_LINE})`,
+      );
+    // Linear: no pattern that backtracks between the value and trailing blanks (a run of spaces made one quadratic).
+    const value = line.startsWith('Hash:') ? line.slice(5).trim() : '';
+    if (!value) throw malformed(`${what}: line ${i + 1}: only "Hash:" headers may follow "${SIGNED_BEGIN}"`);
+    hashes.push(...value.split(',').map((h) => h.trim()));
   }
   if (i >= lines.length) throw malformed(`${what}: no text after the "${SIGNED_BEGIN}" header`);
   const textLines: string[] = [];

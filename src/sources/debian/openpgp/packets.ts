@@ -2,6 +2,9 @@
  * OpenPGP packet framing (RFC 4880 §4.2): old- and new-format headers,
  * partial body lengths, multiprecision integers (§3.2). Pure; bodies are
  * views into the input, not copies (except for partial-length packets).
+ * Partial body lengths are accepted only for the data packets RFC 4880
+ * §4.2.2.4 allows them on: a signature or key split into one-byte chunks
+ * would otherwise cost many times its size in memory.
  */
 import { malformed } from './armor.js';
 
@@ -16,6 +19,9 @@ export const Tag = {
   PublicSubkey: 14,
   UserAttribute: 17,
 } as const;
+
+/** Compressed, symmetrically encrypted, literal, SEIPD and AEAD data: the only packets that may use partial lengths. */
+const PARTIAL_OK = new Set([8, 9, 11, 18, 20]);
 
 export interface Packet {
   tag: number;
@@ -43,6 +49,7 @@ export function readPackets(bytes: Uint8Array, what = 'OpenPGP data'): Packet[] 
       const chunks: Uint8Array[] = [];
       for (;;) {
         const [len, partial, next] = newLength(bytes, pos, fail);
+        if (partial && !PARTIAL_OK.has(tag)) throw fail(`partial body length on a packet of tag ${tag}`);
         if (next + len > bytes.length) throw fail(`packet (tag ${tag}) longer than the data`);
         chunks.push(bytes.subarray(next, next + len));
         pos = next + len;

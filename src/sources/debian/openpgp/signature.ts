@@ -52,8 +52,11 @@ export interface Signature {
 /**
  * Parses a signature packet body. Returns undefined for versions other than 4
  * (they are skipped like unknown keys). Errors: 'SIG_MALFORMED'.
+ * Embedded signatures (subpacket 32) are parsed one level deep only: an
+ * embedded signature's own embedded signatures are ignored, so hostile
+ * nesting costs no stack.
  */
-export function parseSignature(body: Uint8Array, what = 'signature'): Signature | undefined {
+export function parseSignature(body: Uint8Array, what = 'signature', embedded = false): Signature | undefined {
   const r = new Reader(body, what);
   const version = r.u8();
   if (version !== 4) return undefined;
@@ -81,13 +84,13 @@ export function parseSignature(body: Uint8Array, what = 'signature'): Signature 
   let sawCreated = false;
   readSubpackets(hashed, what, (t, d, critical) => {
     if (t === 2) sawCreated = true;
-    applySubpacket(sig, t, d, true, what);
+    applySubpacket(sig, t, d, true, what, embedded);
     if (critical && !KNOWN_SUBPACKETS.has(t) && sig.unknownCritical === undefined) sig.unknownCritical = t;
   });
   // Unhashed subpackets are not covered by the signature: only issuer hints
   // (checked by verification itself) and embedded signatures are taken.
   readSubpackets(unhashed, what, (t, d) => {
-    if (t === 16 || t === 33 || t === 32) applySubpacket(sig, t, d, false, what);
+    if (t === 16 || t === 33 || t === 32) applySubpacket(sig, t, d, false, what, embedded);
   });
   if (!sawCreated) throw malformed(`${what}: no signature creation time in the hashed subpackets`);
   if (pubAlgo === 27) {
@@ -98,7 +101,14 @@ export function parseSignature(body: Uint8Array, what = 'signature'): Signature 
   return sig;
 }
 
-function applySubpacket(sig: Signature, t: number, d: Uint8Array, hashed: boolean, what: string): void {
+function applySubpacket(
+  sig: Signature,
+  t: number,
+  d: Uint8Array,
+  hashed: boolean,
+  what: string,
+  inEmbedded: boolean,
+): void {
   const need = (n: number) => {
     if (d.length < n) throw malformed(`${what}: subpacket ${t} too short`);
   };
@@ -126,7 +136,8 @@ function applySubpacket(sig: Signature, t: number, d: Uint8Array, hashed: boolea
       sig.keyFlags = d.length > 0 ? d[0]! : 0;
       break;
     case 32: {
-      const e = parseSignature(d, `${what} (embedded signature)`);
+      if (inEmbedded) break; // one level only: a primary key binding never needs more
+      const e = parseSignature(d, `${what} (embedded signature)`, true);
       if (e) sig.embedded.push(e);
       break;
     }

@@ -38,6 +38,16 @@ describe('packets', () => {
     assert.deepEqual(Buffer.from(p!.body), Buffer.from([1, 2, 3, 4, 5]));
   });
 
+  it('allows partial body lengths on data packets only (RFC 4880 §4.2.2.4)', () => {
+    for (const tag of [2, 5, 6, 7, 13, 14]) {
+      assert.throws(
+        () => readPackets(Buffer.from([0xc0 | tag, 0xe1, 1, 2, 3, 3, 4, 5])),
+        (e) => hasCode(e, 'SIG_MALFORMED') && /partial body length on a packet of tag/.test((e as Error).message),
+        `tag ${tag}`,
+      );
+    }
+  });
+
   it('rejects truncated and invalid packets with SIG_MALFORMED', () => {
     for (const bytes of [[0x88, 5, 1], [0x12], [0xc2, 0xff, 0, 0], [0xc2, 0xe1, 1]]) {
       assert.throws(
