@@ -226,7 +226,7 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
   }
 
   for (const { name } of CATALOG) {
-    it(`${name}: syft finds exactly the Debian packages of pare's lock and SBOMs`, async () => {
+    it(`${name}: syft finds exactly the Debian packages of pare's lock and SBOMs`, async (t) => {
       const b = await built(name);
       const lockFile = join(work, `${name}.lock.json`);
       const config = join(REPO_ROOT, 'examples', `${name}.yaml`);
@@ -237,6 +237,8 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
       // Other ecosystems syft reports are files of the Debian packages (see README, syft).
       for (const p of r.others)
         assert.ok(r.ownedByDeb(p), `${p.type} ${p.name} ${p.version} at ${p.locations.join(', ')}`);
+      const others = r.others.map((p) => `${p.type}:${p.name}@${p.version}`).join(', ');
+      t.diagnostic(`syft: ${r.sets.syft.length} deb packages; also ${others || 'nothing else'}`);
     });
   }
 
