@@ -12,4 +12,6 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  PythonConfig,
+  NodeConfig,
 } from './types.js';

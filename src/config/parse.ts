@@ -10,6 +10,7 @@ import { ConfigError, type Position } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { configSpec } from './schema.js';
 import { checkContent, normalizeContent } from './content.js';
+import { checkApps, normalizeApps } from './apps.js';
 import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
 import { APK_PACKAGE_RE, checkRepositoryKinds, isApkContents } from './repository-kinds.js';
@@ -118,7 +119,7 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
         });
       names.add(u.username);
     });
-    problems.push(...checkContent(raw, doc, text, dir));
+    problems.push(...checkContent(raw, doc, text, dir), ...checkApps(raw, doc, dir));
   }
   if (problems.length) report(file, text, lc, problems, 'CONFIG_SCHEMA');
   if (!raw) report(file, text, lc, [{ key: '', message: 'the file is empty', offset: 0, length: 1 }], 'CONFIG_SCHEMA');
@@ -199,6 +200,7 @@ function normalize(
     archs: (raw.archs ?? ['amd64']).map(String),
     ...(raw.limits ? { limits: configLimits(raw.limits) } : {}),
     ...normalizeContent(raw, doc, text, dir, posAt),
+    ...normalizeApps(raw, dir, posAt),
   };
 }
 

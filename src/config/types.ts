@@ -1,4 +1,7 @@
 import type { Position } from '../errors.js';
+import type { NodeConfig, PythonConfig } from './apps.js';
+
+export type { NodeConfig, PythonConfig } from './apps.js';
 import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
@@ -84,6 +87,9 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** Application dependencies (src/ecosystems). */
+  python?: PythonConfig;
+  node?: NodeConfig;
   /** Limits set in the config (bytes, file count); unset ones take the defaults. */
   limits?: Partial<Limits>;
 }

@@ -27,6 +27,7 @@ import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
+import { buildApplications, type Applications } from './applications.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -53,6 +54,8 @@ export interface ArchImage extends Resolved {
   base: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
+  /** Application dependencies (python, node), in their own layer after the OS layer. */
+  applications?: Applications;
   image: Image;
   created: number;
 }
@@ -146,14 +149,20 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
   progress.done('layer');
+  const applications = await buildApplications(config, resolved, assembled.tree, created, {
+    ...opts,
+    progress,
+    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
+  });
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: debug ? [layer, debug.layer] : [layer],
+    layers: [layer, ...(applications ? [applications.layer] : []), ...(debug ? [debug.layer] : [])],
     history: [
       `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
     config: {
@@ -168,7 +177,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     },
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, base, sliced, image, created };
+  return { ...resolved, assembled, base, sliced, applications, image, created };
 }
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
