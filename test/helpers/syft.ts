@@ -30,6 +30,7 @@ export interface OtherPackage {
   type: string;
   name: string;
   version: string;
+  purl: string;
   locations: string[];
 }
 
@@ -58,6 +59,7 @@ export async function syftScan(layout: string): Promise<SyftScan> {
         type: a.type,
         name: a.name,
         version: a.version,
+        purl: a.purl,
         locations: (a.locations ?? []).map((l) => l.path),
       });
       continue;
@@ -114,6 +116,37 @@ export function comparePackages(s: PackageSets, arch = 'amd64'): void {
   const syftPurls = s.syft.map((p) => normalPurl(p.purl)).sort();
   assert.deepEqual(spdx.map((p) => normalPurl(p.purl!)).sort(), syftPurls, 'purls: syft vs the SPDX SBOM');
   assert.deepEqual(cdx.map((p) => normalPurl(p.purl!)).sort(), syftPurls, 'purls: syft vs the CycloneDX SBOM');
+}
+
+/**
+ * The application packages: syft's findings outside the Debian packages'
+ * files, and the non-deb, non-image purls of pare's SPDX and CycloneDX SBOMs,
+ * each as sorted, normalized purls.
+ */
+export function applicationPurls(
+  scan: SyftScan,
+  spdx: PackageSets['spdx'],
+  cyclonedx: PackageSets['cyclonedx'],
+): { syft: string[]; spdx: string[]; cyclonedx: string[] } {
+  const app = (p: string | undefined): p is string =>
+    p !== undefined && p.startsWith('pkg:') && !p.startsWith('pkg:deb/') && !p.startsWith('pkg:oci/');
+  const owned = (p: OtherPackage) => p.locations.length > 0 && p.locations.every((l) => scan.debFiles.has(l));
+  return {
+    syft: scan.others
+      .filter((p) => !owned(p) && app(p.purl))
+      .map((p) => normalPurl(p.purl))
+      .sort(),
+    spdx: spdx.packages
+      .flatMap((p) => (p.externalRefs ?? []).map((r) => r.referenceLocator))
+      .filter(app)
+      .map(normalPurl)
+      .sort(),
+    cyclonedx: (cyclonedx.components ?? [])
+      .map((c) => c.purl)
+      .filter(app)
+      .map(normalPurl)
+      .sort(),
+  };
 }
 
 /** A purl decoded, its qualifiers sorted, syft's `upstream` dropped. */
