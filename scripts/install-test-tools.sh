@@ -25,6 +25,13 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 command -v go >/dev/null || { echo "go is required to install apko, cosign, syft and crane" >&2; exit 1; }
+# The pinned tools need newer Go than some distributions ship; Go 1.21+ fetches the
+# toolchain a module asks for from the Go module proxy by itself (GOTOOLCHAIN=auto).
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 21 ]; then
+  echo "$(go env GOVERSION) is too old to build apko, cosign, syft and crane: install Go 1.21 or later" >&2
+  exit 1
+fi
 # apko, pinned. `go install chainguard.dev/apko@VERSION` stops at the proxy's version list (which it
 # refuses for this module), so build it from a throw-away module that requires the exact version.
 APKO_VERSION=v0.30.0
