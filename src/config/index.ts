@@ -12,4 +12,6 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  LayeringConfig,
 } from './types.js';
+export { DEFAULT_LAYER_BUDGET, LAYERING_STRATEGIES } from './types.js';

@@ -34,6 +34,6 @@ export function addOsRelease(tree: FileTree): boolean {
   const e = real === undefined ? undefined : tree.get(real);
   if (!e || e.type !== 'file') return false;
   const text = markOsRelease(new TextDecoder().decode(fileBytes(e)));
-  tree.add({ ...e, body: undefined, data: new TextEncoder().encode(text) }, { replace: true });
+  tree.add({ ...e, owner: 'pare', body: undefined, data: new TextEncoder().encode(text) }, { replace: true });
   return true;
 }

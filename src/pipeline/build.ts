@@ -9,7 +9,7 @@ import { FetchError, hasCode } from '../errors.js';
 import { fetchBlob, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import type { Limits } from '../config/limits.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
-import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -22,6 +22,7 @@ import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
+import { layerGroups } from './layering.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
@@ -141,16 +142,22 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   applyPaths(assembled.tree, config.paths ?? [], sources);
   addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
   const created = sourceDateEpoch(opts) ?? assembled.newest;
-  const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
+  const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
+  const layers: Layer[] = [];
+  for (const g of groups) layers.push(await cachedLayer(g.entries, g.mtime, opts.cache));
   progress.done('layer');
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: debug ? [layer, debug.layer] : [layer],
+    layers: debug ? [...layers, debug.layer] : layers,
     history: [
-      `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...groups.map((g) =>
+        g.kind === 'all'
+          ? `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`
+          : `pare: ${g.name}`,
+      ),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
     config: {
