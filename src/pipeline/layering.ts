@@ -5,8 +5,9 @@
  * - `origin` (apko's name): the packages grouped by source package, one layer
  *   per origin; then one small top layer with what pare generated (passwd,
  *   group, CA bundle, os-release, nsswitch.conf, contents.json); then the
- *   application layer (`paths` content), so an application change touches
- *   only the last layer.
+ *   application layers: one per `app:NAME` owner (ecosystem dependencies,
+ *   by name), then the config's `paths` content last, so an application
+ *   change touches only the layers of what changed.
  *
  * A package layer's bytes depend only on its packages: it holds the files the
  * packages own (their status.d entry and md5sums included), the directories
@@ -91,12 +92,16 @@ export function layerGroups(
   const groups = groupOrigins(origins(packages, bytesOf), layering.budget);
   const groupOf = new Map<string, number>(); // package name → group index
   groups.forEach((g, i) => g.forEach((o) => o.packages.forEach((p) => groupOf.set(p.record.name, i))));
+  // Application owners: 'app:NAME' (ecosystem dependencies) sorted by name, then 'paths' last.
+  const apps = [...new Set(entries.map((e) => e.owner).filter(isAppOwner))].sort((a, b) =>
+    a === APP_OWNER ? 1 : b === APP_OWNER ? -1 : cmp(a, b),
+  );
   const top = groups.length;
-  const app = groups.length + 1;
-  const members: TreeEntry[][] = Array.from({ length: groups.length + 2 }, () => []);
+  const appIndex = new Map(apps.map((a, i) => [a, top + 1 + i]));
+  const members: TreeEntry[][] = Array.from({ length: top + 1 + apps.length }, () => []);
   const dirs: Set<string>[] = members.map(() => new Set());
   const indexOf = (owner: string | undefined): number =>
-    owner === APP_OWNER ? app : owner !== undefined && groupOf.has(owner) ? groupOf.get(owner)! : top;
+    owner === undefined ? top : (appIndex.get(owner) ?? groupOf.get(owner) ?? top);
   for (const e of entries) {
     const i = indexOf(e.owner);
     if (e.type !== 'dir') members[i]!.push(e);
@@ -108,17 +113,28 @@ export function layerGroups(
       dirs[i]!.add(up);
     }
   }
-  const mtimes = [...groups.map((g) => Math.min(created, Math.max(0, ...g.map((o) => o.newest)))), created, created];
-  const out: LayerGroup[] = members.map((files, i) => {
-    const ds = [...dirs[i]!].map((p) => ({ ...byPath.get(p)!, mtime: undefined }));
-    return { name: '', kind: 'packages', entries: [...ds, ...files], mtime: mtimes[i]! };
-  });
-  groups.forEach((g, i) => {
+  const clamp = (i: number): number =>
+    i < top ? Math.min(created, Math.max(0, ...groups[i]!.map((o) => o.newest))) : created;
+  const named = (i: number): Pick<LayerGroup, 'name' | 'kind'> => {
+    if (i === top) return { name: 'generated files', kind: 'generated' };
+    if (i > top) {
+      const a = apps[i - top - 1]!;
+      return { name: a === APP_OWNER ? 'application (paths)' : `application (${a.slice(4)})`, kind: 'application' };
+    }
+    const g = groups[i]!;
     const names = g.flatMap((o) => o.packages.map((p) => p.record.name)).sort(cmp);
-    out[i]!.name =
+    const name =
       g.length === 1 ? `origin ${g[0]!.name}: ${names.join(' ')}` : `origins ${g.map((o) => o.name).join(' ')}`;
-  });
-  out[top] = { ...out[top]!, name: 'generated files', kind: 'generated' };
-  out[app] = { ...out[app]!, name: 'application (paths)', kind: 'application' };
-  return out.filter((g) => g.kind !== 'application' || g.entries.length > 0);
+    return { name, kind: 'packages' };
+  };
+  return members.map((files, i) => ({
+    ...named(i),
+    entries: [...[...dirs[i]!].map((p) => ({ ...byPath.get(p)!, mtime: undefined })), ...files],
+    mtime: clamp(i),
+  }));
+}
+
+/** Entries of these owners go to application layers: the config's `paths`, and `app:NAME` (ecosystems). */
+export function isAppOwner(owner: string | undefined): owner is string {
+  return owner === APP_OWNER || (owner !== undefined && owner.startsWith('app:'));
 }
