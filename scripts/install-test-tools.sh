@@ -8,10 +8,12 @@
 #   gcc, libc6-dev, g++        compile static test programs
 #   docker-registry            the reference OCI registry for push tests
 #   openjdk-17-jdk-headless    javac, for the class the java catalog image runs
+#   licensecheck               Debian's license detector, the judge of pare's copyright-file detection
+#   apko (Go, built from the Go module proxy)  the APK cross-check (test/pipeline/apko-compare)
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless licensecheck"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -20,4 +22,15 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "test tools ready: $PKGS"
+# apko, pinned. `go install chainguard.dev/apko@VERSION` stops at the proxy's version list (which it
+# refuses for this module), so build it from a throw-away module that requires the exact version.
+APKO_VERSION=v0.30.0
+GOBIN_DIR="$(go env GOPATH)/bin"
+if [ ! -x "$GOBIN_DIR/apko" ]; then
+  tmp="$(mktemp -d)"
+  printf 'module local/apkobuild\n\ngo 1.26\n\nrequire chainguard.dev/apko %s\n' "$APKO_VERSION" > "$tmp/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "chainguard.dev/apko"\n' > "$tmp/tools.go"
+  (cd "$tmp" && go mod tidy && mkdir -p "$GOBIN_DIR" && go build -o "$GOBIN_DIR/apko" chainguard.dev/apko)
+  rm -rf "$tmp"
+fi
+echo "test tools ready: $PKGS apko $APKO_VERSION"

@@ -4,6 +4,7 @@ import { humanBytes } from '../fetch/index.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
 import { readImageFiles } from './read-image.js';
+import { licenseSummaryOf, type LicenseSummary } from '../supply/sbom/index.js';
 
 function categories(values: unknown): CheckCategory[] {
   const list = ((values as string[] | undefined) ?? [])
@@ -20,7 +21,7 @@ function categories(values: unknown): CheckCategory[] {
   return list as CheckCategory[];
 }
 
-function printText(r: CheckReport, source: string, io: CliIO): void {
+function printText(r: CheckReport, source: string, io: CliIO, lic: LicenseSummary): void {
   const s = r.summary;
   io.stdout.write(`${source}\n`);
   io.stdout.write(
@@ -28,6 +29,9 @@ function printText(r: CheckReport, source: string, io: CliIO): void {
   );
   io.stdout.write(
     `  files: ${s.files}, ${humanBytes(s.bytes)} (${s.bytes} bytes), layers: ${s.layers}, user: ${s.user || '(root)'}\n`,
+  );
+  io.stdout.write(
+    `  licenses: ${lic.concluded} of ${lic.packages} packages concluded, ${lic.noassertion} NOASSERTION; copyleft: ${lic.copyleft.strong.length} strong, ${lic.copyleft.weak.length} weak\n`,
   );
   for (const f of r.findings) io.stdout.write(`  ${f.allowed ? 'allowed' : 'FAIL'} ${f.category}: ${f.message}\n`);
   io.stdout.write(r.ok ? '  ok: no shell, package manager, setuid, world-writable or root-user findings\n' : '');
@@ -62,8 +66,9 @@ export const checkCommand: Command = {
       allow,
       allowPaths: (values['allow-path'] as string[] | undefined) ?? [],
     });
-    if (values.json) io.stdout.write(JSON.stringify({ image: img.source, ...report }, null, 2) + '\n');
-    else printText(report, img.source, io);
+    const licenses = licenseSummaryOf(img.entries);
+    if (values.json) io.stdout.write(JSON.stringify({ image: img.source, ...report, licenses }, null, 2) + '\n');
+    else printText(report, img.source, io, licenses);
     if (report.ok) return EXIT.OK;
     const bad = report.findings.filter((f) => !f.allowed);
     throw new PareError(

@@ -18,6 +18,7 @@ import {
   type UserConfig,
 } from './types.js';
 import { validateNode, type Problem } from './validate.js';
+import { APK_PACKAGE_RE, checkRepositoryKinds, isApkContents } from './repository-kinds.js';
 import { parseSize, type Limits } from './limits.js';
 
 const PACKAGE_RE = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
@@ -90,11 +91,15 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
   if (problems.length === 0 && raw) {
     const at = (path: (string | number)[]): number =>
       (doc.getIn(path, true) as { range?: [number] } | undefined)?.range?.[0] ?? 0;
+    problems.push(...checkRepositoryKinds(raw, at));
+    const apk = isApkContents(raw);
     (raw.contents.packages as string[]).forEach((p, i) => {
-      if (!PACKAGE_RE.test(String(p)))
+      if (!(apk ? APK_PACKAGE_RE : PACKAGE_RE).test(String(p)))
         problems.push({
           key: `contents.packages[${i}]`,
-          message: `"${p}" is not a Debian package name (optionally NAME=VERSION)`,
+          message: apk
+            ? `"${p}" is not an apk world entry (NAME, optionally with =, <, <=, >, >= or ~ and a version)`
+            : `"${p}" is not a Debian package name (optionally NAME=VERSION)`,
           offset: at(['contents', 'packages', i]),
           length: String(p).length,
         });
@@ -144,10 +149,20 @@ function normalize(
   const repositories: RepositoryConfig[] = (c.repositories as unknown[]).map((r, i) => {
     const pos = posAt(['contents', 'repositories', i]);
     if (typeof r === 'string') return repoFromLine(r, pos);
-    const o = r as { url?: string; suites: string[]; components?: string[]; keyring?: string[] };
+    const o = r as {
+      type?: 'debian' | 'apk';
+      url?: string;
+      suites?: string[];
+      components?: string[];
+      keyring?: string[];
+    };
+    if (o.type === 'apk') {
+      const keyring = o.keyring?.map((k) => (/^https?:\/\//.test(k) ? k : resolvePath(k)));
+      return { type: 'apk', url: o.url!.replace(/\/+$/, ''), suites: [], components: [], keyring, pos };
+    }
     return {
       url: o.url?.replace(/\/+$/, ''),
-      suites: o.suites.map(String),
+      suites: o.suites!.map(String),
       components: (o.components ?? ['main']).map(String),
       keyring: o.keyring?.map(resolvePath),
       pos,

@@ -16,6 +16,9 @@ const repository = oneOf(
     ),
     obj(
       {
+        type: str('Repository kind: debian (default) or apk (an Alpine or Wolfi repository).', {
+          enum: ['debian', 'apk'],
+        }),
         url: str(
           'Repository base URL (http or https). Omit to use the Debian mirror from $PARE_MIRROR / $PARE_SECURITY_MIRROR or the host apt sources.',
           { pattern: '^https?://' },
@@ -28,11 +31,10 @@ const repository = oneOf(
         components: arr(str(), 'Archive components (default: [main]).', 1),
         keyring: arr(
           str(),
-          'Keyring files (binary .gpg or armored .asc) that sign this repository; default: contents.keyring.',
+          'Keyring files (binary .gpg or armored .asc) that sign this repository; default: contents.keyring. For type: apk, RSA public keys (.rsa.pub paths or URLs) whose file names are the key names.',
         ),
       },
-      'A Debian repository.',
-      ['suites'],
+      'A Debian repository (suites required), or with type: apk an APK repository (url required; apk reads URL/ARCH/APKINDEX.tar.gz).',
     ),
   ],
   'A Debian repository.',

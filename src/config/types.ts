@@ -2,11 +2,13 @@ import type { Position } from '../errors.js';
 import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
+  /** 'apk' for an Alpine or Wolfi repository; default Debian. */
+  type?: 'debian' | 'apk';
   /** Base URL; undefined means "discover the Debian mirror". */
   url?: string;
   suites: string[];
   components: string[];
-  /** Keyring files (absolute paths) for this repository; default: Config.contents.keyring. */
+  /** Keyring files (absolute paths; URLs for apk) for this repository; default: Config.contents.keyring. */
   keyring?: string[];
   pos?: Position;
 }

@@ -20,6 +20,7 @@ import { slice, type SliceResult } from '../tree/slice.js';
 import { applyPaths } from '../tree/paths.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
+import { buildApkArch, isApkConfig, isApkResolved, resolveApkArch } from './apk.js';
 import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
 import { layerGroups } from './layering.js';
@@ -71,6 +72,7 @@ export interface BuildResult {
  * whose suites did not change skips reading the (large) Packages indexes.
  */
 export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+  if (isApkConfig(config)) return resolveApkArch(config, arch, opts);
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   progress.phase(`verifying repositories (${arch})`, specs.length);
@@ -99,6 +101,7 @@ function sourceDateEpoch(opts: BuildOptions): number | undefined {
 }
 
 export async function buildArch(config: Config, resolved: Resolved, opts: BuildOptions): Promise<ArchImage> {
+  if (isApkResolved(resolved)) return buildApkArch(config, resolved, opts);
   const progress = opts.progress ?? silentProgress;
   const sources = await readPathSources(config); // before any download: a bad source fails fast
   const records = resolved.plan.packages.map((p) => p.record);

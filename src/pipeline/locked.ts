@@ -17,11 +17,14 @@ import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packag
 import type { BuildOptions, Resolved } from './build.js';
 import { resolveArch } from './build.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
+import { isApkConfig } from './apk.js';
+import { lockApk, resolveLockedApk } from './apk-lock.js';
 
 export async function lockConfig(
   config: Config,
   opts: BuildOptions,
 ): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
+  if (isApkConfig(config)) return lockApk(config, opts);
   const resolved: Resolved[] = [];
   for (const arch of config.archs) resolved.push(await resolveArch(config, arch, opts));
   const first = resolved[0]!;
@@ -81,6 +84,7 @@ export async function resolveLocked(
   lockFile: string,
   opts: BuildOptions,
 ): Promise<Resolved> {
+  if (isApkConfig(config)) return resolveLockedApk(config, arch, lock, lockFile, opts);
   checkLockMatches(lock, config, lockFile);
   const specs = await planSuites(config, opts);
   const a = lock.archs[arch]!;

@@ -33,6 +33,8 @@ export interface LockedPackage {
   /** Index into `repositories`. */
   repository: number;
   source: { name: string; version: string };
+  /** APK packages: the index's C: (Q1 + base64 SHA-1 of the control section), checked on every build. */
+  checksum?: string;
   reasons: string[];
 }
 
@@ -103,6 +105,7 @@ export function makeLockfile(input: LockInput): Lockfile {
           filename: record.filename,
           repository,
           source: record.source,
+          ...(record.fields.C ? { checksum: record.fields.C } : {}),
           reasons,
         };
       }),

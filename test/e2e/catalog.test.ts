@@ -290,6 +290,27 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
     });
   }
 
+  it('python3: licenses concluded for at least 90% of the packages; glibc, CPython and libgcc correct; pare check --json sums them', async () => {
+    const b = await built('python3');
+    const doc = JSON.parse(await readFile(`${b.layout}.spdx.json`, 'utf8')) as {
+      packages: { name: string; licenseConcluded: string; primaryPackagePurpose?: string }[];
+    };
+    const pkgs = doc.packages.filter((p) => !p.primaryPackagePurpose);
+    const concluded = pkgs.filter((p) => p.licenseConcluded !== 'NOASSERTION');
+    assert.ok(concluded.length >= 0.9 * pkgs.length, `${concluded.length} of ${pkgs.length} concluded`);
+    const terms = (name: string) =>
+      pkgs
+        .find((p) => p.name === name)!
+        .licenseConcluded.split(/ AND | OR /)
+        .map((t) => t.replace(/[()]/g, ''));
+    assert.ok(terms('libc6').includes('LGPL-2.1-or-later'), terms('libc6').join(' AND '));
+    assert.ok(terms('python3.11').includes('PSF-2.0'), terms('python3.11').join(' AND '));
+    assert.ok(terms('libgcc-s1').includes('GPL-3.0-or-later WITH GCC-exception-3.1'), terms('libgcc-s1').join(' AND '));
+    const check = await pare(['check', b.layout, '--json']);
+    const lic = (JSON.parse(check.stdout) as { licenses: { packages: number; concluded: number } }).licenses;
+    assert.deepEqual([lic.packages, lic.concluded], [pkgs.length, concluded.length]);
+  });
+
   it('nodejs: prints process.versions and has more than 100 tls.rootCertificates', async () => {
     const r = await runAs65532('nodejs', { args: ['-e', NODE_PROBE] });
     assert.equal(r.code, 0, r.stderr);

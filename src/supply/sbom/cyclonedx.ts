@@ -15,7 +15,6 @@ import {
   type SbomModel,
   type SbomPackage,
 } from './model.js';
-import { KNOWN_SPDX_IDS } from './licenses.js';
 
 export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
 
@@ -23,11 +22,32 @@ const IMAGE_REF = 'image';
 const OS_REF = 'os';
 const fileRef = (path: string): string => `file:${path}`;
 
-/** A license expression → CycloneDX licenses: one listed id as {license: {id}}, anything else as {expression}. */
-export function cdxLicenses(expression: string): unknown[] | undefined {
+/**
+ * A license expression → CycloneDX licenses: always the expression form (a
+ * single id too, so an id newer than the schema's list stays valid), with
+ * the acknowledgement saying whether it is declared or concluded.
+ */
+export function cdxLicenses(
+  expression: string,
+  acknowledgement: 'declared' | 'concluded' = 'declared',
+): unknown[] | undefined {
   if (expression === NOASSERTION) return undefined;
-  if (KNOWN_SPDX_IDS.has(expression)) return [{ license: { id: expression, acknowledgement: 'declared' } }];
-  return [{ expression, acknowledgement: 'declared' }];
+  return [{ expression, acknowledgement }];
+}
+
+/** The concluded license when there is one, else the declared (CycloneDX holds one expression per component). */
+function componentLicenses(p: SbomPackage): unknown[] | undefined {
+  const concluded = p.licenseConcluded ?? NOASSERTION;
+  return concluded !== NOASSERTION ? cdxLicenses(concluded, 'concluded') : cdxLicenses(p.license, 'declared');
+}
+
+/** The declared license (when the concluded one is shown) and how both were found, as properties. */
+function licenseProperties(p: SbomPackage): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  if ((p.licenseConcluded ?? NOASSERTION) !== NOASSERTION && p.license !== NOASSERTION)
+    out.push({ name: 'pare:license:declared', value: p.license });
+  if (p.licenseComment) out.push({ name: 'pare:license:method', value: p.licenseComment });
+  return out;
 }
 
 function supplier(maintainer: string | undefined): unknown {
@@ -37,7 +57,7 @@ function supplier(maintainer: string | undefined): unknown {
 }
 
 function component(p: SbomPackage): Record<string, unknown> {
-  const licenses = cdxLicenses(p.license);
+  const licenses = componentLicenses(p);
   const sup = supplier(p.supplier);
   return {
     type: 'library',
@@ -52,6 +72,7 @@ function component(p: SbomPackage): Record<string, unknown> {
       { name: 'pare:deb:architecture', value: p.arch },
       { name: 'pare:deb:source', value: p.source.name },
       { name: 'pare:deb:source-version', value: p.source.version },
+      ...licenseProperties(p),
     ],
   };
 }

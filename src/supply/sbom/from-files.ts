@@ -2,7 +2,8 @@
  * The SBOM model from an image's root filesystem: what dpkg's status.d says
  * (Package, Version, Architecture, Maintainer, Source, Depends, Provides),
  * the machine-readable copyright files, /etc/os-release, and pare's record
- * (.deb digests, config-added files; record.ts). `pare build` and `pare sbom`
+ * (.deb digests, config-added files; record.ts), and apk's installed
+ * database for Alpine and Wolfi images (apk.ts). `pare build` and `pare sbom`
  * both call this, so the SBOM written at build time and the one read back
  * from the image are the same bytes. Pure.
  */
@@ -11,11 +12,10 @@ import { parseDeb822 } from '../../sources/debian/deb822.js';
 import { parseProvides, parseRelations, type Relation } from '../../sources/debian/relations.js';
 import type { TreeEntry } from '../../tree/types.js';
 import { walk } from '../../tree/walk.js';
-import { copyrightLicense } from './licenses.js';
+import { copyrightLicense, LicenseRefs, licenseSummary, type LicenseSummary } from './licenses.js';
 import {
   byKey,
   debPurl,
-  type LicenseRef,
   type SbomFile,
   type SbomImage,
   type SbomModel,
@@ -23,6 +23,7 @@ import {
   type SbomPackage,
 } from './model.js';
 import { parseRecord, RECORD_PATH } from './record.js';
+import { apkSbomPackages, INSTALLED_DB } from './apk.js';
 import { fileBytes } from '../../tree/body.js';
 
 const STATUS_DIR = 'var/lib/dpkg/status.d/';
@@ -105,6 +106,36 @@ function resolveDeps(pkg: Installed, byName: Map<string, Installed>, providers: 
   return [...out].sort();
 }
 
+/**
+ * A package's copyright file. Debian policy (12.5) lets /usr/share/doc/PKG be
+ * a symlink to the doc directory of a package built from the same source
+ * that PKG depends on (libgcc-s1 → gcc-12-base); slicing drops such links, so
+ * the copyright of an installed package of the same source stands in,
+ * preferring one PKG depends on.
+ */
+function copyrightFile(
+  p: Installed,
+  byName: Map<string, Installed>,
+  text: (path: string) => string | undefined,
+): { text: string; file: string; via?: string } | undefined {
+  const own = text(`usr/share/doc/${p.name}/copyright`);
+  if (own !== undefined) return { text: own, file: `/usr/share/doc/${p.name}/copyright` };
+  const deps = new Set(p.depends.flat().map((r) => r.name));
+  const siblings = [...byName.values()]
+    .filter((q) => q.name !== p.name && q.source.name === p.source.name)
+    .sort((a, b) => Number(deps.has(b.name)) - Number(deps.has(a.name)) || (a.name < b.name ? -1 : 1));
+  for (const q of siblings) {
+    const t = text(`usr/share/doc/${q.name}/copyright`);
+    if (t !== undefined)
+      return {
+        text: t,
+        file: `/usr/share/doc/${q.name}/copyright`,
+        via: `the copyright of ${q.name}, built from the same source ${p.source.name}`,
+      };
+  }
+  return undefined;
+}
+
 export function modelFromFiles(input: FilesInput): SbomModel {
   const read = reader(input.entries);
   const text = (p: string): string | undefined => {
@@ -131,10 +162,11 @@ export function modelFromFiles(input: FilesInput): SbomModel {
   const os = parseOsRelease(text('etc/os-release') ?? text('usr/lib/os-release'), text('etc/debian_version'));
   const record = parseRecord(read(RECORD_PATH));
   const debs = new Map((record?.packages ?? []).map((d) => [`${d.name}\0${d.version}\0${d.architecture}`, d.sha256]));
-  const refs = new Map<string, LicenseRef>();
+  const refs = new LicenseRefs();
   const packages: SbomPackage[] = installed.map((p) => {
-    const lic = copyrightLicense(text(`usr/share/doc/${p.name}/copyright`), `/usr/share/doc/${p.name}/copyright`);
-    for (const r of lic.refs) if (!refs.has(r.id)) refs.set(r.id, r);
+    const c = copyrightFile(p, byName, text);
+    const lic = copyrightLicense(c?.text, c?.file);
+    const rename = refs.add(lic.refs);
     const sha256 = debs.get(`${p.name}\0${p.version}\0${p.arch}`);
     return {
       name: p.name,
@@ -142,12 +174,16 @@ export function modelFromFiles(input: FilesInput): SbomModel {
       arch: p.arch,
       purl: debPurl(p.name, p.version, p.arch, os),
       ...(p.maintainer !== undefined ? { supplier: p.maintainer } : {}),
-      license: lic.expression,
+      license: rename(lic.declared),
+      licenseConcluded: rename(lic.concluded),
+      licenseComment: c?.via ? `${lic.comment} (${c.via})` : lic.comment,
       ...(sha256 !== undefined ? { sha256 } : {}),
       source: p.source,
       dependencies: resolveDeps(p, byName, providers),
     };
   });
+  packages.push(...apkSbomPackages(text(INSTALLED_DB), os, (n, v, a) => debs.get(`${n}\0${v}\0${a}`)));
+  packages.sort(byKey((p) => `${p.name}\0${p.arch}`));
   const files: SbomFile[] = [];
   for (const path of record?.files ?? []) {
     const data = read(path);
@@ -163,7 +199,17 @@ export function modelFromFiles(input: FilesInput): SbomModel {
     os,
     packages,
     files: files.sort(byKey((f) => f.path)),
-    licenseRefs: [...refs.values()].sort(byKey((r) => r.id)),
+    licenseRefs: refs.list(),
     tool: input.tool,
   };
+}
+
+/** The license summary of an image's root filesystem (what `pare check --json` reports). */
+export function licenseSummaryOf(entries: readonly TreeEntry[]): LicenseSummary {
+  const m = modelFromFiles({
+    entries,
+    image: { name: '', digest: '', arch: '', created: 0 },
+    tool: { name: 'pare', version: '' },
+  });
+  return licenseSummary(m.packages);
 }

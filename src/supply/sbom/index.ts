@@ -17,8 +17,18 @@ export {
   toSpdxExpression,
   isDep5,
   licenseRefId,
-  KNOWN_SPDX_IDS,
+  detectLicenses,
+  spdxIdForName,
+  allOf,
+  licenseIds,
+  LicenseRefs,
+  declaredLicense,
+  canonicalExpression,
+  licenseSummary,
+  copyleftOf,
+  type LicenseSummary,
   type PackageLicense,
+  type Finding,
 } from './licenses.js';
 export {
   RECORD_PATH,
@@ -30,7 +40,7 @@ export {
   type ContentsRecord,
   type RecordedDeb,
 } from './record.js';
-export { modelFromFiles, parseOsRelease, type FilesInput } from './from-files.js';
+export { modelFromFiles, parseOsRelease, licenseSummaryOf, type FilesInput } from './from-files.js';
 export { spdxDocument, writeSpdx, spdxPackageId, spdxSupplier, SPDX_MEDIA_TYPE } from './spdx.js';
 export { cyclonedxBom, writeCyclonedx, cdxLicenses, CYCLONEDX_MEDIA_TYPE } from './cyclonedx.js';
 export { buildSbomModel, buildProvenance, builtEntries, createdSeconds, PARE_TOOL } from './from-build.js';

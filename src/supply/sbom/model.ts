@@ -29,8 +29,12 @@ export interface SbomPackage {
   purl: string;
   /** The Maintainer field, "Name <email>". */
   supplier?: string;
-  /** SPDX license expression from a machine-readable debian/copyright, or "NOASSERTION". */
+  /** The declared license: an SPDX expression of what the package states in machine-readable form, or "NOASSERTION". */
   license: string;
+  /** The concluded license: pare's SPDX expression from the package's license texts; absent means NOASSERTION. */
+  licenseConcluded?: string;
+  /** How the declared and concluded licenses were found (SPDX licenseComments, a CycloneDX property). */
+  licenseComment?: string;
   /** sha256 (hex) of the .deb the package was installed from, when known. */
   sha256?: string;
   source: { name: string; version: string };

@@ -82,8 +82,9 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     filesAnalyzed: false,
     ...(p.sha256 !== undefined ? { checksums: [{ algorithm: 'SHA256', checksumValue: p.sha256 }] } : {}),
     sourceInfo: `built from Debian source package ${p.source.name} ${p.source.version}`,
-    licenseConcluded: NOASSERTION,
+    licenseConcluded: p.licenseConcluded ?? NOASSERTION,
     licenseDeclared: p.license,
+    ...(p.licenseComment ? { licenseComments: p.licenseComment } : {}),
     copyrightText: NOASSERTION,
     externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }],
   }));
