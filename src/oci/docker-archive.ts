@@ -8,8 +8,7 @@
  * existing regular file is replaced; a directory (or anything else) at the
  * path is OUTPUT_EXISTS. Blobs are verified while they are written.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,11 +34,16 @@ export async function writeDockerArchive(
   const target = path.resolve(file);
   const state = await inspectTarget(target, 'file');
   const tmp = tempName(target);
+  let handle: FileHandle | undefined;
   try {
     await mkdir(path.dirname(target), { recursive: true });
-    await pipeline(Readable.from(archiveChunks(image, repoTag)), createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
+    // Open before streaming: a stream that opens lazily can create the file
+    // after a failed pipeline's cleanup ran, leaving the temp file behind.
+    handle = await open(tmp, 'wx', 0o644);
+    await pipeline(Readable.from(archiveChunks(image, repoTag)), handle.createWriteStream());
     await moveIntoPlace(tmp, target, state);
   } catch (e) {
+    await handle?.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw asOutputError(e, target);
   }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import { ConfigError } from '../../src/errors.js';
 import { pare, pareInProcess } from '../helpers/cli.js';
 
 describe('pare command line', () => {
@@ -65,5 +68,44 @@ describe('pare command line', () => {
   it('prints its version', async () => {
     const r = await pareInProcess(['--version']);
     assert.match(r.stdout, /^pare \d+\.\d+\.\d+\n$/);
+  });
+
+  it('exits 70 with a stack trace on an internal error (a bug), 1 on a user error', async () => {
+    let stderr = '';
+    const io = (fail: unknown) => ({
+      stdout: {
+        write: () => {
+          throw fail;
+        },
+      } as unknown as NodeJS.WritableStream,
+      stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+      env: {},
+    });
+    const code = await main(['schema'], io(new TypeError('boom: a bug')));
+    assert.equal(code, 70);
+    assert.match(stderr, /internal error \(a bug in pare; please report it\)/);
+    assert.match(stderr, /TypeError: boom: a bug\n\s+at /);
+    stderr = '';
+    const user = await main(['schema'], io(new ConfigError('CONFIG_READ', 'cannot read it', { hint: 'fix it' })));
+    assert.equal(user, 1);
+    assert.equal(stderr, 'pare: error[CONFIG_READ]: cannot read it\n  hint: fix it\n');
+  });
+
+  it('--tarball refuses a multi-arch config with a usage error (exit 2), before any network access', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pare-cli-'));
+    try {
+      const file = join(dir, 'multi.yaml');
+      await writeFile(
+        file,
+        'contents:\n  repositories:\n    - url: http://127.0.0.1:1\n      suites: [stable]\n  packages: [hello]\narchs: [amd64, arm64]\n',
+      );
+      const r = await pareInProcess(['build', file, '--tarball', join(dir, 'x.tar'), '--cache-dir', join(dir, 'c')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error\[USAGE\]: --tarball writes one platform, but .*multi\.yaml builds amd64, arm64/);
+      assert.match(r.stderr, /hint: use -o DIR/);
+      assert.equal(existsSync(join(dir, 'x.tar')), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,6 +46,7 @@ describe('checkImage', () => {
     link('etc/alternatives/x', '/dev/null'),
   ];
   const nonroot = { User: '65532:65532' };
+  const CATEGORIES = ['shell', 'package-manager', 'setuid', 'world-writable', 'root-user'] as const;
 
   it('passes a clean image and summarizes it', () => {
     const r = checkImage(clean, nonroot, 1);
@@ -80,6 +81,10 @@ describe('checkImage', () => {
         true,
         'allowed by category',
       );
+      const others = CATEGORIES.filter((c) => c !== category);
+      const byOthers = checkImage([...clean, ...extra], nonroot, 1, { allow: others });
+      assert.equal(byOthers.ok, false, 'allowing every other category does not allow this one');
+      assert.equal(byOthers.findings.find((x) => x.category === category)!.allowed, false);
       assert.equal(
         checkImage([...clean, ...extra], nonroot, 1, { allowPaths: extra.map((e) => `/${e.path}`) }).ok,
         true,

@@ -5,6 +5,11 @@
  * RS256 JWTs (x5c header) for the requested scope, signed with a throw-away
  * key whose self-signed certificate the registry trusts. Plus a recording
  * proxy in front of it (see registry-proxy section) and image fixtures.
+ *
+ * The registry binds port 0 itself and the helper reads the port from its
+ * "listening on" log line: no window in which another process can take a
+ * port chosen in advance. A restart (`start()` after `kill()`) binds the
+ * same port again, so clients keep their URLs.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
@@ -24,14 +29,6 @@ export const USER = 'pare-tester';
 export const PASSWORD = 'not-a-real-secret';
 const SERVICE = 'pare-test-registry';
 const ISSUER = 'pare-test-token-issuer';
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function ensureTools(): Promise<void> {
   if (!existsSync('/usr/bin/docker-registry'))
@@ -149,7 +146,6 @@ export interface Registry {
 export async function startRegistry(opts: { auth?: 'open' | 'htpasswd' | 'token' } = {}): Promise<Registry> {
   await ensureTools();
   const dir = await mkdtemp(path.join(tmpdir(), 'pare-registry-'));
-  const port = await freePort();
   const dataDir = path.join(dir, 'data');
   let auth = '';
   let token: TokenServer | undefined;
@@ -161,27 +157,43 @@ export async function startRegistry(opts: { auth?: 'open' | 'htpasswd' | 'token'
     auth = `auth:\n  token:\n    realm: ${token.realm}\n    service: ${SERVICE}\n    issuer: ${ISSUER}\n    rootcertbundle: ${token.certFile}\n`;
   }
   const config = path.join(dir, 'config.yml');
-  await writeFile(
-    config,
-    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dataDir}\n  delete:\n    enabled: true\n` +
-      `http:\n  addr: 127.0.0.1:${port}\n  secret: pare-test-secret\n${auth}`,
-  );
+  // Level info for the "listening on" line; no access log. Port 0 until the first start has bound one.
+  const writeConfig = (port: number) =>
+    writeFile(
+      config,
+      `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dataDir}\n  delete:\n    enabled: true\n` +
+        `http:\n  addr: 127.0.0.1:${port}\n  secret: pare-test-secret\n${auth}`,
+    );
+  let port = 0;
   let proc: ChildProcess | undefined;
   const logFile = path.join(dir, 'registry.log');
   let log = '';
   const start = async (): Promise<void> => {
+    await writeConfig(port);
+    log = '';
     const p = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc = p;
-    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    for (let i = 0; i < 200; i++) {
-      if (p.exitCode !== null) break;
-      const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
-        (r) => (r.body?.cancel(), true),
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 50));
+    const listening = new Promise<number | undefined>((resolve) => {
+      const onData = (d: Buffer) => {
+        log = (log + d.toString()).slice(-64 * 1024); // info logs every request: keep the tail only
+        const m = /level=info msg="listening on 127\.0\.0\.1:(\d+)"/.exec(log);
+        if (m) resolve(Number(m[1]));
+      };
+      p.stdout!.on('data', onData);
+      p.stderr!.on('data', onData);
+      p.once('exit', () => resolve(undefined));
+    });
+    const bound = await listening;
+    if (bound !== undefined && (port === 0 || bound === port)) {
+      port = bound;
+      for (let i = 0; i < 200 && p.exitCode === null; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+          (r) => (r.body?.cancel(), r.headers.get('docker-distribution-api-version') === 'registry/2.0'),
+          () => false,
+        );
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     await writeFile(logFile, log);
     throw new Error(`docker-registry did not start on 127.0.0.1:${port}; log:\n${log}`);
@@ -193,7 +205,13 @@ export async function startRegistry(opts: { auth?: 'open' | 'htpasswd' | 'token'
     p.kill('SIGKILL');
     await exited;
   };
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    await kill();
+    await token?.close();
+    throw e;
+  }
   return {
     host: `127.0.0.1:${port}`,
     port,

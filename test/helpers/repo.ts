@@ -60,6 +60,8 @@ export interface FixtureRepo {
   keyringFile: string;
   /** Request paths seen, in order. */
   requests: string[];
+  /** Regenerate the suites in place (same URL and key): a changed mirror, with a new InRelease. */
+  publish(suites: FixtureRepoOptions['suites']): Promise<void>;
   /** Replace responses for a path (relative to the repo root). */
   override(path: string, fn: (body: Buffer) => Buffer | number | StreamedBody): void;
   close(): Promise<void>;
@@ -105,14 +107,66 @@ async function stream(res: ServerResponse, body: StreamedBody): Promise<void> {
 
 export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<FixtureRepo> {
   const dir = await mkdtemp(join(tmpdir(), 'pare-repo-'));
+  const key = opts.key ?? (await createSigningKey({ type: 'ed25519' }));
+  await writeSuites(dir, key, opts, opts.suites);
+  const keyringFile = join(dir, 'keyring.gpg');
+  await writeFile(keyringFile, key.keyring);
+
+  const requests: string[] = [];
+  const overrides = new Map<string, (b: Buffer) => Buffer | number | StreamedBody>();
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    requests.push(path);
+    if (path.includes('..')) return void res.writeHead(400).end();
+    let body: Buffer;
+    try {
+      body = await readFile(join(dir, path));
+    } catch {
+      return void res.writeHead(404).end('not found');
+    }
+    const o = overrides.get(path);
+    if (o) {
+      const r = o(body);
+      if (typeof r === 'number') return void res.writeHead(r).end();
+      if (!Buffer.isBuffer(r)) return void (await stream(res, r));
+      body = r;
+    }
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    key,
+    keyringFile,
+    requests,
+    publish: (suites) => writeSuites(dir, key, opts, suites),
+    override: (p, fn) => overrides.set(p, fn),
+    async close() {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
+      await rm(dir, { recursive: true, force: true });
+      if (!opts.key) await key.cleanup();
+    },
+  };
+}
+
+/** Write pool/ and dists/ for `suites` into `dir`, signing each InRelease with `key`. */
+async function writeSuites(
+  dir: string,
+  key: SigningKey,
+  opts: FixtureRepoOptions,
+  suites: FixtureRepoOptions['suites'],
+): Promise<void> {
   const component = opts.component ?? 'main';
   const arch = opts.arch ?? 'amd64';
-  const key = opts.key ?? (await createSigningKey({ type: 'ed25519' }));
   const put = async (rel: string, data: string | Uint8Array) => {
     await mkdir(dirname(join(dir, rel)), { recursive: true });
     await writeFile(join(dir, rel), data);
   };
-  for (const [suite, pkgs] of Object.entries(opts.suites)) {
+  for (const [suite, pkgs] of Object.entries(suites)) {
     const stanzas: string[] = [];
     for (const p of pkgs) {
       const pArch = p.arch ?? arch;
@@ -165,45 +219,4 @@ export async function startFixtureRepo(opts: FixtureRepoOptions): Promise<Fixtur
     await put(`dists/${suite}/Release`, release);
     await put(`dists/${suite}/InRelease`, await key.clearsign(release));
   }
-  const keyringFile = join(dir, 'keyring.gpg');
-  await writeFile(keyringFile, key.keyring);
-
-  const requests: string[] = [];
-  const overrides = new Map<string, (b: Buffer) => Buffer | number | StreamedBody>();
-  const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
-    requests.push(path);
-    if (path.includes('..')) return void res.writeHead(400).end();
-    let body: Buffer;
-    try {
-      body = await readFile(join(dir, path));
-    } catch {
-      return void res.writeHead(404).end('not found');
-    }
-    const o = overrides.get(path);
-    if (o) {
-      const r = o(body);
-      if (typeof r === 'number') return void res.writeHead(r).end();
-      if (!Buffer.isBuffer(r)) return void (await stream(res, r));
-      body = r;
-    }
-    res.writeHead(200, { 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    dir,
-    key,
-    keyringFile,
-    requests,
-    override: (p, fn) => overrides.set(p, fn),
-    async close() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await closed;
-      await rm(dir, { recursive: true, force: true });
-      if (!opts.key) await key.cleanup();
-    },
-  };
 }

@@ -43,6 +43,14 @@ describe('lock files', { timeout: 120_000 }, () => {
       file,
       `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [stable, stable-updates]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`,
     );
+    // Every test starts from this lock and this unlocked build's digest, made here, not by another test.
+    const locked = await pareInProcess(['lock', file, '--cache-dir', join(work, 'c0')]);
+    assert.equal(locked.code, 0, locked.stderr);
+    lock = parseLockfile(await readFile(join(work, 'pare.lock.json'), 'utf8'), 'pare.lock.json');
+    const built = await pareInProcess(['build', file, '-o', join(work, 'unlocked'), '--cache-dir', join(work, 'c0')]);
+    assert.equal(built.code, 0, built.stderr);
+    digest = built.stdout.trim();
+    assert.match(digest, /^sha256:[0-9a-f]{64}$/);
   });
   after(async () => {
     await repo.close();
@@ -53,11 +61,12 @@ describe('lock files', { timeout: 120_000 }, () => {
   let digest = '';
 
   it('pare lock pins each package with version, sha256, size, path and repository', async () => {
-    const r = await pareInProcess(['lock', file, '--cache-dir', join(work, 'c1')]);
+    const r = await pareInProcess(['lock', file, '-o', join(work, 'again.lock.json'), '--cache-dir', join(work, 'c1')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), join(work, 'pare.lock.json'));
-    lock = parseLockfile(await readFile(join(work, 'pare.lock.json'), 'utf8'), 'pare.lock.json');
-    const pkgs = lock.archs.amd64!.packages;
+    assert.equal(r.stdout.trim(), join(work, 'again.lock.json'));
+    const again = parseLockfile(await readFile(join(work, 'again.lock.json'), 'utf8'), 'again.lock.json');
+    assert.deepEqual(again, lock, 'locking twice gives the same lock');
+    const pkgs = again.archs.amd64!.packages;
     assert.deepEqual(
       pkgs.map((p) => `${p.name}=${p.version}`),
       ['hello=1.0', 'libc=2.1-1'],
@@ -65,12 +74,38 @@ describe('lock files', { timeout: 120_000 }, () => {
     const libc = pkgs[1]!;
     assert.match(libc.sha256, /^[0-9a-f]{64}$/);
     assert.equal(libc.filename, 'pool/main/l/libc/libc_2.1-1_amd64.deb');
-    assert.equal(lock.repositories[libc.repository]!.suite, 'stable-updates');
-    assert.equal(lock.repositories[0]!.url, repo.url);
-    assert.match(lock.repositories[0]!.inRelease.sha256, /^[0-9a-f]{64}$/);
-    assert.ok(lock.keyring.fingerprints.includes(repo.key.fingerprint));
-    const built = await pareInProcess(['build', file, '-o', join(work, 'unlocked'), '--cache-dir', join(work, 'c1')]);
-    digest = built.stdout.trim();
+    assert.equal(again.repositories[libc.repository]!.suite, 'stable-updates');
+    assert.equal(again.repositories[0]!.url, repo.url);
+    assert.match(again.repositories[0]!.inRelease.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(again.keyring.fingerprints.includes(repo.key.fingerprint));
+  });
+
+  it('records a discovered mirror ($PARE_MIRROR) without its URL, and a locked build discovers it again', async () => {
+    const discovered = join(work, 'discovered.yaml');
+    await writeFile(
+      discovered,
+      `contents:\n  repositories:\n    - suites: [stable, stable-updates]\n  keyring: [${repo.keyringFile}]\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n`,
+    );
+    const env = { PARE_MIRROR: repo.url };
+    const r = await pareInProcess(['lock', discovered, '--cache-dir', join(work, 'c6')], env);
+    assert.equal(r.code, 0, r.stderr);
+    const text = await readFile(join(work, 'discovered.lock.json'), 'utf8');
+    const d = parseLockfile(text, 'discovered.lock.json');
+    assert.deepEqual(
+      d.repositories.map((x) => [x.url, x.suite]),
+      [
+        [undefined, 'stable'],
+        [undefined, 'stable-updates'],
+      ],
+    );
+    assert.ok(!text.includes(repo.url.replace('http://', '')), 'the mirror appears nowhere in the lock');
+    assert.deepEqual(d.archs, lock.archs, 'the same packages as with the URL in the config');
+    const b = await pareInProcess(
+      ['build', discovered, '--locked', '-o', join(work, 'disc'), '--cache-dir', join(work, 'c6')],
+      env,
+    );
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout.trim(), digest);
   });
 
   it('a locked build from another cache reproduces the same digest, reading no index', async () => {
@@ -92,6 +127,24 @@ describe('lock files', { timeout: 120_000 }, () => {
       `only packages fetched: ${seen.join(', ')}`,
     );
     assert.ok(!seen.some((p) => /InRelease|Packages/.test(p)));
+  });
+
+  it('build --locked --offline with an empty cache fails (FETCH_NETWORK) without any request', async () => {
+    const before = repo.requests.length;
+    const r = await pareInProcess([
+      'build',
+      file,
+      '--locked',
+      '--offline',
+      '-o',
+      join(work, 'offline'),
+      '--cache-dir',
+      join(work, 'c7'),
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error\[FETCH_NETWORK\]: .*not in the cache and --offline is set/);
+    assert.deepEqual(repo.requests.slice(before), [], 'no request in offline mode');
+    assert.equal(existsSync(join(work, 'offline')), false);
   });
 
   it('installs exactly the locked versions, even when the repository has newer ones', async () => {
@@ -180,16 +233,15 @@ describe('lock files', { timeout: 120_000 }, () => {
   });
 
   it('fails clearly when a locked package can no longer be fetched', async () => {
-    await unlink(join(repo.dir, 'pool/main/l/libc/libc_2.1-1_amd64.deb'));
-    const r = await pareInProcess([
-      'build',
-      file,
-      '--locked',
-      '-o',
-      join(work, 'gone'),
-      '--cache-dir',
-      join(work, 'c4'),
-    ]);
+    const deb = join(repo.dir, 'pool/main/l/libc/libc_2.1-1_amd64.deb');
+    const bytes = await readFile(deb);
+    await unlink(deb);
+    let r;
+    try {
+      r = await pareInProcess(['build', file, '--locked', '-o', join(work, 'gone'), '--cache-dir', join(work, 'c4')]);
+    } finally {
+      await writeFile(deb, bytes);
+    }
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[FETCH_HTTP\]: a package locked in .*pare\.lock\.json cannot be fetched/);
     assert.match(r.stderr, /libc_2\.1-1_amd64\.deb/);

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,8 +276,50 @@ describe('build pipeline against a signed fixture repository', { timeout: 120_00
     assert.equal(ok.code, 0, ok.stderr);
   });
 
-  it('fails clearly on an unreachable mirror (FETCH_NETWORK)', async () => {
-    await expectFailure(await config(['hello'], { url: 'http://127.0.0.1:9' }), 'FETCH_NETWORK', /127\.0\.0\.1:9/);
+  it('fails clearly on a mirror that drops every connection (FETCH_NETWORK)', async () => {
+    // A port this test holds, so no other process can answer on it.
+    const dropping = createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => dropping.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+    try {
+      await expectFailure(await config(['hello'], { url }), 'FETCH_NETWORK', new RegExp(`${url}/dists/stable`));
+    } finally {
+      await new Promise((r) => dropping.close(r));
+    }
+  });
+
+  it('re-resolves when the mirror publishes a new InRelease; reuses the resolution while it does not', async () => {
+    const app = (version: string): FixturePackage => ({
+      name: 'app',
+      version,
+      files: [{ path: './usr/bin/app', data: `app ${version}`, mode: 0o755 }],
+    });
+    const changing = await startFixtureRepo({ suites: { stable: [app('1.0')] }, key: repo.key });
+    try {
+      const file = await config(['app'], { url: changing.url, suites: ['stable'] });
+      const cache = join(work, 'memo-cache');
+      const resolveApp = async () => {
+        const before = changing.requests.length;
+        const r = await pareInProcess(['resolve', file, '--json', '--cache-dir', cache]);
+        assert.equal(r.code, 0, r.stderr);
+        const plan = JSON.parse(r.stdout) as { packages: Array<{ name: string; version: string }> };
+        return { versions: plan.packages.map((p) => `${p.name}=${p.version}`), seen: changing.requests.slice(before) };
+      };
+      const first = await resolveApp();
+      assert.deepEqual(first.versions, ['app=1.0']);
+      assert.ok(
+        first.seen.some((p) => /Packages|by-hash/.test(p)),
+        first.seen.join('\n'),
+      );
+      const second = await resolveApp();
+      assert.deepEqual(second.versions, ['app=1.0']);
+      assert.ok(!second.seen.some((p) => /Packages|by-hash/.test(p)), `memoized: ${second.seen.join(', ')}`);
+      await changing.publish({ stable: [app('2.0')] });
+      const third = await resolveApp();
+      assert.deepEqual(third.versions, ['app=2.0'], 'the changed InRelease is not answered from the memo');
+    } finally {
+      await changing.close();
+    }
   });
 
   it('retries transient server errors (503) and then succeeds', async () => {

@@ -270,7 +270,9 @@ describe('pare sign / pare verify', () => {
 
     const otherPub = inMemorySigner().publicKeyPem();
     await assert.rejects(verifyImage({ dir }, otherPub), (e) => hasCode(e, 'SIG_INVALID'));
-    const r = await pareInProcess(['verify', dir, '--key', path.join(keys.dir, 'empty.pub')]);
+    const otherFile = path.join(await tempDir(), 'other.pub');
+    await writeFile(otherFile, otherPub);
+    const r = await pareInProcess(['verify', dir, '--key', otherFile]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[SIG_INVALID\]/);
   });

@@ -1,6 +1,6 @@
 /** Authentication against the real docker-registry: htpasswd (Basic) and token (Bearer), credentials from env, Docker config and helpers. */
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,8 +32,45 @@ async function dockerConfig(name: string, config: unknown): Promise<string> {
   return dir;
 }
 
+/** A docker-credential-NAME script on a fresh PATH directory: answers `users[host]`, else "credentials not found". */
+async function credentialHelper(name: string, users: Record<string, string>): Promise<string> {
+  const bin = path.join(tmp, `bin-${name}`);
+  await mkdir(bin, { recursive: true });
+  const cases = Object.entries(users)
+    .map(([host, user]) => `  ${host}) printf '{"Username":"${user}","Secret":"${name}-secret"}' ;;`)
+    .join('\n');
+  await writeFile(
+    path.join(bin, `docker-credential-${name}`),
+    `#!/bin/sh\nread host\ncase "$host" in\n${cases}\n  *) echo "credentials not found in native keychain"; exit 1 ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  return bin;
+}
+
 describe('credentials', () => {
-  it('env wins; then credHelpers, credsStore, auths (base64 auth, username/password, identitytoken)', async () => {
+  it('env wins; then credHelpers, then credsStore, then auths: each source over every later one', async () => {
+    const helperBin = await credentialHelper('pare-helper', { 'all.test': 'from-helper' });
+    const storeBin = await credentialHelper('pare-store', { 'all.test': 'from-store', 'store.test': 'from-store' });
+    const dir = await dockerConfig('order', {
+      credHelpers: { 'all.test': 'pare-helper' },
+      credsStore: 'pare-store',
+      auths: {
+        'all.test': { username: 'from-auths', password: 'x' },
+        'store.test': { username: 'from-auths', password: 'x' },
+        'plain.test': { username: 'from-auths', password: 'x' },
+      },
+    });
+    const env = (extra: NodeJS.ProcessEnv = {}) =>
+      bare({ DOCKER_CONFIG: dir, PATH: `${helperBin}:${storeBin}:${process.env.PATH}`, ...extra });
+    const user = async (host: string, e = env()) => (await findCredentials(host, { env: e }))?.username;
+    assert.equal(await user('all.test', env(envCreds)), USER, 'the environment over every config source');
+    assert.equal(await user('all.test'), 'from-helper', 'credHelpers over credsStore and auths');
+    assert.equal(await user('store.test'), 'from-store', 'credsStore over auths');
+    assert.equal(await user('plain.test'), 'from-auths', 'auths when the store has nothing');
+    assert.equal(await findCredentials('unknown.test', { env: env() }), undefined);
+  });
+
+  it('reads auths entries: base64 auth (password with colons), username/password, identitytoken', async () => {
     const auth = Buffer.from('alice:pw:with:colons').toString('base64');
     const dir = await dockerConfig('c1', {
       auths: {
@@ -42,12 +79,6 @@ describe('credentials', () => {
         'tok.test': { identitytoken: 'refresh' },
       },
     });
-    assert.deepEqual(
-      await findCredentials('reg.test:5000', { env: bare({ DOCKER_CONFIG: dir, ...envCreds }) }).then(
-        (c) => c?.username,
-      ),
-      USER,
-    );
     const c = await findCredentials('reg.test:5000', { env: bare({ DOCKER_CONFIG: dir }) });
     assert.equal(c?.username, 'alice');
     assert.equal(c?.password, 'pw:with:colons');

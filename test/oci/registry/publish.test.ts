@@ -74,8 +74,15 @@ it('builds, signs, attaches SBOMs and provenance, pushes, and prints REF@digest'
     const a = await pare(['verify-attestation', `${back}:1.0`, '--key', `${prefix}.pub`, '--type', type]);
     assert.equal(a.code, 0, `${type}: ${a.stderr}`);
   }
-  const other = await pare(['verify', `${back}:1.0`, '--key', path.join(tmp, 'missing.pub')]);
-  assert.equal(other.code, 1);
+  // A real key pair that did not sign this image: its public key must not verify it.
+  const otherPrefix = path.join(tmp, 'other');
+  assert.equal((await pare(['keygen', '--output-key-prefix', otherPrefix], { env })).code, 0);
+  const other = await pare(['verify', `${back}:1.0`, '--key', `${otherPrefix}.pub`]);
+  assert.equal(other.code, 1, other.stderr);
+  assert.match(other.stderr, /error\[SIG_INVALID\]/);
+  const otherAtt = await pare(['verify-attestation', `${back}:1.0`, '--key', `${otherPrefix}.pub`, '--type', 'spdx']);
+  assert.equal(otherAtt.code, 1, otherAtt.stderr);
+  assert.doesNotMatch(otherAtt.stderr, /internal error/);
 });
 
 it('fails with a usage error without a registry reference', async () => {

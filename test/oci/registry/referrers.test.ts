@@ -1,7 +1,10 @@
 /**
  * OCI 1.1 referrers: docker-registry 2.8 lacks the referrers API (404), so
  * pushing a manifest with a `subject` maintains the `sha256-HEX` fallback
- * index, and referrers() reads it.
+ * index, and referrers() reads it. In front of it, a test front that adds the
+ * API (helpers/referrers-api.ts) exercises the API path: listing, the
+ * artifactType filter whether or not the registry applies it, and no
+ * fallback tag when the registry answers with OCI-Subject.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -17,6 +20,7 @@ import {
   RegistryClient,
 } from '../../../src/oci/registry/index.js';
 import { skopeo } from '../../helpers/image.js';
+import { startReferrersApi } from '../../helpers/referrers-api.js';
 import { randomImage, startRegistry, type Registry } from '../../helpers/registry.js';
 
 let reg: Registry;
@@ -100,3 +104,47 @@ it('a referrer without a subject manifest present is still recorded (subjects ma
     [a.digest],
   );
 });
+
+const SPDX = 'application/spdx+json';
+const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+for (const filters of [true, false]) {
+  it(`lists referrers through the OCI 1.1 API (${filters ? 'filtered by the registry' : 'a registry that ignores artifactType'}), writing no fallback tag`, async () => {
+    const api = await startReferrersApi(reg, { filters });
+    try {
+      const name = `api/app-${filters}`;
+      const repo = `${api.host}/${name}`;
+      const img = await randomImage(`api-subject-${filters}`, [1000]);
+      await pushImage(`${repo}:v1`, img, { insecure: true });
+      const subject = { mediaType: img.mediaType, digest: img.digest, size: img.manifestBytes.length };
+      const sbom = await artifact(repo, subject, SPDX, '{"spdxVersion":"SPDX-2.3"}');
+      const sig = await artifact(repo, subject, BUNDLE, '{"sig":1}');
+
+      const all = await referrers(repo, img.digest, { insecure: true });
+      assert.equal(all.via, 'api');
+      assert.deepEqual(
+        all.manifests.map((m) => [m.digest, m.size, m.artifactType]),
+        [
+          [sbom.digest, sbom.size, SPDX],
+          [sig.digest, sig.size, BUNDLE],
+        ],
+      );
+      const only = await referrers(repo, img.digest, { insecure: true, artifactType: SPDX });
+      assert.deepEqual(only, { manifests: [all.manifests[0]], via: 'api' });
+      const none = await new RegistryClient({ insecure: true }).referrers(repo, img.digest, 'application/x-none');
+      assert.deepEqual(none, { manifests: [], via: 'api' });
+      assert.ok(
+        api.requests.includes(`/v2/${name}/referrers/${img.digest}?artifactType=application%2Fspdx%2Bjson`),
+        api.requests.join('\n'),
+      );
+      // The registry answered OCI-Subject: it keeps the list, so no fallback tag exists.
+      const tag = await fetch(`http://${reg.host}/v2/${name}/manifests/${fallbackTag(img.digest)}`, {
+        method: 'HEAD',
+        headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+      });
+      assert.equal(tag.status, 404);
+    } finally {
+      await api.close();
+    }
+  });
+}

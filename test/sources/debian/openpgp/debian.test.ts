@@ -18,9 +18,11 @@ const TRIXIE_ARCHIVE = {
 describe('real Debian InRelease (bookworm-updates) with the shipped archive keyring', () => {
   const inRelease = readFileSync(FIXTURE);
   const keyring = loadDefaultKeyring();
+  // Judge keys as of the InRelease's own Date, not the wall clock: the archive keys expire in 2031.
+  const signedAt = { now: new Date(/^Date: (.+)$/m.exec(inRelease.toString('utf8'))![1]!) };
 
   it('verifies both RSA-4096 signatures, made by subkeys bound to the archive keys', () => {
-    const res = verifyCleartext(inRelease, keyring);
+    const res = verifyCleartext(inRelease, keyring, signedAt);
     assert.deepEqual(
       res.signers.map((s) => [s.fingerprint, s.primary]),
       [
@@ -41,7 +43,7 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
 
   it('verifies with a per-release keyring alone, ignoring the signature by the key it lacks', () => {
     const dir = keyringDataDir();
-    const res = verifyCleartext(inRelease, loadKeyringFile(dir + 'debian-archive-trixie-automatic.gpg'));
+    const res = verifyCleartext(inRelease, loadKeyringFile(dir + 'debian-archive-trixie-automatic.gpg'), signedAt);
     assert.deepEqual(
       res.signers.map((s) => s.primary),
       [TRIXIE_ARCHIVE.primary],
@@ -51,7 +53,7 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
   it('fails with SIG_NO_KEY against a keyring with other keys only (the stable release key)', () => {
     const stable = loadKeyringFile(keyringDataDir() + 'debian-archive-bookworm-stable.gpg');
     assert.throws(
-      () => verifyCleartext(inRelease, stable),
+      () => verifyCleartext(inRelease, stable, signedAt),
       (e) =>
         hasCode(e, 'SIG_NO_KEY') &&
         e.message.includes(BOOKWORM_ARCHIVE.subkey) &&
@@ -59,12 +61,16 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
     );
   });
 
+  it("the pinned time is the InRelease Date (2026), inside the keys' validity", () => {
+    assert.equal(signedAt.now.toISOString(), '2026-11-25T02:10:59.000Z');
+  });
+
   it('fails with SIG_BAD when one byte of the signed text changes', () => {
     const changed = Buffer.from(inRelease);
     const at = changed.indexOf('Codename: bookworm-updates') + 10;
     changed[at] = 'B'.charCodeAt(0);
     assert.throws(
-      () => verifyCleartext(changed, keyring),
+      () => verifyCleartext(changed, keyring, signedAt),
       (e) => hasCode(e, 'SIG_BAD'),
     );
   });

@@ -1,7 +1,8 @@
 /**
  * Keys and signatures assembled byte by byte with node:crypto, for what gpg
  * 2.2 can't make: Ed25519 keys of algorithm 27 (RFC 9580), SHA-1 data
- * signatures, unknown critical subpackets, missing issuer subpackets.
+ * signatures, unknown critical subpackets, missing issuer subpackets, a key
+ * revocation, a signing subkey with and without its back-signature.
  */
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -22,13 +23,15 @@ interface SigSpec {
   issuer?: boolean;
 }
 
-function makeKey(keyFlags = 0x03) {
+/** An Ed25519 key packet body (algorithm 27) and a signer for it. */
+function edKey() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
   const body = Buffer.from([4, ...u32(CREATED), 27, ...raw]);
   const prefix = Buffer.from([0x99, ...u16(body.length), ...body]);
   const fpr = createHash('sha1').update(prefix).digest();
-  const signature = (spec: SigSpec, chunks: Uint8Array[]) => {
+  /** A v4 signature packet body over `chunks`. */
+  const signatureBody = (spec: SigSpec, chunks: Uint8Array[]): Buffer => {
     const hashId = spec.hash === 'sha1' ? 2 : 8;
     const issuerFpr = spec.issuer === false ? [] : sub(33, [4, ...fpr]);
     const subs = [...sub(2, u32(CREATED + 60)), ...issuerFpr, ...(spec.subpackets ?? [])];
@@ -41,22 +44,56 @@ function makeKey(keyFlags = 0x03) {
       .digest();
     const unhashed = spec.issuer === false ? [] : sub(16, [...fpr.subarray(12)]);
     const sig = sign(null, digest, privateKey);
-    return encodePacket(
-      Tag.Signature,
-      Buffer.concat([hashed, Buffer.from([...u16(unhashed.length), ...unhashed, digest[0]!, digest[1]!]), sig]),
-    );
+    return Buffer.concat([hashed, Buffer.from([...u16(unhashed.length), ...unhashed, digest[0]!, digest[1]!]), sig]);
   };
+  return { body, prefix, fingerprint: fpr.toString('hex').toUpperCase(), signatureBody };
+}
+
+interface KeySpec {
+  /** Key flags of the primary's self-signature (default certify + sign). */
+  keyFlags?: number;
+  /** Append a key revocation signature (0x20) by the primary itself. */
+  revoked?: boolean;
+  /**
+   * Add a signing subkey, bound by a 0x18 signature; 'cross-certified' embeds
+   * the subkey's 0x19 primary key binding signature, 'no-back-signature' leaves
+   * it out. Data signatures are then made by the subkey.
+   */
+  subkey?: 'cross-certified' | 'no-back-signature';
+}
+
+function makeKey(spec: KeySpec = {}) {
+  const primary = edKey();
   const uid = Buffer.from('Handmade <h@example.invalid>');
-  const selfSig = signature({ type: 0x13, subpackets: sub(27, [keyFlags]) }, [
-    prefix,
+  const selfSig = primary.signatureBody({ type: 0x13, subpackets: sub(27, [spec.keyFlags ?? 0x03]) }, [
+    primary.prefix,
     Buffer.from([0xb4, ...u32(uid.length)]),
     uid,
   ]);
-  const keyring = Buffer.concat([encodePacket(Tag.PublicKey, body), encodePacket(Tag.UserId, uid), selfSig]);
+  const packets = [
+    encodePacket(Tag.PublicKey, primary.body),
+    ...(spec.revoked
+      ? [encodePacket(Tag.Signature, primary.signatureBody({ type: 0x20, subpackets: sub(29, [0]) }, [primary.prefix]))]
+      : []),
+    encodePacket(Tag.UserId, uid),
+    encodePacket(Tag.Signature, selfSig),
+  ];
+  let signer = primary;
+  if (spec.subkey) {
+    const subkey = edKey();
+    const chunks = [primary.prefix, subkey.prefix];
+    const back = subkey.signatureBody({ type: 0x19 }, chunks);
+    const embedded = spec.subkey === 'cross-certified' ? sub(32, [...back]) : [];
+    const binding = primary.signatureBody({ type: 0x18, subpackets: [...sub(27, [0x02]), ...embedded] }, chunks);
+    packets.push(encodePacket(Tag.PublicSubkey, subkey.body), encodePacket(Tag.Signature, binding));
+    signer = subkey;
+  }
   return {
-    keyring,
-    fingerprint: fpr.toString('hex').toUpperCase(),
-    detached: (spec: Partial<SigSpec> = {}) => signature({ type: 0, ...spec }, [DATA]),
+    keyring: Buffer.concat(packets),
+    fingerprint: primary.fingerprint,
+    signingFingerprint: signer.fingerprint,
+    detached: (s: Partial<SigSpec> = {}) =>
+      encodePacket(Tag.Signature, signer.signatureBody({ type: 0, ...s }, [DATA])),
   };
 }
 
@@ -97,12 +134,43 @@ describe('hand-made keys and signatures', () => {
   });
 
   it('rejects signatures by a key whose flags do not allow signing', () => {
-    const key = makeKey(0x01);
+    const key = makeKey({ keyFlags: 0x01 });
     const kr = parseKeyring(key.keyring);
     assert.equal(kr.keys[0]!.canSign, false);
     assert.throws(
       () => verifyDetached(DATA, key.detached(), kr),
       (e) => hasCode(e, 'SIG_NO_KEY') && /not allowed/.test(e.message),
+    );
+  });
+
+  it('rejects a key revoked by its owner (key revocation signature 0x20)', () => {
+    const good = makeKey();
+    assert.equal(parseKeyring(good.keyring).keys.length, 1);
+    const key = makeKey({ revoked: true });
+    const kr = parseKeyring(key.keyring);
+    assert.deepEqual(kr.keys, []);
+    assert.throws(
+      () => verifyDetached(DATA, key.detached(), kr),
+      (e) => hasCode(e, 'SIG_NO_KEY') && e.message.includes(key.fingerprint) && /revoked by its owner/.test(e.message),
+    );
+  });
+
+  it('accepts a signing subkey only with its embedded primary key binding signature (0x19)', () => {
+    const crossed = makeKey({ subkey: 'cross-certified' });
+    assert.deepEqual(
+      verifyDetached(DATA, crossed.detached(), parseKeyring(crossed.keyring)).map((s) => [s.fingerprint, s.primary]),
+      [[crossed.signingFingerprint, crossed.fingerprint]],
+    );
+    const key = makeKey({ subkey: 'no-back-signature' });
+    const kr = parseKeyring(key.keyring);
+    assert.deepEqual(
+      kr.keys.map((k) => k.fingerprint),
+      [key.fingerprint],
+    );
+    assert.throws(
+      () => verifyDetached(DATA, key.detached(), kr),
+      (e) =>
+        hasCode(e, 'SIG_NO_KEY') && e.message.includes(key.signingFingerprint) && /not cross-certified/.test(e.message),
     );
   });
 });
