@@ -39,6 +39,12 @@ export type ErrorCode =
   | 'ARCHIVE_COMPRESSION'
   | 'PATH_HOSTILE'
   | 'FILE_CONFLICT'
+  // application dependencies (ecosystems/)
+  | 'APP_LOCKFILE'
+  | 'APP_INDEX'
+  | 'APP_NOT_FOUND'
+  | 'APP_SDIST_ONLY'
+  | 'APP_INSTALL_SCRIPTS'
   // limits on what a build may expand to
   | 'LIMIT_EXCEEDED'
   // image and output
@@ -104,6 +110,8 @@ export class OutputError extends PareError {}
 export class RegistryError extends PareError {}
 export class UsageError extends PareError {}
 export class SupplyError extends PareError {}
+/** Application dependencies: lock files, package indexes, wheels and tarballs. */
+export class AppError extends PareError {}
 /** A package or image larger than the configured limits (sizes, file count). */
 export class LimitError extends PareError<'LIMIT_EXCEEDED'> {}
 

@@ -133,6 +133,8 @@ export async function runBuild(
     io.stderr.write(
       `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,
     );
+    if (img.applications) io.stderr.write(`${img.arch}: ${img.applications.components.length} application packages\n`);
+    for (const w of img.applications?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   }
   io.stderr.write(
     `built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`,

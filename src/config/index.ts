@@ -13,5 +13,7 @@ export type {
   SlicingConfig,
   SliceRuleConfig,
   LayeringConfig,
+  PythonConfig,
+  NodeConfig,
 } from './types.js';
 export { DEFAULT_LAYER_BUDGET, LAYERING_STRATEGIES } from './types.js';

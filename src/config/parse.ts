@@ -17,6 +17,7 @@ import {
   type RepositoryConfig,
   type UserConfig,
 } from './types.js';
+import { checkApps, normalizeApps } from './apps.js';
 import { validateNode, type Problem } from './validate.js';
 import { APK_PACKAGE_RE, checkRepositoryKinds, isApkContents } from './repository-kinds.js';
 import { parseSize, type Limits } from './limits.js';
@@ -124,7 +125,7 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
         });
       names.add(u.username);
     });
-    problems.push(...checkContent(raw, doc, text, dir));
+    problems.push(...checkContent(raw, doc, text, dir), ...checkApps(raw, doc, dir));
   }
   if (problems.length) report(file, text, lc, problems, 'CONFIG_SCHEMA');
   if (!raw) report(file, text, lc, [{ key: '', message: 'the file is empty', offset: 0, length: 1 }], 'CONFIG_SCHEMA');
@@ -209,6 +210,7 @@ function normalize(
     },
     ...(raw.limits ? { limits: configLimits(raw.limits) } : {}),
     ...normalizeContent(raw, doc, text, dir, posAt),
+    ...normalizeApps(raw, dir, posAt),
   };
 }
 

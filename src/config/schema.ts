@@ -5,6 +5,7 @@
  * components on repositories and `contents.exclude`.
  */
 import { arr, bool, int, map, obj, oneOf, str, type Spec } from './spec.js';
+import { appSpecs } from './apps.js';
 import { SIZE_PATTERN } from './limits.js';
 
 export const ARCHS = ['amd64', 'arm64', 'armhf', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
@@ -149,6 +150,7 @@ export const configSpec: Spec = obj(
       'Application content: files from the build context, directories, symlinks, hard links, permission changes.',
     ),
     slicing,
+    ...appSpecs,
     debug: bool(
       'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',
     ),

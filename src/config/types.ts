@@ -1,4 +1,7 @@
 import type { Position } from '../errors.js';
+import type { NodeConfig, PythonConfig } from './apps.js';
+
+export type { NodeConfig, PythonConfig } from './apps.js';
 import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
@@ -96,6 +99,9 @@ export interface Config {
   debug?: boolean;
   /** How packages are split into layers; default { strategy: 'none' }. */
   layering: LayeringConfig;
+  /** Application dependencies (src/ecosystems). */
+  python?: PythonConfig;
+  node?: NodeConfig;
   /** Limits set in the config (bytes, file count); unset ones take the defaults. */
   limits?: Partial<Limits>;
 }

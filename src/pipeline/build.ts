@@ -28,6 +28,7 @@ import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
+import { buildApplications, type Applications } from './applications.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -54,6 +55,8 @@ export interface ArchImage extends Resolved {
   base: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
+  /** Application dependencies (python, node), in their own layer after the OS layer. */
+  applications?: Applications;
   image: Image;
   created: number;
 }
@@ -146,21 +149,38 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
   const created = sourceDateEpoch(opts) ?? assembled.newest;
   const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
-  const layers: Layer[] = [];
-  for (const g of groups) layers.push(await cachedLayer(g.entries, g.mtime, opts.cache));
+  const layers: Array<{ kind: string; layer: Layer; history: string }> = [];
+  for (const g of groups) {
+    const history =
+      g.kind === 'all'
+        ? `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`
+        : `pare: ${g.name}`;
+    layers.push({ kind: g.kind, layer: await cachedLayer(g.entries, g.mtime, opts.cache), history });
+  }
+  const os = layers.filter((l) => l.kind !== 'application');
+  const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
+  const applications = await buildApplications(config, resolved, assembled.tree, created, {
+    ...opts,
+    progress,
+    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
+  });
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: debug ? [...layers, debug.layer] : layers,
+    // OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
+    layers: [
+      ...os.map(({ layer }) => layer),
+      ...(applications ? [applications.layer] : []),
+      ...app.map(({ layer }) => layer),
+      ...(debug ? [debug.layer] : []),
+    ],
     history: [
-      ...groups.map((g) =>
-        g.kind === 'all'
-          ? `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`
-          : `pare: ${g.name}`,
-      ),
+      ...os.map(({ history }) => history),
+      ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
+      ...app.map(({ history }) => history),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
     config: {
@@ -175,7 +195,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     },
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, base, sliced, image, created };
+  return { ...resolved, assembled, base, sliced, applications, image, created };
 }
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {

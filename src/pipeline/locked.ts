@@ -17,6 +17,8 @@ import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packag
 import type { BuildOptions, Resolved } from './build.js';
 import { resolveArch } from './build.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
+import { planFor } from './applications.js';
+import { lockedArtifacts } from '../ecosystems/index.js';
 import { isApkConfig } from './apk.js';
 import { lockApk, resolveLockedApk } from './apk-lock.js';
 
@@ -42,6 +44,10 @@ export async function lockConfig(
     fingerprints: first.suites.flatMap((s) => s.keyring),
     plans: resolved.map((r) => r.plan),
   });
+  for (const r of resolved) {
+    const artifacts = lockedArtifacts(await planFor(config, r, opts));
+    if (artifacts.length) lock.archs[r.arch]!.applications = artifacts;
+  }
   return { lock, resolved };
 }
 

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { ResolveError } from '../errors.js';
 import type { Plan } from './solver.js';
+import type { LockedArtifact } from '../ecosystems/types.js';
 
 export const LOCKFILE_VERSION = 1;
 
@@ -44,7 +45,15 @@ export interface Lockfile {
   config: { digest: string; file: string };
   keyring: { fingerprints: string[] };
   repositories: LockedRepository[];
-  archs: Record<string, { packages: LockedPackage[]; excluded: Plan['excluded'] }>;
+  archs: Record<
+    string,
+    {
+      packages: LockedPackage[];
+      excluded: Plan['excluded'];
+      /** Application artifacts (wheels, npm tarballs) with their digests. */
+      applications?: LockedArtifact[];
+    }
+  >;
 }
 
 /**

@@ -69,7 +69,7 @@ const packages: FixturePackage[] = [
   { name: 'tampered', version: '1', tamperDeb: flipLastByte },
 ];
 
-describe('build pipeline against a signed fixture repository', { timeout: 120_000 }, () => {
+describe('build pipeline against a signed fixture repository', { timeout: 300_000 }, () => {
   let repo: FixtureRepo;
   let otherKey: SigningKey;
   let work: string;

@@ -15,6 +15,7 @@ import {
   type SbomModel,
   type SbomPackage,
 } from './model.js';
+import { cdxAppComponents } from './apps.js';
 
 export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
 
@@ -97,6 +98,7 @@ export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
     properties: [{ name: 'pare:origin', value: 'paths' }],
   }));
   const refs = new Map(m.packages.map((p) => [p.name, p.purl]));
+  const apps = cdxAppComponents(m, (name) => refs.get(name), cdxLicenses);
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
@@ -115,15 +117,19 @@ export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
         properties: [{ name: 'pare:image:architecture', value: m.image.arch }],
       },
     },
-    components: [os, ...m.packages.map(component), ...files],
+    components: [os, ...m.packages.map(component), ...files, ...apps.components],
     dependencies: [
-      { ref: IMAGE_REF, dependsOn: [OS_REF, ...m.packages.map((p) => p.purl), ...files.map((f) => f['bom-ref'])] },
+      {
+        ref: IMAGE_REF,
+        dependsOn: [OS_REF, ...m.packages.map((p) => p.purl), ...files.map((f) => f['bom-ref']), ...apps.refs],
+      },
       { ref: OS_REF, dependsOn: [] },
       ...m.packages.map((p) => ({
         ref: p.purl,
         dependsOn: p.dependencies.filter((d) => refs.has(d)).map((d) => refs.get(d)!),
       })),
       ...files.map((f) => ({ ref: f['bom-ref'], dependsOn: [] })),
+      ...apps.dependencies,
     ],
   };
 }

@@ -23,6 +23,9 @@ import {
   type SbomPackage,
 } from './model.js';
 import { parseRecord, RECORD_PATH } from './record.js';
+import { APP_RECORD_PATH, parseAppRecord, sortComponents } from './app-record.js';
+import { scanFile } from '../../ecosystems/scan.js';
+import type { AppComponent } from '../../ecosystems/types.js';
 import { apkSbomPackages, INSTALLED_DB } from './apk.js';
 import { fileBytes } from '../../tree/body.js';
 
@@ -185,9 +188,12 @@ export function modelFromFiles(input: FilesInput): SbomModel {
   packages.push(...apkSbomPackages(text(INSTALLED_DB), os, (n, v, a) => debs.get(`${n}\0${v}\0${a}`)));
   packages.sort(byKey((p) => `${p.name}\0${p.arch}`));
   const files: SbomFile[] = [];
+  const components: AppComponent[] = parseAppRecord(read(APP_RECORD_PATH));
+  const jre = installed.find((p) => /^openjdk-\d+-jre(-headless)?$/.test(p.name))?.name;
   for (const path of record?.files ?? []) {
     const data = read(path);
     if (!data) continue; // removed by a later layer
+    for (const c of scanFile(path, data)) components.push(c.ecosystem === 'maven' && jre ? { ...c, runtime: jre } : c);
     files.push({
       path: `/${path}`,
       sha256: createHash('sha256').update(data).digest('hex'),
@@ -199,6 +205,7 @@ export function modelFromFiles(input: FilesInput): SbomModel {
     os,
     packages,
     files: files.sort(byKey((f) => f.path)),
+    components: sortComponents(components),
     licenseRefs: refs.list(),
     tool: input.tool,
   };

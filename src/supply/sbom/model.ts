@@ -4,6 +4,7 @@
  * the same model gives the same bytes in either format.
  */
 import { createHash } from 'node:crypto';
+import type { AppComponent } from '../../ecosystems/types.js';
 
 export interface SbomImage {
   /** What the user calls the image, e.g. "pare/base:latest". */
@@ -63,6 +64,8 @@ export interface SbomModel {
   packages: SbomPackage[];
   /** Files the config added (`paths`), sorted by path. */
   files: SbomFile[];
+  /** Application components (wheels, npm packages, Go modules, Maven artifacts), sorted. */
+  components: AppComponent[];
   /** Sorted by id. */
   licenseRefs: LicenseRef[];
   /** The tool, for creator fields: { name: 'pare', version }. */

@@ -16,6 +16,7 @@ import {
   type SbomModel,
   type SbomPackage,
 } from './model.js';
+import { spdxAppPackages } from './apps.js';
 
 export const SPDX_MEDIA_TYPE = 'application/spdx+json';
 
@@ -100,11 +101,14 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     comment: 'added by the image configuration (paths)',
   }));
   const ids = new Map(m.packages.map((p) => [p.name, spdxPackageId(p)]));
+  const apps = spdxAppPackages(m, (name) => ids.get(name));
   const relationships = [
     relationship('SPDXRef-DOCUMENT', 'DESCRIBES', IMAGE_ID),
     relationship(IMAGE_ID, 'CONTAINS', OS_ID),
     ...m.packages.map((p) => relationship(IMAGE_ID, 'CONTAINS', spdxPackageId(p))),
     ...files.map((f) => relationship(IMAGE_ID, 'CONTAINS', f.SPDXID)),
+    ...apps.ids.map((id) => relationship(IMAGE_ID, 'CONTAINS', id)),
+    ...apps.depends,
     ...m.packages.flatMap((p) =>
       p.dependencies.filter((d) => ids.has(d)).map((d) => relationship(spdxPackageId(p), 'DEPENDS_ON', ids.get(d)!)),
     ),
@@ -129,7 +133,7 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
           })),
         }
       : {}),
-    packages: [image, os, ...packages],
+    packages: [image, os, ...packages, ...apps.packages],
     ...(files.length ? { files } : {}),
     relationships,
   };

@@ -1,0 +1,131 @@
+/**
+ * The config keys for application dependencies: `python` (requirements.txt
+ * in hash-checking mode, or pylock.toml) and `node` (package-lock.json).
+ * Schema pieces, semantic checks with positions, and normalization. Pure.
+ */
+import { posix } from 'node:path';
+import type { Document } from 'yaml';
+import { arr, bool, obj, oneOf, str } from './spec.js';
+import { insideContext } from './content.js';
+import type { Problem } from './validate.js';
+import type { Position } from '../errors.js';
+
+export interface PythonConfig {
+  /** Absolute host path of requirements.txt (hash-checking mode). */
+  requirements?: string;
+  /** Absolute host path of pylock.toml (PEP 751). */
+  lock?: string;
+  indexUrl?: string;
+  /** Absolute image directory for packages; default /usr/local/lib/python3.X/dist-packages. */
+  target?: string;
+  pos?: Position;
+}
+
+export interface NodeConfig {
+  /** Absolute host path of package-lock.json. */
+  lockfile: string;
+  /** Absolute image directory that gets node_modules/ (default /app). */
+  path: string;
+  registry?: string;
+  /** Packages whose install scripts may be skipped with a warning (true: all). */
+  allowInstallScripts: boolean | string[];
+  pos?: Position;
+}
+
+export const appSpecs = {
+  python: obj(
+    {
+      requirements: str(
+        "requirements.txt in pip's hash-checking mode (NAME==VERSION --hash=sha256:…), relative to the config.",
+      ),
+      lock: str('A PEP 751 lock file (pylock.toml), relative to the config.'),
+      'index-url': str('Simple repository index (default: as pip finds it: $PIP_INDEX_URL, pip.conf).', {
+        pattern: '^https?://',
+      }),
+      target: str('Image directory for the packages (default /usr/local/lib/python3.X/dist-packages).', {
+        pattern: '^/',
+        patternHint: 'an absolute path (starting with /)',
+      }),
+    },
+    'Python dependencies, installed from wheels without pip.',
+  ),
+  node: obj(
+    {
+      lockfile: str('package-lock.json (lockfileVersion 2 or 3), relative to the config.'),
+      path: str('Image directory that gets node_modules/ (default /app).', {
+        pattern: '^/',
+        patternHint: 'an absolute path (starting with /)',
+      }),
+      registry: str('npm registry (default: as npm finds it: $npm_config_registry, .npmrc).', {
+        pattern: '^https?://',
+      }),
+      'allow-install-scripts': oneOf(
+        [bool(), arr(str())],
+        'Packages whose install scripts (never run) only warn instead of failing the build; true for all.',
+      ),
+    },
+    'Node.js dependencies, installed from the lock file without npm.',
+    ['lockfile'],
+  ),
+};
+
+type Raw = Record<string, any>;
+
+export function checkApps(raw: Raw, doc: Document, dir: string): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string[], key: string, message: string) => {
+    const r = (doc.getIn(path, true) as { range?: [number, number] } | undefined)?.range ?? [0, 1];
+    problems.push({ key, message, offset: r[0], length: Math.max(1, r[1] - r[0]) });
+  };
+  const files: Array<[string, string]> = [
+    ['python', 'requirements'],
+    ['python', 'lock'],
+    ['node', 'lockfile'],
+  ];
+  for (const [k, f] of files) {
+    const v = raw[k]?.[f];
+    if (v !== undefined && !insideContext(String(v)))
+      add(
+        [k, f],
+        `${k}.${f}`,
+        `"${v}" is outside the build context ${dir}; name a file inside the config file's directory`,
+      );
+  }
+  if (raw.python && (raw.python.requirements === undefined) === (raw.python.lock === undefined))
+    add(['python'], 'python', 'name exactly one of "requirements" or "lock"');
+  return problems;
+}
+
+export function normalizeApps(
+  raw: Raw,
+  dir: string,
+  posAt: (path: string[]) => Position,
+): { python?: PythonConfig; node?: NodeConfig } {
+  const abs = (v: unknown) => (v === undefined ? undefined : posix.join(dir, String(v)));
+  const p = raw.python as Raw | undefined;
+  const n = raw.node as Raw | undefined;
+  return {
+    ...(p
+      ? {
+          python: {
+            requirements: abs(p.requirements),
+            lock: abs(p.lock),
+            indexUrl: p['index-url'],
+            target: p.target?.replace(/\/+$/, ''),
+            pos: posAt(['python']),
+          },
+        }
+      : {}),
+    ...(n
+      ? {
+          node: {
+            lockfile: abs(n.lockfile)!,
+            path: String(n.path ?? '/app').replace(/\/+$/, '') || '/',
+            registry: n.registry,
+            allowInstallScripts: n['allow-install-scripts'] ?? false,
+            pos: posAt(['node']),
+          },
+        }
+      : {}),
+  };
+}
