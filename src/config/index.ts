@@ -12,6 +12,8 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  LayeringConfig,
   PythonConfig,
   NodeConfig,
 } from './types.js';
+export { DEFAULT_LAYER_BUDGET, LAYERING_STRATEGIES } from './types.js';
