@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readImageFiles } from '../../src/cli/read-image.js';
+import { readImageFiles } from '../../src/oci/read-image.js';
 import { parseInstalledDb } from '../../src/sources/apk/installed-db.js';
 import { makeApkKey, startApkRepo, type ApkFixturePackage, type ApkFixtureRepo } from '../helpers/apk-repo.js';
 import { pareInProcess } from '../helpers/cli.js';
