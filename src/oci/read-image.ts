@@ -33,6 +33,8 @@ export interface ImageFiles {
   source: string;
   /** The image's manifest digest, when the source records it (layouts; Docker 25+ archives). */
   digest?: string;
+  /** The config blob's digest (the image ID). */
+  configDigest: string;
   /** The reference name the source gives the image: a layout's tag, an archive's RepoTags[0]. */
   name?: string;
 }
@@ -105,6 +107,7 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
   return {
     entries: overlayLayers(layers),
     config: img.config,
+    configDigest: img.configDigest,
     layers: img.layers.length,
     blobs: img.layers,
     source,
@@ -132,6 +135,7 @@ async function fromArchive(file: string): Promise<ImageFiles> {
     throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
   const m = manifest[0]!;
   const config = json<ImageConfig>(m.Config);
+  const configDigest = sha256(Buffer.from(members.get(m.Config)!));
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== m.Layers.length)
     throw readError(`${source}: ${m.Layers.length} layers but ${diffIds.length} diff_ids in ${m.Config}`);
@@ -152,6 +156,7 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   return {
     entries: overlayLayers(layers),
     config,
+    configDigest,
     layers: m.Layers.length,
     blobs,
     source,

@@ -1,7 +1,8 @@
 /**
  * `base:` — an existing image a build goes on top of. The image is read
- * (oci:DIR[:TAG] or docker-archive:FILE; every layer verified against its
- * digest and diff_id), checked for the build's architecture, and what it has
+ * (oci:DIR[:TAG], docker-archive:FILE, or HOST/REPO[:TAG][@DIGEST] pulled
+ * into the cache by pare's registry client; every layer verified against its
+ * digest and diff_id), checked against the lock's pin, checked for the build's architecture, and what it has
  * installed is taken from its package metadata: status.d paragraphs, else
  * /var/lib/dpkg/status, else pare's contents.json. Its files enter the tree
  * first, owned by "base image SOURCE", so a package file that collides with
@@ -9,7 +10,10 @@
  * its config (env, user, entrypoint, cmd, work-dir, labels) is inherited
  * unless the config sets them.
  */
-import { OutputError } from '../errors.js';
+import { join } from 'node:path';
+import { FetchError, OutputError, ResolveError } from '../errors.js';
+import type { BlobCache } from '../fetch/index.js';
+import { pullImage, RegistryClient, type RegistryOptions } from '../oci/registry/index.js';
 import { readImageFiles } from '../oci/read-image.js';
 import type { ImageConfig, Layer } from '../oci/index.js';
 import type { InstalledRef } from '../resolve/solver.js';
@@ -24,6 +28,8 @@ export interface BaseImage {
   ref: string;
   /** The manifest digest, when the source records it. */
   digest?: string;
+  /** What the lock pins: the manifest digest, or for an archive without one the config digest. */
+  pin: string;
   config: ImageConfig;
   layers: Layer[];
   /** The merged root filesystem, each entry owned by "base image REF". */
@@ -83,22 +89,46 @@ function localPath(ref: string): string | undefined {
   return m?.[1];
 }
 
-export async function loadBase(ref: string, arch: string): Promise<BaseImage> {
-  const local = localPath(ref);
-  if (local === undefined) {
-    throw baseError(
-      ref,
-      'registry references are not supported as a base yet',
-      'copy the image to an OCI layout first (skopeo copy docker://REF oci:DIR:TAG) and use base: oci:DIR:TAG',
-    );
+export interface BaseOptions {
+  cache: BlobCache;
+  /** For a registry reference: plain http, credentials (as `pare push`). */
+  registry?: RegistryOptions;
+  offline?: boolean;
+  /** The lock's pin for this architecture: a base that is now another image is LOCK_MISMATCH. */
+  expect?: string;
+}
+
+/** A registry base pulled into the cache (or, offline, the one pulled last for this reference). */
+async function pulled(ref: string, arch: string, opts: BaseOptions): Promise<{ layout: string; digest: string }> {
+  const key = `base:${ref}:${arch}`;
+  if (opts.offline) {
+    const last = (await opts.cache.getMeta(key))?.toString();
+    if (last === undefined || (opts.expect !== undefined && last !== opts.expect))
+      throw new FetchError('FETCH_NETWORK', `base ${ref} (${arch}) is not in the cache and --offline is set`, {
+        hint: 'build once without --offline to pull it into the cache',
+      });
+    return { layout: join(opts.cache.dir, 'images', last.replace(/^sha256:/, '')), digest: last };
   }
+  const p = await pullImage(new RegistryClient(opts.registry ?? {}), ref, arch, opts.cache, opts.expect);
+  await opts.cache.putMeta(key, Buffer.from(p.manifestDigest));
+  return { layout: p.layout, digest: p.manifestDigest };
+}
+
+export async function loadBase(ref: string, arch: string, opts: BaseOptions): Promise<BaseImage> {
   const want = ARCH_NAMES[arch] ?? arch;
+  const local = localPath(ref);
+  const remote = local === undefined ? await pulled(ref, want, opts) : undefined;
   let files;
   try {
-    files = await readImageFiles(local, { arch: want });
+    files = await readImageFiles(local ?? remote!.layout, { arch: want });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw baseError(ref, `cannot be read as an image: ${msg}`, 'point base: at an OCI layout or a docker-archive', e);
+    throw baseError(
+      ref,
+      `cannot be read as an image: ${msg}`,
+      'point base: at an OCI layout (oci:DIR[:TAG]), a docker-archive (docker-archive:FILE) or a registry image (HOST/REPO[:TAG])',
+      e,
+    );
   }
   if (files.config.architecture !== want) {
     throw baseError(
@@ -106,6 +136,12 @@ export async function loadBase(ref: string, arch: string): Promise<BaseImage> {
       `is an image for ${files.config.architecture}, not ${arch}`,
       'use a base image built for the architectures in archs:',
     );
+  }
+  const pin = remote?.digest ?? files.digest ?? files.configDigest;
+  if (opts.expect !== undefined && pin !== opts.expect) {
+    throw new ResolveError('LOCK_MISMATCH', `base ${ref} (${arch}) is now ${pin}, the lock pins ${opts.expect}`, {
+      hint: 'the base image changed since the lock was made: run `pare lock` again if that is expected',
+    });
   }
   const owner = `${BASE_OWNER} ${ref}`;
   const entries = files.entries.map((e) => ({ ...e, owner }));
@@ -119,6 +155,7 @@ export async function loadBase(ref: string, arch: string): Promise<BaseImage> {
   }
   return {
     ref,
+    pin,
     ...(files.digest ? { digest: files.digest } : {}),
     config: files.config,
     layers: files.blobs,

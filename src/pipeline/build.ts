@@ -5,11 +5,12 @@
  * outputs (see outputs.ts).
  */
 import type { Config } from '../config/index.js';
-import { FetchError, hasCode } from '../errors.js';
+import { FetchError, hasCode, ResolveError } from '../errors.js';
 import { fetchBlob, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import type { Limits } from '../config/limits.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
+import type { RegistryOptions } from '../oci/registry/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -42,6 +43,8 @@ export interface BuildOptions extends SourceOptions {
   debug?: boolean;
   /** Limits on expanded sizes and file count; override the config's `limits`. */
   limits?: Partial<Limits>;
+  /** How to reach a registry `base:` (plain http, credentials). */
+  registry?: RegistryOptions;
 }
 
 export interface Resolved {
@@ -216,10 +219,31 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   return { ...resolved, assembled, generated, sliced, applications, image, created };
 }
 
+/** The config's base image for one architecture, checked against the lock's pin on a locked build. */
+export async function baseFor(config: Config, arch: string, opts: BuildOptions): Promise<BaseImage | undefined> {
+  const pin = opts.lock?.lock.archs[arch]?.base;
+  if (opts.lock && (config.base !== undefined) !== (pin !== undefined)) {
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      config.base
+        ? `${opts.lock.file} pins no base image, but the config builds on ${config.base}`
+        : `${opts.lock.file} pins base ${pin!.ref}, but the config has no base:`,
+      { hint: 'run `pare lock` again' },
+    );
+  }
+  if (config.base === undefined) return undefined;
+  return loadBase(config.base, arch, {
+    cache: opts.cache,
+    registry: opts.registry,
+    offline: opts.offline,
+    ...(pin ? { expect: pin.digest } : {}),
+  });
+}
+
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
   const images: ArchImage[] = [];
   for (const arch of config.archs) {
-    const base = config.base ? await loadBase(config.base, arch) : undefined;
+    const base = await baseFor(config, arch, opts);
     const resolved = opts.lock
       ? { ...(await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)), base }
       : await resolveArch(config, arch, opts, base);

@@ -301,6 +301,18 @@ describe('APK images from a generated repository', { timeout: 240_000 }, () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot be mixed/);
   });
+
+  it('rejects a base image with apk repositories (Debian contents only)', async () => {
+    const file = join(work, 'on-base.yaml');
+    await writeFile(
+      file,
+      `contents:\n  repositories:\n    - type: apk\n      url: ${repo.url}\n  packages: [probe]\nbase: oci:${work}/nothing:latest\n`,
+    );
+    const r = await pareInProcess(['build', file, '-o', join(work, 'on-base-out')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error\[CONFIG_SCHEMA\]/);
+    assert.match(r.stderr, /base image is supported for Debian contents only/);
+  });
 });
 
 function sha1b64(s: string): string {

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { writeLayout } from '../../src/oci/layout.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { validateImage } from '../helpers/image.js';
-import { randomImage } from '../helpers/registry.js';
+import { randomImage, startRegistry, type Registry } from '../helpers/registry.js';
 import { startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -73,6 +73,7 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
   let baseArchive: string;
   let baseLayers: string[];
   let n = 0;
+  let registry: Registry | undefined;
 
   async function configFile(pkgs: string[], extra: string): Promise<string> {
     const file = join(work, `c-${++n}.yaml`);
@@ -82,11 +83,11 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
     );
     return file;
   }
-  async function build(pkgs: string[], extra = '') {
+  async function build(pkgs: string[], extra = '', args: string[] = []) {
     const out = join(work, `out-${n + 1}`);
     const file = await configFile(pkgs, extra);
-    const r = await pareInProcess(['build', file, '-o', out, '--cache-dir', join(work, 'cache')]);
-    return { ...r, out };
+    const r = await pareInProcess(['build', file, '-o', out, '--cache-dir', join(work, 'cache'), ...args]);
+    return { ...r, out, file };
   }
   async function manifestOf(out: string): Promise<Manifest> {
     const v = await validateImage(out, 'latest');
@@ -117,12 +118,30 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
   });
   after(async () => {
     await repo.close();
+    await registry?.close();
   });
 
-  for (const kind of ['oci', 'docker-archive'] as const) {
+  async function pushed(): Promise<string> {
+    registry ??= await startRegistry();
+    const ref = `${registry.host}/distroless/base:latest`;
+    const p = await pareInProcess(['push', `${baseLayout}:latest`, ref, '--insecure']);
+    assert.equal(p.code, 0, p.stderr);
+    return ref;
+  }
+
+  for (const kind of ['oci', 'docker-archive', 'registry'] as const) {
     it(`keeps the base's layers and adds only missing packages (${kind})`, async () => {
-      const ref = kind === 'oci' ? `oci:${baseLayout}:latest` : `docker-archive:${baseArchive}`;
-      const r = await build(['python3.11'], `base: ${ref}\nentrypoint:\n  command: /usr/bin/python3.11\n`);
+      const ref =
+        kind === 'oci'
+          ? `oci:${baseLayout}:latest`
+          : kind === 'registry'
+            ? await pushed()
+            : `docker-archive:${baseArchive}`;
+      const r = await build(
+        ['python3.11'],
+        `base: ${ref}\nentrypoint:\n  command: /usr/bin/python3.11\n`,
+        kind === 'registry' ? ['--insecure'] : [],
+      );
       assert.equal(r.code, 0, r.stderr);
       const m = await manifestOf(r.out);
       assert.deepEqual(
@@ -177,6 +196,36 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
       for (const p of [...BASE, 'libpython3.11', 'python3.11']) assert.ok(inSbom.has(p), `${p} in the SBOM`);
     });
   }
+
+  it('the lock pins the base by digest; --locked fails when the tag now points elsewhere', async () => {
+    const ref = await pushed();
+    const extra = `base: ${ref}\n`;
+    const file = await configFile(['python3.11'], extra);
+    const cache = ['--cache-dir', join(work, 'cache'), '--insecure'];
+    const l = await pareInProcess(['lock', file, ...cache]);
+    assert.equal(l.code, 0, l.stderr);
+    const lock = JSON.parse(await readFile(file.replace(/\.yaml$/, '.lock.json'), 'utf8')) as {
+      archs: Record<string, { base?: { ref: string; digest: string }; packages: Array<{ name: string }> }>;
+    };
+    const v = await validateImage(baseLayout, 'latest');
+    assert.deepEqual(lock.archs.amd64!.base, { ref, digest: v.digest });
+    assert.deepEqual(lock.archs.amd64!.packages.map((p) => p.name).sort(), ['libpython3.11', 'python3.11']);
+    const ok = await pareInProcess(['build', file, '-o', join(work, 'locked-ok'), '--locked', ...cache]);
+    assert.equal(ok.code, 0, ok.stderr);
+
+    // the tag moves to another image: the locked build stops before pulling anything
+    await writeLayout(join(work, 'moved'), await randomImage('moved'), { tag: 'latest' });
+    const moved = await pareInProcess(['push', `${join(work, 'moved')}:latest`, ref, '--insecure']);
+    assert.equal(moved.code, 0, moved.stderr);
+    const out = join(work, 'locked-moved');
+    const r = await pareInProcess(['build', file, '-o', out, '--locked', ...cache]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error\[LOCK_MISMATCH\]/);
+    assert.match(r.stderr, new RegExp(`the lock pins ${v.digest}`));
+    assert.equal(existsSync(out), false);
+    // put the base back for the other tests
+    assert.equal((await pareInProcess(['push', `${baseLayout}:latest`, ref, '--insecure'])).code, 0);
+  });
 
   it('a dependency the base satisfies only with an older version is a clear error', async () => {
     const r = await build(['needs-new-libc'], `base: oci:${baseLayout}:latest\n`);
