@@ -14,4 +14,6 @@ export type {
   SliceRuleConfig,
   PythonConfig,
   NodeConfig,
+  MavenConfig,
+  MavenArtifact,
 } from './types.js';
