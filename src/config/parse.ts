@@ -10,8 +10,14 @@ import { ConfigError, type Position } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { configSpec } from './schema.js';
 import { checkContent, normalizeContent } from './content.js';
+import {
+  DEFAULT_LAYER_BUDGET,
+  type Config,
+  type GroupConfig,
+  type RepositoryConfig,
+  type UserConfig,
+} from './types.js';
 import { checkApps, normalizeApps } from './apps.js';
-import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
 import { APK_PACKAGE_RE, checkRepositoryKinds, isApkContents } from './repository-kinds.js';
 import { parseSize, type Limits } from './limits.js';
@@ -198,6 +204,10 @@ function normalize(
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),
     archs: (raw.archs ?? ['amd64']).map(String),
+    layering: {
+      strategy: raw.layering?.strategy ?? 'none',
+      budget: raw.layering?.budget ?? DEFAULT_LAYER_BUDGET,
+    },
     ...(raw.limits ? { limits: configLimits(raw.limits) } : {}),
     ...normalizeContent(raw, doc, text, dir, posAt),
     ...normalizeApps(raw, dir, posAt),

@@ -61,6 +61,16 @@ export interface SlicingConfig extends SliceRuleConfig {
   packages: Record<string, SliceRuleConfig>;
 }
 
+export const LAYERING_STRATEGIES = ['none', 'origin'] as const;
+export const DEFAULT_LAYER_BUDGET = 32;
+
+export interface LayeringConfig {
+  /** none: every package in one layer; origin: one layer per source package, within the budget. */
+  strategy: (typeof LAYERING_STRATEGIES)[number];
+  /** The most layers packages and generated files take (origin only). */
+  budget: number;
+}
+
 export interface Config {
   /** Path of the config file, as given. */
   file: string;
@@ -87,6 +97,8 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** How packages are split into layers; default { strategy: 'none' }. */
+  layering: LayeringConfig;
   /** Application dependencies (src/ecosystems). */
   python?: PythonConfig;
   node?: NodeConfig;

@@ -9,7 +9,7 @@ import { FetchError, hasCode } from '../errors.js';
 import { fetchBlob, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import type { Limits } from '../config/limits.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
-import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -23,6 +23,7 @@ import { debugLayer } from './debug.js';
 import { buildApkArch, isApkConfig, isApkResolved, resolveApkArch } from './apk.js';
 import { assemble, type Assembled } from './assemble.js';
 import { cachedLayer } from './layer-cache.js';
+import { layerGroups } from './layering.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
@@ -147,7 +148,17 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   applyPaths(assembled.tree, config.paths ?? [], sources);
   addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
   const created = sourceDateEpoch(opts) ?? assembled.newest;
-  const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
+  const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
+  const layers: Array<{ kind: string; layer: Layer; history: string }> = [];
+  for (const g of groups) {
+    const history =
+      g.kind === 'all'
+        ? `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`
+        : `pare: ${g.name}`;
+    layers.push({ kind: g.kind, layer: await cachedLayer(g.entries, g.mtime, opts.cache), history });
+  }
+  const os = layers.filter((l) => l.kind !== 'application');
+  const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
   const applications = await buildApplications(config, resolved, assembled.tree, created, {
     ...opts,
@@ -159,10 +170,17 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: [layer, ...(applications ? [applications.layer] : []), ...(debug ? [debug.layer] : [])],
+    // OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
+    layers: [
+      ...os.map(({ layer }) => layer),
+      ...(applications ? [applications.layer] : []),
+      ...app.map(({ layer }) => layer),
+      ...(debug ? [debug.layer] : []),
+    ],
     history: [
-      `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...os.map(({ history }) => history),
       ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
+      ...app.map(({ history }) => history),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
     config: {

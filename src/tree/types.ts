@@ -22,6 +22,14 @@ export interface TreeEntry {
   mtime?: number;
   /** The package (or config source) the entry came from, for conflicts and SBOMs. */
   owner?: string;
+  /**
+   * The package entry this generated entry stands in for, when pare rewrote a
+   * file a package installed (os-release, APK's passwd and group). The entry
+   * itself (owner 'pare') goes to the generated layer; package databases
+   * (apk's installed db) still list the path under `replaced.owner` with what
+   * that package shipped, as apk does for a file changed after install.
+   */
+  replaced?: TreeEntry;
 }
 
 /**
