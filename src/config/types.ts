@@ -1,7 +1,7 @@
 import type { Position } from '../errors.js';
-import type { NodeConfig, PythonConfig } from './apps.js';
+import type { MavenConfig, NodeConfig, PythonConfig } from './apps.js';
 
-export type { NodeConfig, PythonConfig } from './apps.js';
+export type { MavenArtifact, MavenConfig, NodeConfig, PythonConfig } from './apps.js';
 import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
@@ -104,6 +104,7 @@ export interface Config {
   /** Application dependencies (src/ecosystems). */
   python?: PythonConfig;
   node?: NodeConfig;
+  maven?: MavenConfig;
   /** Limits set in the config (bytes, file count); unset ones take the defaults. */
   limits?: Partial<Limits>;
 }
