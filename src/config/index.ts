@@ -15,5 +15,7 @@ export type {
   LayeringConfig,
   PythonConfig,
   NodeConfig,
+  MavenConfig,
+  MavenArtifact,
 } from './types.js';
 export { DEFAULT_LAYER_BUDGET, LAYERING_STRATEGIES } from './types.js';

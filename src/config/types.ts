@@ -1,7 +1,7 @@
 import type { Position } from '../errors.js';
-import type { NodeConfig, PythonConfig } from './apps.js';
+import type { MavenConfig, NodeConfig, PythonConfig } from './apps.js';
 
-export type { NodeConfig, PythonConfig } from './apps.js';
+export type { MavenArtifact, MavenConfig, NodeConfig, PythonConfig } from './apps.js';
 import type { Limits } from './limits.js';
 
 export interface RepositoryConfig {
@@ -97,11 +97,14 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** The image to build on, with paths made absolute: oci:DIR[:TAG], docker-archive:FILE or a registry reference. */
+  base?: string;
   /** How packages are split into layers; default { strategy: 'none' }. */
   layering: LayeringConfig;
   /** Application dependencies (src/ecosystems). */
   python?: PythonConfig;
   node?: NodeConfig;
+  maven?: MavenConfig;
   /** Limits set in the config (bytes, file count); unset ones take the defaults. */
   limits?: Partial<Limits>;
 }
