@@ -1,6 +1,7 @@
 /**
  * The config keys for application dependencies: `python` (requirements.txt
- * in hash-checking mode, or pylock.toml) and `node` (package-lock.json).
+ * in hash-checking mode, or pylock.toml), `node` (package-lock.json) and
+ * `maven` (artifacts by coordinates and sha256).
  * Schema pieces, semantic checks with positions, and normalization. Pure.
  */
 import { posix } from 'node:path';
@@ -10,7 +11,9 @@ import { insideContext } from './content.js';
 import type { Problem } from './validate.js';
 import type { Position } from '../errors.js';
 import type { RawConfig, Scalar } from './raw.js';
-import type { NodeConfig, PythonConfig } from './types.js';
+import type { MavenConfig, NodeConfig, PythonConfig } from './types.js';
+
+const COORDINATES = '^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.+-]+(:[A-Za-z0-9_.-]+)?$';
 
 export const appSpecs = {
   python: obj(
@@ -47,6 +50,34 @@ export const appSpecs = {
     'Node.js dependencies, installed from the lock file without npm.',
     ['lockfile'],
   ),
+  maven: obj(
+    {
+      repository: str('Maven repository (default: as Maven finds central: settings.xml mirrors, the super POM).', {
+        pattern: '^https?://',
+      }),
+      path: str('Image directory for the JARs (default /app/lib).', {
+        pattern: '^/',
+        patternHint: 'an absolute path (starting with /)',
+      }),
+      artifacts: arr(
+        obj(
+          {
+            coordinates: str('GROUP:ARTIFACT:VERSION[:CLASSIFIER] of a JAR.', {
+              pattern: COORDINATES,
+              patternHint: 'GROUP:ARTIFACT:VERSION or GROUP:ARTIFACT:VERSION:CLASSIFIER',
+            }),
+            sha256: str("The JAR's sha256 (hex).", { pattern: '^[0-9a-f]{64}$', patternHint: '64 hex digits' }),
+          },
+          'One JAR, pinned by its sha256.',
+          ['coordinates', 'sha256'],
+        ),
+        'JARs fetched from the repository and verified.',
+        1,
+      ),
+    },
+    'Java libraries by Maven coordinates, fetched verified without Maven.',
+    ['artifacts'],
+  ),
 };
 
 export function checkApps(raw: RawConfig, doc: Document, dir: string): Problem[] {
@@ -77,10 +108,11 @@ export function normalizeApps(
   raw: RawConfig,
   dir: string,
   posAt: (path: string[]) => Position,
-): { python?: PythonConfig; node?: NodeConfig } {
+): { python?: PythonConfig; node?: NodeConfig; maven?: MavenConfig } {
   const abs = (v: Scalar | undefined) => (v === undefined ? undefined : posix.join(dir, String(v)));
   const p = raw.python;
   const n = raw.node;
+  const m = raw.maven;
   return {
     ...(p
       ? {
@@ -101,6 +133,24 @@ export function normalizeApps(
             registry: n.registry,
             allowInstallScripts: n['allow-install-scripts'] ?? false,
             pos: posAt(['node']),
+          },
+        }
+      : {}),
+    ...(m
+      ? {
+          maven: {
+            repository: m.repository,
+            path: String(m.path ?? '/app/lib').replace(/\/+$/, '') || '/',
+            artifacts: m.artifacts.map((a) => {
+              const [group, artifact, version, classifier] = String(a.coordinates).split(':') as [
+                string,
+                string,
+                string,
+                string | undefined,
+              ];
+              return { group, artifact, version, ...(classifier ? { classifier } : {}), sha256: String(a.sha256) };
+            }),
+            pos: posAt(['maven']),
           },
         }
       : {}),

@@ -12,6 +12,10 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  LayeringConfig,
   PythonConfig,
   NodeConfig,
+  MavenConfig,
+  MavenArtifact,
 } from './types.js';
+export { DEFAULT_LAYER_BUDGET, LAYERING_STRATEGIES } from './types.js';

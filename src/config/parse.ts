@@ -10,9 +10,15 @@ import { ConfigError, type Position } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { configSpec } from './schema.js';
 import { checkContent, normalizeContent } from './content.js';
+import {
+  DEFAULT_LAYER_BUDGET,
+  type Config,
+  type GroupConfig,
+  type RepositoryConfig,
+  type UserConfig,
+} from './types.js';
 import { checkApps, normalizeApps } from './apps.js';
 import type { RawConfig, Scalar } from './raw.js';
-import type { Config, GroupConfig, RepositoryConfig, UserConfig } from './types.js';
 import { validateNode, type Problem } from './validate.js';
 import { APK_PACKAGE_RE, checkRepositoryKinds, isApkContents } from './repository-kinds.js';
 import { parseSize, type Limits } from './limits.js';
@@ -100,6 +106,13 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
           length: String(p).length,
         });
     });
+    if (apk && raw.base !== undefined)
+      problems.push({
+        key: 'base',
+        message: 'a base image is supported for Debian contents only, not with apk repositories',
+        offset: at(['base']),
+        length: String(raw.base).length,
+      });
     const wd = raw['work-dir'];
     if (wd !== undefined && !String(wd).startsWith('/'))
       problems.push({
@@ -192,10 +205,21 @@ function normalize(
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),
     archs: (raw.archs ?? ['amd64']).map(String),
+    ...(raw.base !== undefined ? { base: baseRef(String(raw.base), resolvePath) } : {}),
+    layering: {
+      strategy: raw.layering?.strategy ?? 'none',
+      budget: raw.layering?.budget ?? DEFAULT_LAYER_BUDGET,
+    },
     ...(raw.limits ? { limits: configLimits(raw.limits) } : {}),
     ...normalizeContent(raw, doc, text, dir, posAt),
     ...normalizeApps(raw, dir, posAt),
   };
+}
+
+/** oci:DIR[:TAG] and docker-archive:FILE with their paths resolved against the config's directory. */
+function baseRef(ref: string, resolvePath: (p: string) => string): string {
+  const m = /^(oci|docker-archive):(.+)$/.exec(ref);
+  return m ? `${m[1]}:${resolvePath(m[2]!)}` : ref;
 }
 
 function configLimits(l: Record<string, unknown>): Partial<Limits> {

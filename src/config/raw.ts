@@ -59,6 +59,12 @@ export interface RawNode {
   'allow-install-scripts'?: boolean | string[];
 }
 
+export interface RawMaven {
+  repository?: string;
+  path?: Scalar;
+  artifacts: Array<{ coordinates: Scalar; sha256: Scalar }>;
+}
+
 export interface RawConfig {
   contents: {
     repositories: Array<string | RawRepository>;
@@ -79,4 +85,7 @@ export interface RawConfig {
   limits?: Record<string, Scalar>;
   python?: RawPython;
   node?: RawNode;
+  maven?: RawMaven;
+  base?: Scalar;
+  layering?: { strategy?: 'none' | 'origin'; budget?: number };
 }

@@ -154,6 +154,22 @@ export const configSpec: Spec = obj(
     debug: bool(
       'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',
     ),
+    base: str(
+      'Build on this image: oci:DIR[:TAG] (an OCI layout), docker-archive:FILE, or a registry reference HOST/REPO[:TAG]. Paths are relative to the config file. Its layers are kept as they are; only packages it lacks are installed.',
+    ),
+    layering: obj(
+      {
+        strategy: str('none: one layer for all packages (the default); origin: packages grouped by source package.', {
+          enum: ['none', 'origin'],
+        }),
+        budget: int(
+          'origin: the most layers the packages and generated files take (default 32); the largest origins keep their own layers, the rest share one.',
+          2,
+          127,
+        ),
+      },
+      'How packages are split into layers (apko layering). Application and debug layers come on top of these.',
+    ),
     limits: obj(
       {
         'package-size': oneOf([int('Bytes.', 0), size], 'Most bytes one package may unpack to (default 16G).'),

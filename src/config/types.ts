@@ -1,6 +1,23 @@
 import type { Position } from '../errors.js';
 import type { Limits } from './limits.js';
 
+export interface MavenArtifact {
+  group: string;
+  artifact: string;
+  version: string;
+  classifier?: string;
+  /** sha256 (hex) of the JAR. */
+  sha256: string;
+}
+
+export interface MavenConfig {
+  repository?: string;
+  /** Absolute image directory for the JARs (default /app/lib). */
+  path: string;
+  artifacts: MavenArtifact[];
+  pos?: Position;
+}
+
 export interface PythonConfig {
   /** Absolute host path of requirements.txt (hash-checking mode). */
   requirements?: string;
@@ -80,6 +97,16 @@ export interface SlicingConfig extends SliceRuleConfig {
   packages: Record<string, SliceRuleConfig>;
 }
 
+export const LAYERING_STRATEGIES = ['none', 'origin'] as const;
+export const DEFAULT_LAYER_BUDGET = 32;
+
+export interface LayeringConfig {
+  /** none: every package in one layer; origin: one layer per source package, within the budget. */
+  strategy: (typeof LAYERING_STRATEGIES)[number];
+  /** The most layers packages and generated files take (origin only). */
+  budget: number;
+}
+
 export interface Config {
   /** Path of the config file, as given. */
   file: string;
@@ -106,9 +133,14 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** The image to build on, with paths made absolute: oci:DIR[:TAG], docker-archive:FILE or a registry reference. */
+  base?: string;
+  /** How packages are split into layers; default { strategy: 'none' }. */
+  layering: LayeringConfig;
   /** Application dependencies (src/ecosystems). */
   python?: PythonConfig;
   node?: NodeConfig;
+  maven?: MavenConfig;
   /** Limits set in the config (bytes, file count); unset ones take the defaults. */
   limits?: Partial<Limits>;
 }

@@ -4,7 +4,10 @@
  * exactly the files present), /etc/apk/world, /etc/apk/repositories,
  * /etc/apk/arch and /etc/apk/keys/*; accounts merged into the base layout
  * package's /etc/passwd and /etc/group (its lines first, then pare's users
- * and groups that it lacks). No apk binary. Pure.
+ * and groups that it lacks). A file pare rewrote (os-release, passwd, group)
+ * stays listed under the package that shipped it, with the shipped checksum:
+ * apk's database records what a package installed, and `apk audit` reports
+ * the file as modified, which it is. No apk binary. Pure.
  */
 import type { ApkPackage } from '../sources/apk/apkindex.js';
 import { INSTALLED_DB, installedDb } from '../sources/apk/installed-db.js';
@@ -12,14 +15,15 @@ import type { FileTree } from '../tree/tree.js';
 import { fileBytes } from '../tree/body.js';
 import type { TreeEntry } from '../tree/types.js';
 import { groupFile, passwdFile, type Accounts } from './accounts.js';
+import { replacedBy } from './os-release.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function put(tree: FileTree, path: string, text: string | Uint8Array, mode = 0o644): void {
+function put(tree: FileTree, path: string, text: string | Uint8Array, mode = 0o644, replaced?: TreeEntry): void {
   if (tree.has(path)) tree.delete(path);
   const data = typeof text === 'string' ? enc.encode(text) : text;
-  tree.add({ path, type: 'file', mode, uid: 0, gid: 0, data, owner: 'pare' });
+  tree.add({ path, type: 'file', mode, uid: 0, gid: 0, data, owner: 'pare', replaced });
 }
 
 function dir(tree: FileTree, path: string): void {
@@ -48,7 +52,8 @@ export function addApkAccounts(tree: FileTree, a: Accounts): void {
   ] as const) {
     const e = tree.resolve(path);
     const existing = e?.type === 'file' ? dec.decode(fileBytes(e)) : '';
-    put(tree, path, mergeLines(existing, text), e?.type === 'file' ? e.mode : 0o644);
+    const old = tree.get(path);
+    put(tree, path, mergeLines(existing, text), e?.type === 'file' ? e.mode : 0o644, old && replacedBy(old));
   }
   if (!tree.has('tmp')) tree.add({ path: 'tmp', type: 'dir', mode: 0o1777, uid: 0, gid: 0, owner: 'pare' });
   for (const u of a.users) {
@@ -76,7 +81,9 @@ export interface ApkImageInput {
 /** Write the apk database and /etc/apk; call after every change to the package files (slicing, paths). */
 export function addApkMetadata(tree: FileTree, input: ApkImageInput): void {
   const byOwner = new Map<string, TreeEntry[]>();
-  for (const e of tree.entries()) {
+  for (const entry of tree.entries()) {
+    // A file pare rewrote is listed under the package that shipped it, as shipped.
+    const e = entry.replaced ? { ...entry.replaced, path: entry.path } : entry;
     if (e.owner === undefined) continue;
     const list = byOwner.get(e.owner);
     if (list) list.push(e);

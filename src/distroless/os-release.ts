@@ -6,6 +6,7 @@
  */
 import type { FileTree } from '../tree/tree.js';
 import { fileBytes } from '../tree/body.js';
+import type { TreeEntry } from '../tree/types.js';
 
 export const PARE_NAME = 'Distroless (pare)';
 
@@ -28,12 +29,20 @@ function unquote(v: string): string {
   return m ? m[2]!.replace(/\\(.)/g, '$1') : v;
 }
 
+/** What a package shipped at the path of `e`, if a package did (see TreeEntry.replaced). */
+export function replacedBy(e: TreeEntry): TreeEntry | undefined {
+  if (e.replaced) return e.replaced;
+  const generated = e.owner === undefined || e.owner === 'pare' || e.owner === 'paths' || e.owner.startsWith('app:');
+  return generated ? undefined : e;
+}
+
 /** Mark the os-release file etc/os-release leads to; false when there is none. */
 export function addOsRelease(tree: FileTree): boolean {
   const real = tree.realpath('etc/os-release');
   const e = real === undefined ? undefined : tree.get(real);
   if (!e || e.type !== 'file') return false;
   const text = markOsRelease(new TextDecoder().decode(fileBytes(e)));
-  tree.add({ ...e, body: undefined, data: new TextEncoder().encode(text) }, { replace: true });
+  const data = new TextEncoder().encode(text);
+  tree.add({ ...e, owner: 'pare', body: undefined, data, replaced: replacedBy(e) }, { replace: true });
   return true;
 }

@@ -27,9 +27,13 @@ export function statusParagraph(control: string): string {
 
 const enc = new TextEncoder();
 
-/** The status.d entries for `packages` (directories included), sorted by package. */
-export function statusEntries(packages: readonly InstalledPackage[], owner = 'pare'): TreeEntry[] {
-  const dir = (path: string): TreeEntry => ({ path, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner });
+/**
+ * The status.d entries for `packages` (directories included), sorted by
+ * package. A package's own files are owned by the package (by `owner` when
+ * given), so a layer per package carries its own status.d entry.
+ */
+export function statusEntries(packages: readonly InstalledPackage[], owner?: string): TreeEntry[] {
+  const dir = (path: string): TreeEntry => ({ path, type: 'dir', mode: 0o755, uid: 0, gid: 0, owner: owner ?? 'pare' });
   const out: TreeEntry[] = [dir('var'), dir('var/lib'), dir('var/lib/dpkg'), dir(STATUS_DIR)];
   const sorted = [...packages].sort((a, b) =>
     a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0,
@@ -43,7 +47,7 @@ export function statusEntries(packages: readonly InstalledPackage[], owner = 'pa
       uid: 0,
       gid: 0,
       data: enc.encode(statusParagraph(p.control.control)),
-      owner,
+      owner: owner ?? name,
     });
     if (p.control.md5sums !== undefined) {
       out.push({
@@ -53,7 +57,7 @@ export function statusEntries(packages: readonly InstalledPackage[], owner = 'pa
         uid: 0,
         gid: 0,
         data: enc.encode(p.control.md5sums),
-        owner,
+        owner: owner ?? name,
       });
     }
   }

@@ -5,26 +5,29 @@
  * outputs (outputs.ts does).
  */
 import type { Config } from '../config/index.js';
-import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { accountsFor } from '../distroless/accounts.js';
 import { addAccounts, addBaseFiles } from '../distroless/base.js';
 import { FetchError, hasCode } from '../errors.js';
 import { fetchBlob, silentProgress } from '../fetch/index.js';
-import { makeImage, makeIndex, type Image, type ImageIndex } from '../oci/index.js';
+import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
+import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { applyPaths } from '../tree/paths.js';
 import { slice } from '../tree/slice.js';
+import { buildApkArch, isApkResolved } from './apk.js';
+import { buildApplications } from './applications.js';
 import { assemble } from './assemble.js';
+import { baseFor } from './base.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
-import { buildApkArch, isApkResolved } from './apk.js';
+import { baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 import { cachedLayer } from './layer-cache.js';
+import { layerGroups } from './layering.js';
 import { recordFromControl, resolveLocked } from './locked.js';
-import { buildApplications } from './applications.js';
 import { resolveArch } from './resolve.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
 
-export { resolveArch, type ArchImage, type BuildOptions, type Resolved };
+export { baseFor, resolveArch, type ArchImage, type BuildOptions, type Resolved };
 
 export interface BuildResult {
   config: Config;
@@ -69,6 +72,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     deb: (i) => fetchDeb(records[i]!),
     limits: { ...config.limits, ...opts.limits }, // both hold only the limits that were set
     onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
+    base: resolved.base?.entries,
   });
   if (opts.lock) {
     // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
@@ -79,12 +83,24 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   }
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
-  const base = addBaseFiles(assembled.tree, assembled.packages);
+  const generated = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
-  addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
-  const created = sourceDateEpoch(opts) ?? assembled.newest;
-  const layer = await cachedLayer(assembled.tree.entries(), created, opts.cache);
+  // .deb digests + added files, for SBOMs read from the image (a base's record included)
+  addRecord(assembled.tree, withBaseRecord(recordFor(assembled.packages, assembled.tree.entries()), resolved.base));
+  const base = resolved.base;
+  const created = sourceDateEpoch(opts) ?? Math.max(assembled.newest, base ? createdSeconds(base.config.created) : 0);
+  const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
+  const layers: Array<{ kind: string; layer: Layer; history: string }> = [];
+  for (const g of groups) {
+    const history =
+      g.kind === 'all'
+        ? `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`
+        : `pare: ${g.name}`;
+    layers.push({ kind: g.kind, layer: await cachedLayer(g.entries, g.mtime, opts.cache), history });
+  }
+  const os = layers.filter((l) => l.kind !== 'application');
+  const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
   const applications = await buildApplications(config, resolved, assembled.tree, created, {
     ...opts,
@@ -96,33 +112,45 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    layers: [layer, ...(applications ? [applications.layer] : []), ...(debug ? [debug.layer] : [])],
+    // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
+    layers: [
+      ...(base?.layers ?? []),
+      ...os.map(({ layer }) => layer),
+      ...(applications ? [applications.layer] : []),
+      ...app.map(({ layer }) => layer),
+      ...(debug ? [debug.layer] : []),
+    ],
     history: [
-      `pare: ${records.length} Debian packages (${records.map((r) => r.name).join(' ')})`,
+      ...baseHistory(base),
+      ...os.map(({ history }) => history),
       ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
+      ...app.map(({ history }) => history),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
-    config: {
+    config: inherit(base, config, {
       architecture: resolved.arch,
       created,
       entrypoint: debug ? debug.entrypoint : config.entrypoint,
       cmd: debug ? undefined : config.cmd,
-      env: imageEnv(config, { caBundle: base.certificates > 0, debugPath: debug?.path }),
+      env: imageEnv(config, { caBundle: generated.certificates > 0, debugPath: debug?.path }),
       workingDir: config.workDir,
       user: accounts.user,
       labels: config.annotations,
-    },
+    }),
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, base, sliced, applications, image, created };
+  return { ...resolved, assembled, generated, sliced, applications, image, created };
 }
+
+/** The config's base image for one architecture, checked against the lock's pin on a locked build. */
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
   const images: ArchImage[] = [];
   for (const arch of config.archs) {
+    const base = await baseFor(config, arch, opts);
     const resolved = opts.lock
-      ? await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)
-      : await resolveArch(config, arch, opts);
+      ? { ...(await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)), base }
+      : await resolveArch(config, arch, opts, base);
     images.push(await buildArch(config, resolved, opts));
   }
   (opts.progress ?? silentProgress).end();

@@ -14,6 +14,7 @@ import {
 } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
 import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packages-index.js';
+import { baseFor } from './base.js';
 import { resolveArch } from './resolve.js';
 import type { BuildOptions, Resolved } from './types.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
@@ -28,25 +29,27 @@ export async function lockConfig(
 ): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
   if (isApkConfig(config)) return lockApk(config, opts);
   const resolved: Resolved[] = [];
-  for (const arch of config.archs) resolved.push(await resolveArch(config, arch, opts));
-  const first = resolved[0];
+  for (const arch of config.archs)
+    resolved.push(await resolveArch(config, arch, opts, await baseFor(config, arch, { ...opts, lock: undefined })));
+  const first = resolved[0]!;
   const lock = makeLockfile({
     config,
-    repositories: first!.suites.map((s, i) => ({
+    repositories: first.suites.map((s, i) => ({
       url: s.url,
-      configured: first!.specs[i]!.via === 'config',
+      configured: first.specs[i]!.via === 'config',
       suite: s.suite,
       components: s.components,
       inReleaseSha256: s.inReleaseSha256,
       date: s.release.date,
       signers: s.signers,
     })),
-    fingerprints: first!.suites.flatMap((s) => s.keyring),
+    fingerprints: first.suites.flatMap((s) => s.keyring),
     plans: resolved.map((r) => r.plan),
   });
   for (const r of resolved) {
     const artifacts = lockedArtifacts(await planFor(config, r, opts));
     if (artifacts.length) lock.archs[r.arch]!.applications = artifacts;
+    if (r.base) lock.archs[r.arch]!.base = { ref: r.base.ref, digest: r.base.pin };
   }
   return { lock, resolved };
 }

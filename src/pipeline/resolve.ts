@@ -11,6 +11,7 @@ import { loadIndexes } from '../sources/debian/repository.js';
 import { VERSION } from '../version.js';
 import { isApkConfig, resolveApkArch } from './apk.js';
 import { openSources, planSuites } from './sources.js';
+import type { BaseImage } from './base.js';
 import type { BuildOptions, Resolved } from './types.js';
 
 /**
@@ -19,17 +20,26 @@ import type { BuildOptions, Resolved } from './types.js';
  * memoized in the cache under a key made of exactly those inputs: a rebuild
  * whose suites did not change skips reading the (large) Packages indexes.
  */
-export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+export async function resolveArch(
+  config: Config,
+  arch: string,
+  opts: BuildOptions,
+  base?: BaseImage,
+): Promise<Resolved> {
   if (isApkConfig(config)) return resolveApkArch(config, arch, opts);
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   progress.phase(`verifying repositories (${arch})`, specs.length);
   const suites = await openSources(specs, arch, opts);
-  const request = { packages: config.contents.packages, exclude: config.contents.exclude };
+  const request = {
+    packages: config.contents.packages,
+    exclude: config.contents.exclude,
+    ...(base ? { installed: base.installed } : {}),
+  };
   const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
   const memo = await opts.cache.getMeta(key);
   const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
-  if (cached) return { arch, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
+  if (cached) return { arch, base, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
   progress.phase(`reading indexes (${arch})`, suites.length);
   const universe = new Universe(arch);
   const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
@@ -39,5 +49,5 @@ export async function resolveArch(config: Config, arch: string, opts: BuildOptio
   const digest = sha256Hex(bytes);
   await opts.cache.put(digest, bytes, 'resolved plan');
   await opts.cache.putMeta(key, Buffer.from(digest));
-  return { arch, specs, suites, plan };
+  return { arch, base, specs, suites, plan };
 }

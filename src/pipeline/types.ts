@@ -14,6 +14,8 @@ import type { SliceResult } from '../tree/slice.js';
 import type { Applications } from './applications.js';
 import type { Assembled } from './assemble.js';
 import type { SourceOptions, SuiteSpec } from './sources.js';
+import type { BaseImage } from './base.js';
+import type { RegistryOptions } from '../oci/registry/index.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -25,10 +27,14 @@ export interface BuildOptions extends SourceOptions {
   debug?: boolean;
   /** Limits on expanded sizes and file count; override the config's `limits`. */
   limits?: Partial<Limits>;
+  /** How to reach a registry `base:` (plain http, credentials). */
+  registry?: RegistryOptions;
 }
 
 export interface Resolved {
   arch: string;
+  /** The image the build goes on top of (config `base:`). */
+  base?: BaseImage;
   specs: SuiteSpec[];
   suites: OpenedSuite[];
   plan: Plan;
@@ -37,7 +43,7 @@ export interface Resolved {
 export interface ArchImage extends Resolved {
   assembled: Assembled;
   /** Generated base files (CA bundle, os-release, nsswitch.conf, status.d). */
-  base: BaseFilesReport;
+  generated: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
   /** Application dependencies (python, node), in their own layer after the OS layer. */

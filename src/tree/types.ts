@@ -22,6 +22,14 @@ export interface TreeEntry {
   mtime?: number;
   /** The package (or config source) the entry came from, for conflicts and SBOMs. */
   owner?: string;
+  /**
+   * The package entry this generated entry stands in for, when pare rewrote a
+   * file a package installed (os-release, APK's passwd and group). The entry
+   * itself (owner 'pare') goes to the generated layer; package databases
+   * (apk's installed db) still list the path under `replaced.owner` with what
+   * that package shipped, as apk does for a file changed after install.
+   */
+  replaced?: TreeEntry;
 }
 
 /**
@@ -38,3 +46,9 @@ export interface FileBody {
   /** The whole content in memory: only for the few small files pare reads itself. */
   read(): Uint8Array;
 }
+
+/** Owner prefix of the entries a base image brought ("base image oci:DIR:TAG"): never sliced, never re-layered. */
+export const BASE_OWNER = 'base image';
+
+/** Whether an entry's owner is a base image. */
+export const isBaseOwned = (owner: string | undefined): boolean => owner?.startsWith(BASE_OWNER) === true;

@@ -10,7 +10,8 @@
  * - a Go program built here with a module from the proxy, whose SBOM lists
  *   the module at its version;
  * - a JAR with Maven coordinates (pom.properties), listed in the SBOM.
- * Both examples pass `pare check`.
+ * Both examples pass `pare check`. In each image syft finds exactly the
+ * application packages pare's SPDX and CycloneDX SBOMs list (issue 15).
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { runImage } from '../helpers/runc.js';
+import { applicationPurls, syftScan } from '../helpers/syft.js';
 
 const GO_MAIN = `package main
 
@@ -35,13 +37,22 @@ func main() {
 `;
 import { run } from '../helpers/tools.js';
 
+// Gson comes from the Maven repository by coordinates (maven.artifacts), on the JAR's Class-Path;
+// reflection keeps javac from needing it here.
 const JAVA_MAIN = `package com.example.hello;
 public class Main {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     System.out.println("hello from a jar, java " + System.getProperty("java.specification.version"));
+    Object gson = Class.forName("com.google.gson.Gson").getConstructor().newInstance();
+    Object json = gson.getClass().getMethod("toJson", Object.class).invoke(gson, java.util.List.of(1, "two"));
+    System.out.println("gson " + json);
   }
 }
 `;
+const GSON = {
+  coordinates: 'com.google.code.gson:gson:2.11.0',
+  sha256: '57928d6e5a6edeb2abd3770a8f95ba44dce45f3b23b7a9dc2b309c581552a78b',
+};
 
 interface Sbom {
   packages: Array<{
@@ -129,12 +140,15 @@ describe('e2e: application dependencies from the real registries', { timeout: 1_
       join(jdir, 'classes', 'META-INF', 'maven', 'com.example', 'hello', 'pom.properties'),
       'artifactId=hello\ngroupId=com.example\nversion=1.0.0\n',
     );
+    await writeFile(join(jdir, 'manifest.txt'), 'Class-Path: lib/gson-2.11.0.jar\n');
     await run('jar', [
       '--create',
       '--file',
       join(ctx, 'hello.jar'),
       '--main-class',
       'com.example.hello.Main',
+      '--manifest',
+      join(jdir, 'manifest.txt'),
       '-C',
       join(jdir, 'classes'),
       '.',
@@ -143,6 +157,7 @@ describe('e2e: application dependencies from the real registries', { timeout: 1_
       'jar-app',
       await derived('java', ctx, [{ path: '/app/hello.jar', type: 'file', source: 'hello.jar', permissions: '0644' }], {
         cmd: ['-jar', '/app/hello.jar'],
+        maven: { artifacts: [GSON] },
       }),
     );
   });
@@ -204,11 +219,42 @@ describe('e2e: application dependencies from the real registries', { timeout: 1_
     assert.match(r.stdout, /^uuid [0-9a-f-]{36}$/m);
   });
 
-  it('java: the SBOM lists the JAR by its Maven coordinates, and java -jar runs it', async () => {
+  it('java: the SBOM lists the JAR and Gson (fetched by coordinates from the Maven repository) and java -jar runs them', async () => {
     const sbom = await sbomOf('jar-app');
     assert.ok(purls(sbom).includes('pkg:maven/com.example/hello@1.0.0'));
+    assert.ok(purls(sbom).includes('pkg:maven/com.google.code.gson/gson@2.11.0'));
+    const gson = sbom.packages.find((p) => p.name === 'com.google.code.gson:gson')!;
+    assert.deepEqual(
+      gson.checksums?.map((c) => c.checksumValue),
+      [GSON.sha256],
+    );
+    assert.ok(
+      sbom.relationships.some(
+        (x) =>
+          x.spdxElementId === gson.SPDXID &&
+          x.relationshipType === 'DEPENDS_ON' &&
+          /openjdk-17-jre-headless/.test(x.relatedSpdxElement),
+      ),
+      'Gson depends on the JRE',
+    );
     const r = await run65532('jar-app');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /hello from a jar, java 17/);
+    assert.match(r.stdout, /^gson \[1,"two"\]$/m);
   });
+
+  for (const name of ['python-app', 'node-app', 'go-app', 'jar-app']) {
+    it(`${name}: syft finds exactly the application packages of pare's SBOMs`, async (t) => {
+      const layout = await builds.get(name)!;
+      const json = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
+      const found = applicationPurls(
+        await syftScan(layout),
+        await json(`${layout}.spdx.json`),
+        await json(`${layout}.cdx.json`),
+      );
+      t.diagnostic(`syft: ${found.syft.length} application packages`);
+      assert.deepEqual(found.spdx, found.syft, 'SPDX vs syft');
+      assert.deepEqual(found.cyclonedx, found.syft, 'CycloneDX vs syft');
+    });
+  }
 });

@@ -13,6 +13,7 @@ import { pareInProcess } from '../helpers/cli.js';
 import { startFixtureRepo, type FixtureRepo } from '../helpers/repo.js';
 import { layers, makeNpmTarball, RUNTIME_PACKAGES, startAppServer, type AppServer } from '../helpers/apps.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { schemaValidators } from '../supply/sbom-fixtures.js';
 
 const tmp = tempDirs('pare-npm-');
 
@@ -146,6 +147,10 @@ describe('node dependencies in a build', { timeout: 120_000 }, () => {
     assert.equal(cdx.components.filter((c) => c.name === 'debug').length, 2);
     const node = cdx.components.find((c) => c.name === 'nodejs')!;
     assert.deepEqual(cdx.dependencies.find((d) => d.ref === util['bom-ref'])!.dependsOn, [node['bom-ref']]);
+    const v = await schemaValidators();
+    assert.ok(v.cyclonedx(cdx), JSON.stringify(v.cyclonedx.errors));
+    const spdx: unknown = JSON.parse(await readFile(`${r.out}.spdx.json`, 'utf8'));
+    assert.ok(v.spdx(spdx), JSON.stringify(v.spdx.errors));
   });
 
   it('fails on a tarball that does not match its integrity, leaving no output', async () => {

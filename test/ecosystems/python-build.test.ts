@@ -13,6 +13,7 @@ import { pareInProcess } from '../helpers/cli.js';
 import { startFixtureRepo, type FixtureRepo } from '../helpers/repo.js';
 import { layers, makeWheel, RUNTIME_PACKAGES, startAppServer, type AppServer } from '../helpers/apps.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { schemaValidators } from '../supply/sbom-fixtures.js';
 
 const tmp = tempDirs('pare-py-');
 
@@ -113,6 +114,9 @@ describe('python dependencies in a build', { timeout: 120_000 }, () => {
     assert.ok(
       cdx.components.some((c) => c.purl === 'pkg:pypi/fast-thing@2.0' && c.hashes[0].content === native.sha256),
     );
+    const v = await schemaValidators();
+    assert.ok(v.spdx(spdx), JSON.stringify(v.spdx.errors));
+    assert.ok(v.cyclonedx(cdx), JSON.stringify(v.cyclonedx.errors));
     const sbom = await pareInProcess(['sbom', r.out, '--format', 'spdx', '--name', 'pare/pare:latest']);
     assert.equal(sbom.code, 0, sbom.stderr);
     assert.match(sbom.stdout, /pkg:pypi\/demo@1\.0/);

@@ -1,8 +1,8 @@
 /**
  * Application package fixtures made in the tests: zip archives, wheels with a
  * correct RECORD (or a tampered one), npm package tarballs, and one loopback
- * server that is both a simple index (PEP 691 JSON, or PEP 503 HTML when
- * asked) and an npm registry. Tests tamper with served bytes to prove
+ * server that is a simple index (PEP 691 JSON, or PEP 503 HTML when
+ * asked), an npm registry and a Maven repository (under /maven2). Tests tamper with served bytes to prove
  * verification.
  */
 import { createHash } from 'node:crypto';
@@ -133,6 +133,8 @@ export interface AppServer {
   projects: Map<string, Artifact[]>;
   /** npm tarballs by "name@version". */
   tarballs: Map<string, Artifact>;
+  /** Maven repository files by path below /maven2 (GROUP/PATH/ARTIFACT/VERSION/FILE). */
+  maven: Map<string, Buffer>;
   /** Serve different bytes for a file name than were published. */
   tamper: Map<string, Buffer>;
   /** Serve project pages as PEP 503 HTML instead of PEP 691 JSON. */
@@ -145,6 +147,7 @@ export async function startAppServer(): Promise<AppServer> {
     requests: [] as string[],
     projects: new Map<string, Artifact[]>(),
     tarballs: new Map<string, Artifact>(),
+    maven: new Map<string, Buffer>(),
     tamper: new Map<string, Buffer>(),
     html: false,
   };
@@ -190,6 +193,12 @@ export async function startAppServer(): Promise<AppServer> {
       const t = state.tarballs.get(`${tgz[1]}@${tgz[2]}`);
       return t ? send(200, state.tamper.get(t.filename) ?? t.bytes) : send(404, 'not found', 'text/plain');
     }
+    const jar = /^\/maven2\/(.+)$/.exec(path);
+    if (jar) {
+      const b = state.maven.get(jar[1]!);
+      const name = jar[1]!.slice(jar[1]!.lastIndexOf('/') + 1);
+      return b ? send(200, state.tamper.get(name) ?? b) : send(404, 'not found', 'text/plain');
+    }
     send(404, 'not found', 'text/plain');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -222,6 +231,12 @@ export const RUNTIME_PACKAGES = [
     version: '18.19.0-1',
     depends: 'libc6',
     files: [{ path: './usr/bin/node', data: 'node', mode: 0o755 }],
+  },
+  {
+    name: 'openjdk-17-jre-headless',
+    version: '17.0.15+6-1~deb12u1',
+    depends: 'libc6',
+    files: [{ path: './usr/lib/jvm/java-17-openjdk-amd64/bin/java', data: 'java', mode: 0o755 }],
   },
 ];
 
