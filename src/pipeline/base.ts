@@ -22,8 +22,6 @@ import { parseProvides } from '../sources/debian/relations.js';
 import { fileBytes } from '../tree/body.js';
 import { BASE_OWNER, type TreeEntry } from '../tree/types.js';
 import { parseRecord, RECORD_PATH, type ContentsRecord } from '../supply/sbom/record.js';
-import type { Config } from '../config/index.js';
-import type { BuildOptions } from './types.js';
 
 export interface BaseImage {
   /** The config's reference, e.g. "oci:/work/out:latest". */
@@ -165,25 +163,4 @@ export async function loadBase(ref: string, arch: string, opts: BaseOptions): Pr
     installed,
     ...(record ? { record } : {}),
   };
-}
-
-/** The base image of one architecture: the config's `base:`, checked against the lock's pin. */
-export async function baseFor(config: Config, arch: string, opts: BuildOptions): Promise<BaseImage | undefined> {
-  const pin = opts.lock?.lock.archs[arch]?.base;
-  if (opts.lock && (config.base !== undefined) !== (pin !== undefined)) {
-    throw new ResolveError(
-      'LOCK_MISMATCH',
-      config.base
-        ? `${opts.lock.file} pins no base image, but the config builds on ${config.base}`
-        : `${opts.lock.file} pins base ${pin!.ref}, but the config has no base:`,
-      { hint: 'run `pare lock` again' },
-    );
-  }
-  if (config.base === undefined) return undefined;
-  return loadBase(config.base, arch, {
-    cache: opts.cache,
-    registry: opts.registry,
-    offline: opts.offline,
-    ...(pin ? { expect: pin.digest } : {}),
-  });
 }

@@ -17,14 +17,13 @@ import { slice } from '../tree/slice.js';
 import { buildApkArch, isApkResolved } from './apk.js';
 import { buildApplications } from './applications.js';
 import { assemble } from './assemble.js';
-import { baseFor } from './base.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 import { cachedLayer } from './layer-cache.js';
 import { layerGroups } from './layering.js';
 import { recordFromControl, resolveLocked } from './locked.js';
-import { resolveArch } from './resolve.js';
+import { baseFor, resolveArch } from './resolve.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
 
 export { baseFor, resolveArch, type ArchImage, type BuildOptions, type Resolved };

@@ -14,8 +14,7 @@ import {
 } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
 import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packages-index.js';
-import { baseFor } from './base.js';
-import { resolveArch } from './resolve.js';
+import { baseFor, resolveArch } from './resolve.js';
 import type { BuildOptions, Resolved } from './types.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 import { planFor } from './applications.js';

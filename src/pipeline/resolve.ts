@@ -4,6 +4,7 @@
  * exact inputs). APK configs are resolved by apk.ts.
  */
 import type { Config } from '../config/index.js';
+import { ResolveError } from '../errors.js';
 import { sha256Hex, silentProgress } from '../fetch/index.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { Universe } from '../resolve/universe.js';
@@ -11,7 +12,7 @@ import { loadIndexes } from '../sources/debian/repository.js';
 import { VERSION } from '../version.js';
 import { isApkConfig, resolveApkArch } from './apk.js';
 import { openSources, planSuites } from './sources.js';
-import type { BaseImage } from './base.js';
+import { loadBase, type BaseImage } from './base.js';
 import type { BuildOptions, Resolved } from './types.js';
 
 /**
@@ -50,4 +51,25 @@ export async function resolveArch(
   await opts.cache.put(digest, bytes, 'resolved plan');
   await opts.cache.putMeta(key, Buffer.from(digest));
   return { arch, base, specs, suites, plan };
+}
+
+/** The base image of one architecture: the config's `base:`, checked against the lock's pin. */
+export async function baseFor(config: Config, arch: string, opts: BuildOptions): Promise<BaseImage | undefined> {
+  const pin = opts.lock?.lock.archs[arch]?.base;
+  if (opts.lock && (config.base !== undefined) !== (pin !== undefined)) {
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      config.base
+        ? `${opts.lock.file} pins no base image, but the config builds on ${config.base}`
+        : `${opts.lock.file} pins base ${pin!.ref}, but the config has no base:`,
+      { hint: 'run `pare lock` again' },
+    );
+  }
+  if (config.base === undefined) return undefined;
+  return loadBase(config.base, arch, {
+    cache: opts.cache,
+    registry: opts.registry,
+    offline: opts.offline,
+    ...(pin ? { expect: pin.digest } : {}),
+  });
 }

@@ -8,18 +8,15 @@
  * and new packages.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { startRegistry, type Registry } from '../helpers/registry.js';
 import { runImage } from '../helpers/runc.js';
-
-const run = promisify(execFile);
+import { run } from '../helpers/tools.js';
 
 interface Manifest {
   layers: Array<{ digest: string }>;

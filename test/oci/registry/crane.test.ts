@@ -7,8 +7,6 @@
  * (and with cosign's: test/supply/cosign.test.ts).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
@@ -17,8 +15,7 @@ import { runTool, tool } from '../../helpers/go-tools.js';
 import { signedFixture, type SignedFixture } from '../../helpers/signed-image.js';
 import { tempDirs } from '../../helpers/tmp.js';
 import { sha256 } from '../../../src/oci/digest.js';
-
-const run = promisify(execFile);
+import { run } from '../../helpers/tools.js';
 
 const tempDir = tempDirs('pare-crane-');
 let fx: SignedFixture;
