@@ -1,18 +1,20 @@
 /**
  * Components found in image files by the ecosystems' scanners (Go build
- * info, JAR coordinates). Pure: an unreadable file adds nothing.
+ * info, JAR coordinates). Pure, and imports only the pure scanners (not the
+ * ecosystems, whose plans do I/O), so SBOM format code can use it: an
+ * unreadable file adds nothing.
  */
-import { go } from './go/index.js';
-import { maven } from './maven/index.js';
-import type { AppComponent, Ecosystem } from './types.js';
+import { goComponents } from './go/buildinfo.js';
+import { jarComponents } from './maven/jar.js';
+import type { AppComponent } from './types.js';
 
-const SCANNERS: readonly Ecosystem[] = [go, maven];
+const SCANNERS: ReadonlyArray<(path: string, data: Uint8Array) => AppComponent[]> = [goComponents, jarComponents];
 
 export function scanFile(path: string, data: Uint8Array): AppComponent[] {
   const out: AppComponent[] = [];
-  for (const e of SCANNERS) {
+  for (const scan of SCANNERS) {
     try {
-      out.push(...(e.scan?.(path, data) ?? []));
+      out.push(...scan(path, data));
     } catch {
       // not a file this scanner understands
     }
