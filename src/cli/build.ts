@@ -7,7 +7,7 @@ import { defaultLockPath } from './lock.js';
 import { readFile } from 'node:fs/promises';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
-import { cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { limitOptions, limitsFrom } from './limits.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
@@ -58,6 +58,7 @@ export const buildCommand: Command = {
     ...buildSbomOptions,
     ...limitOptions,
     ...sourceOptions,
+    ...baseRegistryOptions,
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
@@ -102,6 +103,7 @@ export async function runBuild(
     lock,
     debug: values.debug === true ? true : undefined,
     limits,
+    registry: baseRegistryFrom(values, io),
   });
   const tagArg = (values.tag as string | undefined) ?? 'latest';
   const [name, tag] = tagArg.includes(':')

@@ -3,7 +3,7 @@ import { PareError, UsageError } from '../errors.js';
 import { humanBytes } from '../fetch/index.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
-import { readImageFiles } from './read-image.js';
+import { readImageFiles } from '../oci/read-image.js';
 import { licenseSummaryOf, type LicenseSummary } from '../supply/sbom/index.js';
 
 function categories(values: unknown): CheckCategory[] {

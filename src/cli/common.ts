@@ -25,3 +25,19 @@ export function progressFrom(values: Record<string, unknown>, io: CliIO): Progre
   if (values.quiet || !tty || io.env.CI) return silentProgress;
   return ttyProgress(io.stderr as NodeJS.WriteStream);
 }
+
+/** `--insecure` for commands that may read a registry `base:` image. */
+export const baseRegistryOptions = {
+  insecure: {
+    type: 'boolean',
+    description: 'Speak plain http to registries (a registry base: image; also needed for localhost)',
+  },
+} as const;
+
+/** Registry options for a `base:` pulled from a registry: plain http when asked, credentials as `pare push`. */
+export function baseRegistryFrom(
+  values: Record<string, unknown>,
+  io: CliIO,
+): { insecure: boolean; auth: { env: NodeJS.ProcessEnv } } {
+  return { insecure: values.insecure === true, auth: { env: io.env } };
+}

@@ -4,7 +4,7 @@ import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
 import { OutputError, UsageError } from '../errors.js';
 import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
-import { cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 
@@ -39,6 +39,7 @@ export const lockCommand: Command = {
       description: 'Lock file to write (default: CONFIG with .lock.json, e.g. pare.lock.json)',
     },
     ...sourceOptions,
+    ...baseRegistryOptions,
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
@@ -55,6 +56,7 @@ export const lockCommand: Command = {
       lockedRepositories: await previousRepositories(file),
       env: io.env,
       progress,
+      registry: baseRegistryFrom(values, io),
     });
     progress.end();
     const tmp = `${file}.tmp-${process.pid}`;

@@ -21,7 +21,7 @@ import type { SbomModel } from '../supply/sbom/model.js';
 import type { Signer } from '../supply/sign/keys.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './main.js';
-import { readImageFiles } from './read-image.js';
+import { readImageFiles } from '../oci/read-image.js';
 
 const USAGE =
   'pare sbom IMAGE --format spdx|cyclonedx [-o FILE] [--name NAME] [--arch ARCH]   (IMAGE: DIR, DIR:TAG or a docker-archive file)';

@@ -105,6 +105,13 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
           length: String(p).length,
         });
     });
+    if (apk && raw.base !== undefined)
+      problems.push({
+        key: 'base',
+        message: 'a base image is supported for Debian contents only, not with apk repositories',
+        offset: at(['base']),
+        length: String(raw.base).length,
+      });
     const wd = raw['work-dir'];
     if (wd !== undefined && !String(wd).startsWith('/'))
       problems.push({
@@ -204,6 +211,7 @@ function normalize(
     accounts: { users, groups, runAs: runAs === undefined ? undefined : String(runAs) },
     annotations: strMap(raw.annotations),
     archs: (raw.archs ?? ['amd64']).map(String),
+    ...(raw.base !== undefined ? { base: baseRef(String(raw.base), resolvePath) } : {}),
     layering: {
       strategy: raw.layering?.strategy ?? 'none',
       budget: raw.layering?.budget ?? DEFAULT_LAYER_BUDGET,
@@ -212,6 +220,12 @@ function normalize(
     ...normalizeContent(raw, doc, text, dir, posAt),
     ...normalizeApps(raw, dir, posAt),
   };
+}
+
+/** oci:DIR[:TAG] and docker-archive:FILE with their paths resolved against the config's directory. */
+function baseRef(ref: string, resolvePath: (p: string) => string): string {
+  const m = /^(oci|docker-archive):(.+)$/.exec(ref);
+  return m ? `${m[1]}:${resolvePath(m[2]!)}` : ref;
 }
 
 function configLimits(l: Record<string, unknown>): Partial<Limits> {

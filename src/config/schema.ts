@@ -154,6 +154,9 @@ export const configSpec: Spec = obj(
     debug: bool(
       'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',
     ),
+    base: str(
+      'Build on this image: oci:DIR[:TAG] (an OCI layout), docker-archive:FILE, or a registry reference HOST/REPO[:TAG]. Paths are relative to the config file. Its layers are kept as they are; only packages it lacks are installed.',
+    ),
     layering: obj(
       {
         strategy: str('none: one layer for all packages (the default); origin: packages grouped by source package.', {

@@ -97,6 +97,8 @@ export interface Config {
   slicing?: SlicingConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
+  /** The image to build on, with paths made absolute: oci:DIR[:TAG], docker-archive:FILE or a registry reference. */
+  base?: string;
   /** How packages are split into layers; default { strategy: 'none' }. */
   layering: LayeringConfig;
   /** Application dependencies (src/ecosystems). */

@@ -238,5 +238,12 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
     annotations: config.annotations,
   });
   const packages = records.map((record) => ({ record, control: { control: '' }, newest }));
-  return { ...r, assembled: { tree, packages, newest }, base: { certificates, osRelease }, sliced, image, created };
+  return {
+    ...r,
+    assembled: { tree, packages, newest },
+    generated: { certificates, osRelease },
+    sliced,
+    image,
+    created,
+  };
 }

@@ -11,6 +11,7 @@ import type { Limits } from '../config/limits.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { iterTarSource, type RawTarEntry } from '../tree/tar-read.js';
 import { FileTree } from '../tree/tree.js';
+import type { TreeEntry } from '../tree/types.js';
 import { Budget } from './budget.js';
 import { fileSource, rangeBody } from './file-source.js';
 import { unpackPackage, type ControlFiles, type Unpacked } from './unpack.js';
@@ -42,6 +43,8 @@ export interface AssembleOptions {
   onPackage?: (record: PackageRecord) => void;
   /** Packages fetched and unpacked at once (default 4). */
   concurrency?: number;
+  /** A base image's files, put into the tree before any package (sorted, parents first). */
+  base?: readonly TreeEntry[];
 }
 
 const labelOf = (r: PackageRecord): string => `${r.name}_${r.version}_${r.architecture}.deb`;
@@ -87,6 +90,7 @@ export async function assemble(records: PackageRecord[], opts: AssembleOptions):
   if (failed !== undefined) throw failed;
 
   const tree = new FileTree();
+  for (const e of opts.base ?? []) tree.add(e);
   const packages: InstalledPackage[] = [];
   let newest = 0;
   records.forEach((record, i) => {

@@ -5,11 +5,12 @@
  * outputs (see outputs.ts).
  */
 import type { Config } from '../config/index.js';
-import { FetchError, hasCode } from '../errors.js';
+import { FetchError, hasCode, ResolveError } from '../errors.js';
 import { fetchBlob, sha256Hex, silentProgress, type Progress } from '../fetch/index.js';
 import type { Limits } from '../config/limits.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
+import type { RegistryOptions } from '../oci/registry/index.js';
 import { Universe } from '../resolve/universe.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -29,6 +30,8 @@ import type { Lockfile } from '../resolve/lock.js';
 import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './sources.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { buildApplications, type Applications } from './applications.js';
+import { loadBase, type BaseImage } from './base.js';
+import { baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -40,10 +43,14 @@ export interface BuildOptions extends SourceOptions {
   debug?: boolean;
   /** Limits on expanded sizes and file count; override the config's `limits`. */
   limits?: Partial<Limits>;
+  /** How to reach a registry `base:` (plain http, credentials). */
+  registry?: RegistryOptions;
 }
 
 export interface Resolved {
   arch: string;
+  /** The image the build goes on top of (config `base:`). */
+  base?: BaseImage;
   specs: SuiteSpec[];
   suites: OpenedSuite[];
   plan: Plan;
@@ -52,7 +59,7 @@ export interface Resolved {
 export interface ArchImage extends Resolved {
   assembled: Assembled;
   /** Generated base files (CA bundle, os-release, nsswitch.conf, status.d). */
-  base: BaseFilesReport;
+  generated: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
   /** Application dependencies (python, node), in their own layer after the OS layer. */
@@ -74,17 +81,26 @@ export interface BuildResult {
  * memoized in the cache under a key made of exactly those inputs: a rebuild
  * whose suites did not change skips reading the (large) Packages indexes.
  */
-export async function resolveArch(config: Config, arch: string, opts: BuildOptions): Promise<Resolved> {
+export async function resolveArch(
+  config: Config,
+  arch: string,
+  opts: BuildOptions,
+  base?: BaseImage,
+): Promise<Resolved> {
   if (isApkConfig(config)) return resolveApkArch(config, arch, opts);
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   progress.phase(`verifying repositories (${arch})`, specs.length);
   const suites = await openSources(specs, arch, opts);
-  const request = { packages: config.contents.packages, exclude: config.contents.exclude };
+  const request = {
+    packages: config.contents.packages,
+    exclude: config.contents.exclude,
+    ...(base ? { installed: base.installed } : {}),
+  };
   const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
   const memo = await opts.cache.getMeta(key);
   const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
-  if (cached) return { arch, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
+  if (cached) return { arch, base, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
   progress.phase(`reading indexes (${arch})`, suites.length);
   const universe = new Universe(arch);
   const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
@@ -94,7 +110,7 @@ export async function resolveArch(config: Config, arch: string, opts: BuildOptio
   const digest = sha256Hex(bytes);
   await opts.cache.put(digest, bytes, 'resolved plan');
   await opts.cache.putMeta(key, Buffer.from(digest));
-  return { arch, specs, suites, plan };
+  return { arch, base, specs, suites, plan };
 }
 
 function sourceDateEpoch(opts: BuildOptions): number | undefined {
@@ -133,6 +149,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     deb: (i) => fetchDeb(records[i]!),
     limits: { ...config.limits, ...opts.limits }, // both hold only the limits that were set
     onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
+    base: resolved.base?.entries,
   });
   if (opts.lock) {
     // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
@@ -143,11 +160,13 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   }
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
-  const base = addBaseFiles(assembled.tree, assembled.packages);
+  const generated = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
-  addRecord(assembled.tree, recordFor(assembled.packages, assembled.tree.entries())); // .deb digests + added files, for SBOMs read from the image
-  const created = sourceDateEpoch(opts) ?? assembled.newest;
+  // .deb digests + added files, for SBOMs read from the image (a base's record included)
+  addRecord(assembled.tree, withBaseRecord(recordFor(assembled.packages, assembled.tree.entries()), resolved.base));
+  const base = resolved.base;
+  const created = sourceDateEpoch(opts) ?? Math.max(assembled.newest, base ? createdSeconds(base.config.created) : 0);
   const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
   const layers: Array<{ kind: string; layer: Layer; history: string }> = [];
   for (const g of groups) {
@@ -170,40 +189,64 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
       : undefined;
   const image = makeImage({
-    // OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
+    // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
     layers: [
+      ...(base?.layers ?? []),
       ...os.map(({ layer }) => layer),
       ...(applications ? [applications.layer] : []),
       ...app.map(({ layer }) => layer),
       ...(debug ? [debug.layer] : []),
     ],
     history: [
+      ...baseHistory(base),
       ...os.map(({ history }) => history),
       ...(applications ? [`pare: ${applications.components.length} application packages`] : []),
       ...app.map(({ history }) => history),
       ...(debug ? [`pare: debug layer, ${debug.record.name} ${debug.record.version} under ${debug.path}`] : []),
     ],
-    config: {
+    config: inherit(base, config, {
       architecture: resolved.arch,
       created,
       entrypoint: debug ? debug.entrypoint : config.entrypoint,
       cmd: debug ? undefined : config.cmd,
-      env: imageEnv(config, { caBundle: base.certificates > 0, debugPath: debug?.path }),
+      env: imageEnv(config, { caBundle: generated.certificates > 0, debugPath: debug?.path }),
       workingDir: config.workDir,
       user: accounts.user,
       labels: config.annotations,
-    },
+    }),
     annotations: config.annotations,
   });
-  return { ...resolved, assembled, base, sliced, applications, image, created };
+  return { ...resolved, assembled, generated, sliced, applications, image, created };
+}
+
+/** The config's base image for one architecture, checked against the lock's pin on a locked build. */
+export async function baseFor(config: Config, arch: string, opts: BuildOptions): Promise<BaseImage | undefined> {
+  const pin = opts.lock?.lock.archs[arch]?.base;
+  if (opts.lock && (config.base !== undefined) !== (pin !== undefined)) {
+    throw new ResolveError(
+      'LOCK_MISMATCH',
+      config.base
+        ? `${opts.lock.file} pins no base image, but the config builds on ${config.base}`
+        : `${opts.lock.file} pins base ${pin!.ref}, but the config has no base:`,
+      { hint: 'run `pare lock` again' },
+    );
+  }
+  if (config.base === undefined) return undefined;
+  return loadBase(config.base, arch, {
+    cache: opts.cache,
+    registry: opts.registry,
+    offline: opts.offline,
+    ...(pin ? { expect: pin.digest } : {}),
+  });
 }
 
 export async function build(config: Config, opts: BuildOptions): Promise<BuildResult> {
   const images: ArchImage[] = [];
   for (const arch of config.archs) {
+    const base = await baseFor(config, arch, opts);
     const resolved = opts.lock
-      ? await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)
-      : await resolveArch(config, arch, opts);
+      ? { ...(await resolveLocked(config, arch, opts.lock.lock, opts.lock.file, opts)), base }
+      : await resolveArch(config, arch, opts, base);
     images.push(await buildArch(config, resolved, opts));
   }
   (opts.progress ?? silentProgress).end();

@@ -20,12 +20,13 @@
  * The budget is the most layers packages and the top layer take. When there
  * are more origins than fit, the budget-2 largest origins (bytes, then name)
  * keep their own layers and the rest share one: adding a small package to an
- * image changes only that shared layer. Pure.
+ * image changes only that shared layer. Entries a base image brought are in
+ * its own layers and never in these. Pure.
  */
 import type { LayeringConfig } from '../config/index.js';
 import { fileSize } from '../tree/body.js';
 import { parentOf } from '../tree/path.js';
-import type { TreeEntry } from '../tree/types.js';
+import { isBaseOwned, type TreeEntry } from '../tree/types.js';
 import type { InstalledPackage } from './assemble.js';
 
 export interface LayerGroup {
@@ -83,7 +84,21 @@ export function layerGroups(
   layering: LayeringConfig,
   created: number,
 ): LayerGroup[] {
-  if (layering.strategy === 'none') return [{ name: 'all', kind: 'all', entries: [...entries], mtime: created }];
+  const onBase = entries.some((e) => isBaseOwned(e.owner));
+  if (layering.strategy === 'none') {
+    if (!onBase) return [{ name: 'all', kind: 'all', entries: [...entries], mtime: created }];
+    return [
+      {
+        name: 'all',
+        kind: 'all',
+        entries: withParents(
+          entries.filter((e) => !isBaseOwned(e.owner)),
+          entries,
+        ),
+        mtime: created,
+      },
+    ];
+  }
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const bytesOf = new Map<string, number>();
   for (const e of entries) {
@@ -103,6 +118,7 @@ export function layerGroups(
   const indexOf = (owner: string | undefined): number =>
     owner === undefined ? top : (appIndex.get(owner) ?? groupOf.get(owner) ?? top);
   for (const e of entries) {
+    if (isBaseOwned(e.owner)) continue; // the base's own layers hold it
     const i = indexOf(e.owner);
     if (e.type !== 'dir') members[i]!.push(e);
     else if (e.owner === undefined)
@@ -137,4 +153,18 @@ export function layerGroups(
 /** Entries of these owners go to application layers: the config's `paths`, and `app:NAME` (ecosystems). */
 export function isAppOwner(owner: string | undefined): owner is string {
   return owner === APP_OWNER || (owner !== undefined && owner.startsWith('app:'));
+}
+
+/** `own` plus every parent directory of it from `all` (a layer on a base image names its parents). */
+function withParents(own: readonly TreeEntry[], all: readonly TreeEntry[]): TreeEntry[] {
+  const byPath = new Map(all.map((e) => [e.path, e]));
+  const have = new Set(own.map((e) => e.path));
+  const out = [...own];
+  for (const e of own) {
+    for (let up = parentOf(e.path); up !== '' && !have.has(up); up = parentOf(up)) {
+      have.add(up);
+      out.push(byPath.get(up)!);
+    }
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import {
 import type { Plan } from '../resolve/solver.js';
 import { parsePackagesIndex, type PackageRecord } from '../sources/debian/packages-index.js';
 import type { BuildOptions, Resolved } from './build.js';
-import { resolveArch } from './build.js';
+import { baseFor, resolveArch } from './build.js';
 import { openSources, planSuites, type SuiteSpec } from './sources.js';
 import { planFor } from './applications.js';
 import { lockedArtifacts } from '../ecosystems/index.js';
@@ -28,7 +28,8 @@ export async function lockConfig(
 ): Promise<{ lock: Lockfile; resolved: Resolved[] }> {
   if (isApkConfig(config)) return lockApk(config, opts);
   const resolved: Resolved[] = [];
-  for (const arch of config.archs) resolved.push(await resolveArch(config, arch, opts));
+  for (const arch of config.archs)
+    resolved.push(await resolveArch(config, arch, opts, await baseFor(config, arch, { ...opts, lock: undefined })));
   const first = resolved[0]!;
   const lock = makeLockfile({
     config,
@@ -47,6 +48,7 @@ export async function lockConfig(
   for (const r of resolved) {
     const artifacts = lockedArtifacts(await planFor(config, r, opts));
     if (artifacts.length) lock.archs[r.arch]!.applications = artifacts;
+    if (r.base) lock.archs[r.arch]!.base = { ref: r.base.ref, digest: r.base.pin };
   }
   return { lock, resolved };
 }

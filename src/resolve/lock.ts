@@ -52,6 +52,8 @@ export interface Lockfile {
       excluded: Plan['excluded'];
       /** Application artifacts (wheels, npm tarballs) with their digests. */
       applications?: LockedArtifact[];
+      /** The `base:` image: the reference and the manifest digest it resolved to (an archive without one: its config digest). */
+      base?: { ref: string; digest: string };
     }
   >;
 }
@@ -173,6 +175,8 @@ export function parseLockfile(text: string, file: string): Lockfile {
       if (p.filename.startsWith('/') || p.filename.split('/').includes('..'))
         bad(`archs.${arch}: ${p.name} has a hostile filename ${p.filename}`);
     }
+    if (a.base !== undefined && (typeof a.base.ref !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(a.base.digest)))
+      bad(`archs.${arch}.base needs a ref and a sha256 digest`);
   }
   return lock;
 }

@@ -24,6 +24,15 @@ export interface ResolveRequest {
   packages: string[];
   /** Names never installed; dependencies they would satisfy count as satisfied. */
   exclude?: string[];
+  /** Packages already in the base image: they satisfy dependencies (by version) and are never chosen again. */
+  installed?: InstalledRef[];
+}
+
+/** A package a base image already has (from its status.d or dpkg status). */
+export interface InstalledRef {
+  name: string;
+  version: string;
+  provides: Array<{ name: string; version?: string }>;
 }
 
 export interface ResolveOptions {
@@ -42,6 +51,8 @@ export interface Plan {
   /** Sorted by name. */
   packages: PlannedPackage[];
   excluded: Array<{ name: string; neededBy: string[] }>;
+  /** Base image packages that satisfied a request or dependency (only with `installed`). */
+  fromBase?: Array<{ name: string; neededBy: string[] }>;
 }
 
 /** A version constraint on a real package, and the chain that imposed it. */
@@ -72,6 +83,9 @@ class Attempt {
   private readonly provided = new Map<string, Array<{ pkg: Candidate; version?: string }>>();
   private readonly excluded = new Map<string, Set<string>>();
   private readonly exclude: Set<string>;
+  private readonly installed: Map<string, InstalledRef>;
+  private readonly installedProviders = new Map<string, Array<{ name: string; version?: string }>>();
+  private readonly usedBase = new Map<string, Set<string>>();
   private readonly queue: Candidate[] = [];
 
   constructor(
@@ -80,6 +94,14 @@ class Attempt {
     readonly pins: Map<string, Constraint[]>,
   ) {
     this.exclude = new Set(request.exclude ?? []);
+    this.installed = new Map((request.installed ?? []).map((p) => [p.name, p]));
+    for (const p of request.installed ?? []) {
+      for (const v of p.provides) {
+        const list = this.installedProviders.get(v.name) ?? [];
+        list.push({ name: p.name, ...(v.version !== undefined ? { version: v.version } : {}) });
+        this.installedProviders.set(v.name, list);
+      }
+    }
   }
 
   /** How a selected package came in: 'requested foo → foo Depends bar'. */
@@ -109,7 +131,38 @@ class Attempt {
       arch: this.u.arch,
       packages: names.map((n) => ({ record: this.selected.get(n)!.record, reasons: [...this.reasons.get(n)!] })),
       excluded: [...this.excluded.keys()].sort().map((name) => ({ name, neededBy: [...this.excluded.get(name)!] })),
+      ...(this.request.installed
+        ? {
+            fromBase: [...this.usedBase.keys()]
+              .sort()
+              .map((name) => ({ name, neededBy: [...this.usedBase.get(name)!] })),
+          }
+        : {}),
     };
+  }
+
+  /** The base image package that satisfies `rel`, if any (by name and version, or by Provides). */
+  private installedFor(rel: Relation): string | undefined {
+    const have = this.installed.get(rel.name);
+    if (have && satisfies(have.version, rel.op, rel.version)) return have.name;
+    for (const p of this.installedProviders.get(rel.name) ?? []) {
+      if (rel.op === undefined || (p.version !== undefined && satisfies(p.version, rel.op, rel.version))) return p.name;
+    }
+    return undefined;
+  }
+
+  private baseMismatch(chain: string, alts: Relation[]): ResolveError | undefined {
+    const r = alts.find((a) => this.installed.has(a.name));
+    if (!r) return undefined;
+    const have = this.installed.get(r.name)!;
+    return new ResolveError(
+      'UNSATISFIABLE',
+      `cannot satisfy ${chain}: the base image has ${have.name} ${have.version}, which does not satisfy ${formatAlternatives([r])}`,
+      {
+        hint: 'use a base image with a newer version of the package, or build without base:',
+        detail: { chain, name: have.name, version: have.version },
+      },
+    );
   }
 
   private request1(spec: string): void {
@@ -132,6 +185,10 @@ class Attempt {
       });
     }
     const rel: Relation = version === undefined ? { name } : { name, op: '=', version };
+    if (this.installed.has(name)) {
+      if (this.installedFor(rel) === name) return this.addBase(name, 'requested');
+      throw this.baseMismatch(chain, [rel])!;
+    }
     if (version !== undefined && this.u.versions(name).length > 0) this.constrain(name, { op: '=', version, chain });
     const have = this.satisfiedBy(rel);
     if (have) return this.addReason(have.name, 'requested');
@@ -145,6 +202,10 @@ class Attempt {
     const alts = group.filter((r) => appliesToArch(r, this.u.arch));
     if (alts.length === 0) return true;
     const why = `${pkg.name} ${field} ${formatAlternatives(alts)}`;
+    for (const alt of alts) {
+      const b = this.installedFor(alt);
+      if (b) return (this.addBase(b, why), true);
+    }
     for (const alt of alts) {
       const q = this.satisfiedBy(alt);
       if (q) return (this.addReason(q.name, why), true);
@@ -168,7 +229,7 @@ class Attempt {
         return false;
       }
     }
-    throw this.unsatisfiable(`${chain} → ${why}`, alts);
+    throw this.baseMismatch(`${chain} → ${why}`, alts) ?? this.unsatisfiable(`${chain} → ${why}`, alts);
   }
 
   /** A selected package that satisfies `rel` (by name or by Provides). */
@@ -194,13 +255,19 @@ class Attempt {
 
   /** The best not-yet-selected candidate for `rel`: real package first, then providers. */
   private choose(rel: Relation): Candidate | undefined {
-    if (!this.selected.has(rel.name)) {
+    if (!this.selected.has(rel.name) && !this.installed.has(rel.name)) {
       const real = this.u.versions(rel.name).find((v) => this.usable(v, rel));
       if (real) return real;
     }
     const provs = this.u
       .providers(rel.name)
-      .filter((p) => !this.exclude.has(p.pkg.name) && this.providerUsable(p, rel) && !this.selected.has(p.pkg.name));
+      .filter(
+        (p) =>
+          !this.exclude.has(p.pkg.name) &&
+          !this.installed.has(p.pkg.name) &&
+          this.providerUsable(p, rel) &&
+          !this.selected.has(p.pkg.name),
+      );
     return provs.sort(providerOrder)[0]?.pkg;
   }
 
@@ -241,6 +308,12 @@ class Attempt {
     const set = this.reasons.get(name) ?? new Set<string>();
     set.add(why);
     this.reasons.set(name, set);
+  }
+
+  private addBase(name: string, why: string): void {
+    const set = this.usedBase.get(name) ?? new Set<string>();
+    set.add(why);
+    this.usedBase.set(name, set);
   }
 
   private addExcluded(name: string, why: string): void {

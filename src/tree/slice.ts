@@ -7,6 +7,7 @@
  * `exclude`. Directories go only when a rule drops them and nothing is left
  * in them. Hard links to a dropped file keep their content. Pure.
  */
+import { isBaseOwned } from './types.js';
 import { matchAny } from './glob.js';
 import { parentOf } from './path.js';
 import type { FileTree } from './tree.js';
@@ -81,7 +82,7 @@ export function slice(tree: FileTree, rules: SliceRules): SliceResult {
   let files = 0;
   const doomed: string[] = [];
   for (const e of entries) {
-    const drop = isSliced(rules, e.path, e.owner);
+    const drop = !isBaseOwned(e.owner) && isSliced(rules, e.path, e.owner); // a base image stays as it is
     if (e.type === 'dir') {
       if (drop) dirs.push(e.path);
     } else if (drop) {

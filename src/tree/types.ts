@@ -46,3 +46,9 @@ export interface FileBody {
   /** The whole content in memory: only for the few small files pare reads itself. */
   read(): Uint8Array;
 }
+
+/** Owner prefix of the entries a base image brought ("base image oci:DIR:TAG"): never sliced, never re-layered. */
+export const BASE_OWNER = 'base image';
+
+/** Whether an entry's owner is a base image. */
+export const isBaseOwned = (owner: string | undefined): boolean => owner?.startsWith(BASE_OWNER) === true;

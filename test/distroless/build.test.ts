@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readImageFiles } from '../../src/cli/read-image.js';
+import { readImageFiles } from '../../src/oci/read-image.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
 import { fakeBusybox } from './fixtures.js';

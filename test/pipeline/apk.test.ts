@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readImageFiles } from '../../src/cli/read-image.js';
+import { readImageFiles } from '../../src/oci/read-image.js';
 import { parseInstalledDb } from '../../src/sources/apk/installed-db.js';
 import { makeApkKey, startApkRepo, type ApkFixturePackage, type ApkFixtureRepo } from '../helpers/apk-repo.js';
 import { pareInProcess } from '../helpers/cli.js';
@@ -300,6 +300,18 @@ describe('APK images from a generated repository', { timeout: 240_000 }, () => {
     const r = await pareInProcess(['build', file, '-o', join(work, 'mixed-out')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot be mixed/);
+  });
+
+  it('rejects a base image with apk repositories (Debian contents only)', async () => {
+    const file = join(work, 'on-base.yaml');
+    await writeFile(
+      file,
+      `contents:\n  repositories:\n    - type: apk\n      url: ${repo.url}\n  packages: [probe]\nbase: oci:${work}/nothing:latest\n`,
+    );
+    const r = await pareInProcess(['build', file, '-o', join(work, 'on-base-out')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error\[CONFIG_SCHEMA\]/);
+    assert.match(r.stderr, /base image is supported for Debian contents only/);
   });
 });
 

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { readImageFiles } from '../../src/cli/read-image.js';
+import { readImageFiles } from '../../src/oci/read-image.js';
 import { parseInstalledDb, type InstalledRecord } from '../../src/sources/apk/installed-db.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 import { startApkRepo, type ApkFixtureRepo } from '../helpers/apk-repo.js';

@@ -16,7 +16,7 @@ import { pareInProcess } from '../helpers/cli.js';
 import { startFixtureRepo, type FixtureRepo } from '../helpers/repo.js';
 import { attachAttestation } from '../../src/supply/attest/attest.js';
 import { parseEnvelope, type Envelope } from '../../src/supply/attest/dsse.js';
-import { readImageFiles } from '../../src/cli/read-image.js';
+import { readImageFiles } from '../../src/oci/read-image.js';
 import { DEP5, schemaValidators } from './sbom-fixtures.js';
 
 const GPL = `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 2000 X\nLicense: GPL-2+\n`;

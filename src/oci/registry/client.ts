@@ -1,5 +1,5 @@
 /**
- * The registry sink, with go-containerregistry's verbs: headBlob, pushBlob,
+ * The registry client, with go-containerregistry's verbs: headBlob, getBlob, pushBlob,
  * pushManifest, getManifest, referrers, pushImage. A RegistryClient holds one
  * Transport per registry host (tokens, learned challenges) and remembers
  * which repositories hold which blobs, so a later push to another repository
@@ -76,6 +76,20 @@ export class RegistryClient {
     if (res.status === 404) return undefined;
     this.remember(r, digest);
     return { digest, size: Number(res.headers.get('content-length') ?? -1) };
+  }
+
+  /** A blob's bytes (the caller verifies them against its descriptor). */
+  async getBlob(ref: string | Reference, digest: string): Promise<Buffer> {
+    const r = toReference(ref);
+    const res = await this.transport(r.registry).request({
+      method: 'GET',
+      url: `/v2/${r.repository}/blobs/${digest}`,
+      repository: r.repository,
+      op: `get blob ${digest}`,
+      scopes: [`repository:${r.repository}:pull`],
+      ok: [200],
+    });
+    return Buffer.from(await res.arrayBuffer());
   }
 
   /** Make the blob present: skip if there, else mount from a known repository, else upload. */

@@ -65,3 +65,4 @@ export { DEFAULT_CHUNK_SIZE, type UploadOptions } from './upload.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export type { TransportOptions } from './transport.js';
 export { pushLayout, type LayoutPushResult } from './push-layout.js';
+export { pullImage, type PulledImage } from './pull.js';

@@ -1,16 +1,22 @@
 /**
- * Read an image's root filesystem for `pare check`: an OCI layout directory
- * (`DIR` or `DIR:TAG`) or a docker-archive file (`docker save`, or pare's
- * --tarball). Layers are decompressed (gzip, zstd or plain tar) and merged in
- * order with whiteouts applied (tree/overlay.ts).
+ * Read an image and its root filesystem (`pare check`, `pare sbom`, a build's
+ * `base:`): an OCI layout directory (`DIR` or `DIR:TAG`) or a docker-archive
+ * file (`docker save`, or pare's --tarball). Layers are decompressed (gzip,
+ * zstd or plain tar), each checked against the config's diff_id, and merged
+ * in order with whiteouts applied (tree/overlay.ts). The layers come back as
+ * re-openable blobs with their digests, so a build on top reuses them byte
+ * for byte.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError } from '../errors.js';
-import type { ImageConfig } from '../oci/config.js';
-import { isImageIndex, type ImageIndex } from '../oci/image-index.js';
-import { readLayout } from '../oci/layout.js';
-import type { Image } from '../oci/manifest.js';
+import type { ImageConfig } from './config.js';
+import { isImageIndex, type ImageIndex } from './image-index.js';
+import { readLayout } from './layout.js';
+import type { Image } from './manifest.js';
+import { layerFromBytes, type Layer } from './layer.js';
+import { MEDIA } from './media.js';
+import { sha256 } from './digest.js';
 import { overlayLayers } from '../tree/overlay.js';
 import { readTar, type RawTarEntry } from '../tree/tar-read.js';
 import type { TreeEntry } from '../tree/types.js';
@@ -21,10 +27,14 @@ export interface ImageFiles {
   entries: TreeEntry[];
   config: ImageConfig;
   layers: number;
+  /** The layers as blobs (digest, diffId, media type), in order. */
+  blobs: Layer[];
   /** What was read, for messages: "oci:DIR:TAG" or "docker-archive:FILE". */
   source: string;
   /** The image's manifest digest, when the source records it (layouts; Docker 25+ archives). */
   digest?: string;
+  /** The config blob's digest (the image ID). */
+  configDigest: string;
   /** The reference name the source gives the image: a layout's tag, an archive's RepoTags[0]. */
   name?: string;
 }
@@ -51,10 +61,17 @@ async function kind(p: string): Promise<'file' | 'dir' | undefined> {
   return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined;
 }
 
-async function layerEntries(bytes: Uint8Array, label: string): Promise<RawTarEntry[]> {
-  const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const zst = bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd;
-  return readTar(await decompress(bytes, gz ? 'gz' : zst ? 'zst' : 'none', label), label);
+function compression(bytes: Uint8Array): 'gz' | 'zst' | 'none' {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'gz';
+  return bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd ? 'zst' : 'none';
+}
+
+/** A layer's entries; its uncompressed tar must hash to `diffId` when given. */
+async function layerEntries(bytes: Uint8Array, label: string, diffId?: string): Promise<RawTarEntry[]> {
+  const tar = await decompress(bytes, compression(bytes), label);
+  if (diffId !== undefined && sha256(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength)) !== diffId)
+    throw readError(`${label} is corrupt: its content does not match the config's diff_id ${diffId}`);
+  return readTar(tar, label);
 }
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -80,12 +97,19 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
   const source = `oci:${dir}${tag === undefined ? '' : `:${tag}`}`;
   const img = pick(await readLayout(dir, tag), arch, source);
   const layers: RawTarEntry[][] = [];
-  for (const l of img.layers)
-    layers.push(await layerEntries(await collect(await l.open()), `${source}: layer ${l.digest}`));
+  for (const l of img.layers) {
+    const label = `${source}: layer ${l.digest}`;
+    const bytes = await collect(await l.open()).catch((e: unknown) => {
+      throw readError(`${label} cannot be read: ${e instanceof Error ? e.message : String(e)}`, e);
+    });
+    layers.push(await layerEntries(bytes, label, l.diffId));
+  }
   return {
     entries: overlayLayers(layers),
     config: img.config,
+    configDigest: img.configDigest,
     layers: img.layers.length,
+    blobs: img.layers,
     source,
     digest: img.digest,
     ...(tag !== undefined ? { name: tag } : {}),
@@ -110,19 +134,31 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   if (manifest.length !== 1)
     throw readError(`${source} holds ${manifest.length} images; pare check reads archives with one`);
   const m = manifest[0]!;
+  const config = json<ImageConfig>(m.Config);
+  const configDigest = sha256(Buffer.from(members.get(m.Config)!));
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== m.Layers.length)
+    throw readError(`${source}: ${m.Layers.length} layers but ${diffIds.length} diff_ids in ${m.Config}`);
   const layers: RawTarEntry[][] = [];
-  for (const name of m.Layers) {
+  const blobs: Layer[] = [];
+  for (const [i, name] of m.Layers.entries()) {
     const b = members.get(name);
     if (!b) throw readError(`${source}: layer ${name} is missing`);
-    layers.push(await layerEntries(b, `${source}: ${name}`));
+    layers.push(await layerEntries(b, `${source}: ${name}`, diffIds[i]));
+    const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    const kind = compression(b);
+    const mediaType = kind === 'gz' ? MEDIA.layerGzip : kind === 'zst' ? MEDIA.layerZstd : MEDIA.layerTar;
+    blobs.push(layerFromBytes(bytes, { digest: sha256(bytes), diffId: diffIds[i]!, mediaType }));
   }
   const index = members.has('index.json') ? json<{ manifests?: Array<{ digest?: string }> }>('index.json') : undefined;
   const digest = index?.manifests?.length === 1 ? index.manifests[0]!.digest : undefined;
   const name = (m as { RepoTags?: string[] }).RepoTags?.[0];
   return {
     entries: overlayLayers(layers),
-    config: json<ImageConfig>(m.Config),
+    config,
+    configDigest,
     layers: m.Layers.length,
+    blobs,
     source,
     ...(digest ? { digest } : {}),
     ...(name ? { name } : {}),
