@@ -25,6 +25,14 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+command -v go >/dev/null || { echo "go is required to install apko, cosign, syft and crane" >&2; exit 1; }
+# The pinned tools need newer Go than some distributions ship; Go 1.21+ fetches the
+# toolchain a module asks for from the Go module proxy by itself (GOTOOLCHAIN=auto).
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 21 ]; then
+  echo "$(go env GOVERSION) is too old to build apko, cosign, syft and crane: install Go 1.21 or later" >&2
+  exit 1
+fi
 # apko, pinned. `go install chainguard.dev/apko@VERSION` stops at the proxy's version list (which it
 # refuses for this module), so build it from a throw-away module that requires the exact version.
 APKO_VERSION=v0.30.0
@@ -37,3 +45,27 @@ if [ ! -x "$GOBIN_DIR/apko" ]; then
   rm -rf "$tmp"
 fi
 echo "test tools ready: $PKGS apko $APKO_VERSION"
+
+# Go tools, pinned, built from the Go module proxy with `go install` into the Go bin
+# directory ($(go env GOPATH)/bin; tests look there even when it is not on PATH).
+# A binary whose embedded module version already matches is kept: a rerun installs nothing.
+#   cosign (v2) and cosign3 (v3)   verify pare's signatures/attestations, sign for pare to verify
+#   syft                           compare the packages a scanner finds with pare's lock and SBOM
+#   crane                          validate, read, pull and copy pare-pushed images
+mkdir -p "$GOBIN_DIR"
+go_tool() { # NAME PACKAGE VERSION
+  name=$1 pkg=$2 ver=$3
+  if [ -x "$GOBIN_DIR/$name" ] && go version -m "$GOBIN_DIR/$name" 2>/dev/null | grep -q "^[[:space:]]*mod[[:space:]].*[[:space:]]$ver[[:space:]]"; then
+    return 0
+  fi
+  tmp=$(mktemp -d)
+  echo "go install $pkg@$ver -> $GOBIN_DIR/$name"
+  GOBIN="$tmp" CGO_ENABLED=0 go install "$pkg@$ver"
+  mv "$tmp/$(basename "$pkg")" "$GOBIN_DIR/$name"
+  rm -rf "$tmp"
+}
+go_tool crane github.com/google/go-containerregistry/cmd/crane v0.22.1
+go_tool syft github.com/anchore/syft/cmd/syft v1.57.2
+go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign v2.6.5
+go_tool cosign3 github.com/sigstore/cosign/v3/cmd/cosign v3.1.3
+echo "go test tools ready: crane syft cosign cosign3 in $GOBIN_DIR"

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { SupplyError, UsageError } from '../errors.js';
 import { parseLayoutRef, type LayoutRef } from '../supply/referrers.js';
 import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
-import { signImage } from '../supply/sign/image.js';
+import { signImage, signImageBundle } from '../supply/sign/image.js';
 import { EXIT } from './io.js';
 import type { Command } from './main.js';
 
-const USAGE = 'pare sign DIR[:TAG] --key cosign.key [--identity REPO] [-a KEY=VALUE]...';
+const USAGE = 'pare sign DIR[:TAG] --key cosign.key [--identity REPO] [-a KEY=VALUE]... [--bundle]';
 
 export const signCommand: Command = {
   name: 'sign',
@@ -29,6 +29,10 @@ export const signCommand: Command = {
       multiple: true,
       description: "KEY=VALUE signed into the payload's optional section",
     },
+    bundle: {
+      type: 'boolean',
+      description: "Also store the signature as a Sigstore bundle referrer, cosign v3's default format",
+    },
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
@@ -39,6 +43,10 @@ export const signCommand: Command = {
     io.stderr.write(
       `signed ${r.digest} as ${r.identity}; signature stored as referrer ${r.referrer} and tag ${r.tag}\n`,
     );
+    if (values.bundle === true) {
+      const b = await signImageBundle(ref, signer, { annotations });
+      io.stderr.write(`  and as a Sigstore bundle, referrer ${b.referrer}\n`);
+    }
     io.stdout.write(`${r.digest}\n`);
     return EXIT.OK;
   },

@@ -19,7 +19,7 @@ import { digestHex, sha256, VerifyingStream } from './digest.js';
 import { allBlobs, rootDescriptor, type ImageIndex, type OciIndex } from './image-index.js';
 import type { Layer } from './layer.js';
 import type { Blob, Descriptor, Image, OciManifest } from './manifest.js';
-import { ANNOTATION, isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from './media.js';
+import { ANNOTATION, isAttachmentEntry, isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from './media.js';
 
 export interface WriteLayoutOptions {
   /** Written as org.opencontainers.image.ref.name on the index.json entry. */
@@ -219,9 +219,8 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
         `tags present: ${tags.join(', ') || '(none)'}`,
       );
   } else {
-    // Signatures, attestations and SBOMs attached to an image (OCI 1.1 referrers
-    // and cosign's sha256-<hex>.sig/.att/.sbom tags) are not images to pick.
-    const images = entries.filter((m) => !isAttachment(m));
+    // Signatures, attestations and SBOMs attached to an image are not images to pick.
+    const images = entries.filter((m) => !isAttachmentEntry(m));
     if (images.length !== 1)
       throw readError(
         `${root} holds ${images.length} images; name one`,
@@ -231,15 +230,6 @@ export async function readLayout(dir: string, ref?: string): Promise<Image | Ima
     desc = images[0]!;
   }
   return readDescriptor(root, desc);
-}
-
-function isAttachment(d: Descriptor & { artifactType?: string }): boolean {
-  const name = d.annotations?.[ANNOTATION.refName] ?? '';
-  return (
-    d.artifactType !== undefined ||
-    d.annotations?.['dev.pare.referrer.subject'] !== undefined ||
-    /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(name)
-  );
 }
 
 async function readDescriptor(root: string, desc: Descriptor): Promise<Image | ImageIndex> {

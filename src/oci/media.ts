@@ -28,3 +28,32 @@ export function isManifestType(mediaType: string): boolean {
 export function isIndexType(mediaType: string): boolean {
   return mediaType === MEDIA.index || mediaType === MEDIA.dockerManifestList;
 }
+
+/** cosign's `kind` annotation on the index.json entries of `cosign save` layouts. */
+export const COSIGN_KIND = {
+  sigs: 'dev.cosignproject.cosign/sigs',
+  atts: 'dev.cosignproject.cosign/atts',
+} as const;
+
+/**
+ * An index.json entry that is attached to an image rather than an image to
+ * pick: an OCI 1.1 artifact (an artifactType other than the image config's;
+ * crane writes the config type on plain images), pare's referrer entries,
+ * cosign's sha256-<hex>.sig/.att/.sbom tags, or the signatures and
+ * attestations of a `cosign save` layout (its `kind` annotation).
+ */
+export function isAttachmentEntry(d: {
+  mediaType?: string;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}): boolean {
+  const a = d.annotations ?? {};
+  const kind = a['kind'];
+  return (
+    (d.artifactType !== undefined && d.artifactType !== MEDIA.config && d.artifactType !== MEDIA.dockerConfig) ||
+    a['dev.pare.referrer.subject'] !== undefined ||
+    kind === COSIGN_KIND.sigs ||
+    kind === COSIGN_KIND.atts ||
+    /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(a[ANNOTATION.refName] ?? '')
+  );
+}

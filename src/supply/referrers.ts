@@ -11,6 +11,8 @@
  *   registry push can publish the tag. These entries, and the image's own,
  *   carry cosign's `kind` annotation, which `cosign --local-image` looks for.
  *
+ * Read as well: the untagged `kind` entries of a `cosign save` layout.
+ *
  * Blobs are written first (content-addressed, each via a temporary name);
  * index.json is replaced last, atomically. Everything read is verified.
  */
@@ -21,7 +23,7 @@ import { OutputError, VerifyError } from '../errors.js';
 import { digestHex, sha256 } from '../oci/digest.js';
 import type { OciIndex } from '../oci/image-index.js';
 import type { Descriptor, OciManifest } from '../oci/manifest.js';
-import { ANNOTATION, isIndexType, MEDIA } from '../oci/media.js';
+import { ANNOTATION, COSIGN_KIND, isAttachmentEntry, isIndexType, MEDIA } from '../oci/media.js';
 
 export const EMPTY_JSON = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 } as const;
 /** On a referrer's index.json entry: the digest it refers to. */
@@ -64,20 +66,16 @@ export async function parseLayoutRef(arg: string): Promise<LayoutRef> {
   return { dir: arg.slice(0, i), tag: arg.slice(i + 1) };
 }
 
-const isArtifactEntry = (m: { annotations?: Record<string, string> }): boolean =>
-  m.annotations?.[SUBJECT_ANNOTATION] !== undefined ||
-  /^sha256-[0-9a-f]{64}\.(sig|att)$/.test(m.annotations?.[ANNOTATION.refName] ?? '');
-
 /** The descriptor of the image (or index) a LayoutRef names. */
 export async function resolveSubject(ref: LayoutRef): Promise<Descriptor> {
   const index = await readIndex(ref.dir);
   const entries = index.manifests ?? [];
   const tags = entries
     .map((m) => m.annotations?.[ANNOTATION.refName])
-    .filter((t): t is string => t !== undefined && !isArtifactEntry({ annotations: { [ANNOTATION.refName]: t } }));
+    .filter((t): t is string => t !== undefined && !isAttachmentEntry({ annotations: { [ANNOTATION.refName]: t } }));
   let found: IndexEntry[];
   if (ref.tag !== undefined) found = entries.filter((m) => m.annotations?.[ANNOTATION.refName] === ref.tag);
-  else found = entries.filter((m) => !isArtifactEntry(m));
+  else found = entries.filter((m) => !isAttachmentEntry(m));
   if (found.length !== 1) {
     const what =
       ref.tag !== undefined
@@ -127,7 +125,7 @@ export async function attachArtifact(
 
   const manifests: IndexEntry[] = index.manifests
     .filter((m) => m !== old)
-    .map((m) => (m.digest === subject.digest && !isArtifactEntry(m) ? withKind(m) : m));
+    .map((m) => (m.digest === subject.digest && !isAttachmentEntry(m) ? withKind(m) : m));
   const tagEntry = {
     ...desc(MEDIA.manifest, tagManifest, { [ANNOTATION.refName]: tag, [KIND_ANNOTATION]: KIND[suffix] }),
   };
@@ -161,6 +159,11 @@ export async function listArtifacts(
   }
   const tag = index.manifests.find((m) => m.annotations?.[ANNOTATION.refName] === cosignTag(digest, suffix));
   if (tag) descs.push(...(await readManifest(root, tag)).layers);
+  // `cosign save` layouts: one image, its signatures and attestations as untagged entries of that kind.
+  const kind = suffix === 'sig' ? COSIGN_KIND.sigs : COSIGN_KIND.atts;
+  for (const m of index.manifests)
+    if (m.annotations?.[KIND_ANNOTATION] === kind && m.annotations?.[ANNOTATION.refName] === undefined)
+      descs.push(...(await readManifest(root, m)).layers);
   const seen = new Set<string>();
   const out: ArtifactLayer[] = [];
   for (const d of descs) {
@@ -227,7 +230,7 @@ function blobPath(root: string, digest: string): string {
   return path.join(root, 'blobs', 'sha256', digestHex(digest));
 }
 
-async function writeBlob(root: string, bytes: Buffer): Promise<void> {
+export async function writeBlob(root: string, bytes: Buffer): Promise<void> {
   const file = blobPath(root, sha256(bytes));
   if (await exists(file)) return;
   await mkdir(path.dirname(file), { recursive: true });
@@ -241,7 +244,7 @@ async function writeBlob(root: string, bytes: Buffer): Promise<void> {
   }
 }
 
-async function writeIndex(root: string, index: OciIndex): Promise<void> {
+export async function writeIndex(root: string, index: OciIndex): Promise<void> {
   const file = path.join(root, 'index.json');
   const tmp = `${file}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
@@ -260,7 +263,7 @@ function writeError(root: string, e: unknown): OutputError {
   });
 }
 
-async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntry[] }> {
+export async function readIndex(dir: string): Promise<OciIndex & { manifests: IndexEntry[] }> {
   const root = path.resolve(dir);
   const bytes = await readFile(path.join(root, 'index.json')).catch((e: unknown) => {
     throw new OutputError('IMAGE_READ', `${root} is not an OCI image layout (no readable index.json)`, {
@@ -277,7 +280,7 @@ async function readManifest(root: string, d: Descriptor): Promise<ArtifactManife
   return { ...m, layers: m.layers ?? [] };
 }
 
-async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
+export async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
   const bytes = await readFile(blobPath(root, d.digest)).catch((e: unknown) => {
     throw new OutputError('IMAGE_READ', `blob ${d.digest} is missing from ${root}`, {
       cause: e,

@@ -10,7 +10,8 @@
  * - a Go program built here with a module from the proxy, whose SBOM lists
  *   the module at its version;
  * - a JAR with Maven coordinates (pom.properties), listed in the SBOM.
- * Both examples pass `pare check`.
+ * Both examples pass `pare check`. In each image syft finds exactly the
+ * application packages pare's SPDX and CycloneDX SBOMs list (issue 15).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -22,6 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { runImage } from '../helpers/runc.js';
+import { applicationPurls, syftScan } from '../helpers/syft.js';
 
 const run = promisify(execFile);
 
@@ -243,4 +245,19 @@ describe('e2e: application dependencies from the real registries', { timeout: 1_
     assert.match(r.stdout, /hello from a jar, java 17/);
     assert.match(r.stdout, /^gson \[1,"two"\]$/m);
   });
+
+  for (const name of ['python-app', 'node-app', 'go-app', 'jar-app']) {
+    it(`${name}: syft finds exactly the application packages of pare's SBOMs`, async (t) => {
+      const layout = await builds.get(name)!;
+      const json = async <T>(file: string): Promise<T> => JSON.parse(await readFile(file, 'utf8')) as T;
+      const found = applicationPurls(
+        await syftScan(layout),
+        await json(`${layout}.spdx.json`),
+        await json(`${layout}.cdx.json`),
+      );
+      t.diagnostic(`syft: ${found.syft.length} application packages`);
+      assert.deepEqual(found.spdx, found.syft, 'SPDX vs syft');
+      assert.deepEqual(found.cyclonedx, found.syft, 'CycloneDX vs syft');
+    });
+  }
 });

@@ -20,7 +20,9 @@ import { parse, stringify } from 'yaml';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
 import { runImage, type RunResult } from '../helpers/runc.js';
 import { staticBinary } from '../helpers/static-bin.js';
+import { catalogSyft } from './catalog/syft.js';
 import { compileCxx, compileJava, NODE_PROBE, PYTHON_PROBE } from './catalog/programs.js';
+import { comparePackages } from '../helpers/syft.js';
 
 const run = promisify(execFile);
 
@@ -220,6 +222,23 @@ describe('e2e: the image catalog (examples/*.yaml) from the host mirror', { time
       const bundle = await readFile(join(root, 'etc/ssl/certs/ca-certificates.crt'), 'utf8');
       assert.ok((bundle.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length > 100, 'CA bundle has > 100 certificates');
       await readFile(join(root, 'usr/share/zoneinfo/Europe/Paris'));
+    });
+  }
+
+  for (const { name } of CATALOG) {
+    it(`${name}: syft finds exactly the Debian packages of pare's lock and SBOMs`, async (t) => {
+      const b = await built(name);
+      const lockFile = join(work, `${name}.lock.json`);
+      const config = join(REPO_ROOT, 'examples', `${name}.yaml`);
+      const lock = await pare(['lock', config, '-o', lockFile, '--cache-dir', cache, '-q']);
+      assert.equal(lock.code, 0, lock.stderr);
+      const r = await catalogSyft(b.layout, lockFile);
+      comparePackages(r.sets);
+      // Other ecosystems syft reports are files of the Debian packages (see README, syft).
+      for (const p of r.others)
+        assert.ok(r.ownedByDeb(p), `${p.type} ${p.name} ${p.version} at ${p.locations.join(', ')}`);
+      const others = r.others.map((p) => `${p.type}:${p.name}@${p.version}`).join(', ');
+      t.diagnostic(`syft: ${r.sets.syft.length} deb packages; also ${others || 'nothing else'}`);
     });
   }
 

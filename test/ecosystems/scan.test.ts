@@ -105,3 +105,24 @@ describe('JAR coordinates', () => {
     assert.deepEqual(scanFile('x/broken.jar', Buffer.from('PK\x03\x04 broken')), []);
   });
 });
+
+describe('package.json added with paths', () => {
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+  it('reports the npm package it names, as syft does (issue 15); anything else reports nothing', () => {
+    const c = scanFile('app/package.json', json({ name: '@acme/server', version: '1.2.0', license: 'MIT' }));
+    assert.deepEqual(
+      c.map((x) => [x.ecosystem, x.purl, x.license, x.path]),
+      [['npm', 'pkg:npm/%40acme/server@1.2.0', 'MIT', 'app/package.json']],
+    );
+    assert.equal(scanFile('package.json', json({ name: 'top', version: '0.1.0' }))[0]!.license, 'NOASSERTION');
+    for (const [path, data] of [
+      ['app/package.json', json({ name: 'no-version' })],
+      ['app/package.json', json({ version: '1.0.0' })],
+      ['app/package.json', json(['a', 'b'])],
+      ['app/package.json', Buffer.from('{ not json')],
+      ['app/other.json', json({ name: 'x', version: '1.0.0' })],
+    ] as const)
+      assert.deepEqual(scanFile(path, data), [], `${path}: ${data.toString()}`);
+  });
+});

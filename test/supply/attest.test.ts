@@ -28,6 +28,7 @@ import {
   type Envelope,
 } from '../../src/supply/attest/dsse.js';
 import { PREDICATE } from '../../src/supply/attest/predicate-types.js';
+import { parseStatement } from '../../src/supply/attest/statement.js';
 import { slsaProvenance } from '../../src/supply/attest/slsa.js';
 import { attachArtifact, cosignTag, resolveSubject } from '../../src/supply/referrers.js';
 import { keySigner, type Signer } from '../../src/supply/sign/keys.js';
@@ -78,6 +79,25 @@ describe('DSSE and in-toto formats', () => {
       'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
     );
     assert.equal(pae('t', Buffer.from('é')).toString(), 'DSSEv1 1 t 2 é', 'lengths count bytes');
+  });
+
+  it('reads in-toto Statement v1 and v0.1 (what `cosign attest` writes, issue 15); other _types fail', () => {
+    const st = (type: string) =>
+      Buffer.from(
+        JSON.stringify({
+          _type: type,
+          subject: [{ digest: { sha256: hexOf('a') } }],
+          predicateType: 'x',
+          predicate: {},
+        }),
+      );
+    for (const v of ['v1', 'v0.1'])
+      assert.equal(parseStatement(st(`https://in-toto.io/Statement/${v}`)).predicateType, 'x');
+    for (const bad of ['https://in-toto.io/Statement/v2', 'https://example.invalid/Statement/v1'])
+      assert.throws(
+        () => parseStatement(st(bad)),
+        (e) => hasCode(e, 'SIG_PAYLOAD'),
+      );
   });
 
   it('SLSA provenance v1 from plain inputs', () => {

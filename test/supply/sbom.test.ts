@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../helpers/cli.js';
 import { DEP5, schemaValidators } from './sbom-fixtures.js';
 import { copyrightLicense, toSpdxExpression } from '../../src/supply/sbom/licenses.js';
 import { debPurl, ociPurl, uuidV5, type SbomModel } from '../../src/supply/sbom/model.js';
-import { modelFromFiles } from '../../src/supply/sbom/from-files.js';
+import { modelFromFiles, parseOsRelease } from '../../src/supply/sbom/from-files.js';
 import { makeRecord, recordEntries } from '../../src/supply/sbom/record.js';
 import { writeSpdx } from '../../src/supply/sbom/spdx.js';
 import { writeCyclonedx } from '../../src/supply/sbom/cyclonedx.js';
@@ -115,6 +115,21 @@ describe('licenses from machine-readable copyright files', () => {
 });
 
 describe('identifiers', () => {
+  it("the OS version is Debian's point release from /etc/debian_version, as syft reads it (issue 15)", () => {
+    const osRelease = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
+    assert.deepEqual(parseOsRelease(osRelease, '12.5\n'), { name: 'debian', version: '12.5', codename: 'bookworm' });
+    assert.equal(
+      debPurl('a', '1', 'all', parseOsRelease(osRelease, '12.5\n')),
+      'pkg:deb/debian/a@1?arch=all&distro=debian-12.5',
+    );
+    // testing/unstable have no number there: VERSION_ID, else the codename
+    assert.equal(parseOsRelease(osRelease, 'trixie/sid\n').version, '12');
+    assert.equal(parseOsRelease('ID=debian\nVERSION_CODENAME=trixie\n', 'trixie/sid\n').version, undefined);
+    assert.equal(parseOsRelease(undefined, '11.9\n').version, '11.9');
+    // only Debian's file counts: a derivative keeps its own VERSION_ID
+    assert.equal(parseOsRelease('ID=ubuntu\nVERSION_ID="24.04"\n', 'trixie/sid\n').version, '24.04');
+  });
+
   it('purls: pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=debian-12, epoch encoded', () => {
     const os = { name: 'debian', version: '12' };
     assert.equal(

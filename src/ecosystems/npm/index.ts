@@ -3,7 +3,8 @@
  * production package at exactly its node_modules path under `node.path`,
  * from its tarball verified by SRI sha512. Install scripts never run:
  * packages that declare them fail the build unless allowed, then warn.
- * Components are pkg:npm with the tarball's digests.
+ * Components are pkg:npm with the tarball's digests. A package.json added
+ * with `paths` (the application's own) is scanned (package-json.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,12 +16,11 @@ import { sriSha512 } from '../fetch.js';
 import type { AppComponent, AppPlan, Ecosystem, PlanInput } from '../types.js';
 import { npmPlatform, parsePackageLock, type NpmPackage } from './lockfile.js';
 import { packageEntries } from './install.js';
+import { packageJsonComponents } from './package-json.js';
+import { npmPurl } from './purl.js';
 import { findRegistries, tarballUrl } from './registry.js';
 
-export function npmPurl(name: string, version: string): string {
-  const [scope, base] = name.startsWith('@') ? (name.split('/') as [string, string]) : [undefined, name];
-  return `pkg:npm/${scope ? `${encodeURIComponent(scope)}/` : ''}${encodeURIComponent(base)}@${encodeURIComponent(version)}`;
-}
+export { npmPurl };
 
 function checkScripts(pkgs: NpmPackage[], allow: boolean | string[], file: string): string[] {
   const named = pkgs.filter((p) => p.hasInstallScript).map((p) => `${p.name}@${p.version}`);
@@ -91,4 +91,4 @@ export async function planNode(input: PlanInput): Promise<AppPlan | undefined> {
   };
 }
 
-export const npm: Ecosystem = { id: 'npm', plan: planNode };
+export const npm: Ecosystem = { id: 'npm', plan: planNode, scan: packageJsonComponents };

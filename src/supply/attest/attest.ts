@@ -7,6 +7,8 @@ import { SupplyError } from '../../errors.js';
 import type { ImageIndex } from '../../oci/image-index.js';
 import type { Image } from '../../oci/manifest.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
+import { listBundles } from '../bundles.js';
+import { bundleEnvelope, COSIGN_SIGN_PREDICATE } from '../sign/bundle.js';
 import { collect, defaultIdentity } from '../sign/image.js';
 import { parsePublicKey, type Signer } from '../sign/keys.js';
 import {
@@ -110,6 +112,22 @@ export async function verifyAttestations(
   const subject = await resolveSubject(ref);
   const wanted = opts.type === undefined ? undefined : predicateTypesFor(opts.type);
   const layers = await listArtifacts(ref.dir, subject.digest, DSSE_MEDIA_TYPE, DSSE_MEDIA_TYPE, 'att');
+  // cosign v3: Sigstore bundles, except its signatures (statements of cosign's sign predicate).
+  for (const b of await listBundles(ref.dir, subject.digest)) {
+    if (b.predicateType === COSIGN_SIGN_PREDICATE) continue;
+    let bytes: Buffer;
+    try {
+      bytes = serializeEnvelope(bundleEnvelope(b.bytes));
+    } catch (e) {
+      if (!(e instanceof SupplyError)) throw e;
+      bytes = b.bytes; // reported as an unreadable envelope below
+    }
+    layers.push({
+      mediaType: DSSE_MEDIA_TYPE,
+      bytes,
+      annotations: { [PREDICATE_TYPE_ANNOTATION]: b.predicateType ?? '' },
+    });
+  }
   type Checked = { ok: VerifiedAttestation } | { err: SupplyError; hint: string | undefined };
   const checked: Checked[] = layers.map((l) => {
     try {

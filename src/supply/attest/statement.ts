@@ -1,16 +1,23 @@
-/** in-toto Statement v1: what an attestation says, about which digests. Pure. */
+/**
+ * in-toto Statement v1: what an attestation says, about which digests. Pure.
+ * pare writes v1; it reads v1 and v0.1 (same fields; `cosign attest` v2 and
+ * v3 still write v0.1).
+ */
 import { SupplyError } from '../../errors.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+/** The _type values pare reads. */
+export const STATEMENT_TYPES_READ: readonly string[] = [STATEMENT_TYPE, 'https://in-toto.io/Statement/v0.1'];
 
 export interface ResourceDescriptor {
   name?: string;
   uri?: string;
   digest: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface Statement<P = unknown> {
-  _type: typeof STATEMENT_TYPE;
+  _type: string;
   subject: ResourceDescriptor[];
   predicateType: string;
   predicate: P;
@@ -27,8 +34,10 @@ export function parseStatement(bytes: Uint8Array): Statement {
   } catch (e) {
     throw statementError('the attestation payload is not JSON', e);
   }
-  if (s?._type !== STATEMENT_TYPE)
-    throw statementError(`the attestation payload has _type ${JSON.stringify(s?._type)}, want ${STATEMENT_TYPE}`);
+  if (!STATEMENT_TYPES_READ.includes(s?._type))
+    throw statementError(
+      `the attestation payload has _type ${JSON.stringify(s?._type)}, want ${STATEMENT_TYPES_READ.join(' or ')}`,
+    );
   if (!Array.isArray(s.subject) || typeof s.predicateType !== 'string')
     throw statementError('the in-toto statement has no subject list or predicateType');
   return s;

@@ -79,7 +79,12 @@ function parseStatus(text: string, file: string): Installed | undefined {
   };
 }
 
-/** /etc/os-release → { name, version, codename }; falls back to /etc/debian_version. */
+/**
+ * /etc/os-release → { name, version, codename }. On Debian the version is the
+ * point release of /etc/debian_version ("12.5") when that file holds one, as
+ * syft and Trivy report it (scanners match on the major version either way);
+ * else VERSION_ID ("12"), else debian_version's leading number.
+ */
 export function parseOsRelease(text: string | undefined, debianVersion?: string): SbomOs {
   const vars = new Map<string, string>();
   for (const line of (text ?? '').split('\n')) {
@@ -87,7 +92,8 @@ export function parseOsRelease(text: string | undefined, debianVersion?: string)
     if (m) vars.set(m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2'));
   }
   const os: SbomOs = { name: vars.get('ID') ?? 'debian' };
-  const version = vars.get('VERSION_ID') ?? /^(\d+)/.exec(debianVersion ?? '')?.[1];
+  const point = os.name === 'debian' ? /^\d+(?:\.\d+)?$/.exec(debianVersion?.trim() ?? '')?.[0] : undefined;
+  const version = point ?? vars.get('VERSION_ID') ?? /^(\d+)/.exec(debianVersion ?? '')?.[1];
   if (version !== undefined) os.version = version;
   const codename = vars.get('VERSION_CODENAME');
   if (codename) os.codename = codename;

@@ -18,7 +18,7 @@ export interface SbomImage {
 
 export interface SbomOs {
   name: 'debian' | string;
-  /** VERSION_ID, e.g. "12"; undefined when the image has no os-release. */
+  /** Debian's point release ("12.5") or VERSION_ID ("12"); undefined when the image has neither. */
   version?: string;
   codename?: string;
 }
@@ -84,7 +84,7 @@ function purlEncode(s: string, keep = ''): string {
   return out;
 }
 
-/** The distro qualifier: "debian-12" (or the codename when there is no version). */
+/** The distro qualifier: "debian-12.5" (or the codename when there is no version). */
 export function distroQualifier(os: SbomOs): string | undefined {
   const v = os.version ?? os.codename;
   return v === undefined ? undefined : `${os.name}-${v}`;

@@ -2,8 +2,13 @@
  * Sign an image in an OCI layout and verify its signatures: the simple-signing
  * payload as a referrer layer (and under cosign's sha256-<hex>.sig tag).
  */
+import type { KeyObject } from 'node:crypto';
 import { SupplyError, type PareError } from '../../errors.js';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, verifyEnvelope } from '../attest/dsse.js';
+import { makeStatement, parseStatement, statementCovers } from '../attest/statement.js';
+import { attachBundle, listBundles } from '../bundles.js';
 import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
+import { bundleEnvelope, COSIGN_SIGN_PREDICATE, makeBundle } from './bundle.js';
 import { parsePublicKey, type Signer } from './keys.js';
 import {
   checkSignature,
@@ -58,11 +63,40 @@ export async function signImage(ref: LayoutRef, signer: Signer, opts: SignImageO
   return { digest: subject.digest, identity, payload, signature: b64, referrer: att.referrer, tag: att.tag };
 }
 
+/**
+ * Sign as cosign v3 does by default: an in-toto statement of cosign's sign
+ * predicate about the digest, in a DSSE envelope inside a Sigstore bundle,
+ * attached as a referrer (`cosign verify` v3 finds it by subject).
+ */
+export async function signImageBundle(
+  ref: LayoutRef,
+  signer: Signer,
+  opts: SignImageOptions = {},
+): Promise<{ digest: string; referrer: string }> {
+  const subject = await resolveSubject(ref);
+  const statement = makeStatement(
+    [
+      {
+        digest: { sha256: subject.digest.replace(/^sha256:/, '') },
+        ...(opts.annotations ? { annotations: opts.annotations } : {}),
+      },
+    ],
+    COSIGN_SIGN_PREDICATE,
+    {},
+  );
+  const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), signer);
+  const bundle = makeBundle(envelope, signer.publicKeyPem());
+  return { digest: subject.digest, referrer: await attachBundle(ref.dir, subject, bundle, COSIGN_SIGN_PREDICATE) };
+}
+
 export interface VerifiedSignature {
   digest: string;
   payload: Buffer;
-  claims: SimpleSigning;
+  /** The simple-signing claims; absent for a bundle (its payload is an in-toto statement). */
+  claims?: SimpleSigning;
   signature: string;
+  /** True for a cosign v3 Sigstore bundle. */
+  bundle?: boolean;
 }
 
 /** Failures ranked most specific first: the one reported when no signature verifies. */
@@ -83,16 +117,38 @@ export async function verifyImage(ref: LayoutRef, publicKeyPem: string): Promise
     SIMPLE_SIGNING_MEDIA_TYPE,
     'sig',
   );
-  if (layers.length === 0) {
+  // cosign v3: Sigstore bundles whose statement is a cosign signature (attestations are not signatures).
+  const bundles = (await listBundles(ref.dir, subject.digest)).filter(
+    (b) => b.predicateType === undefined || b.predicateType === COSIGN_SIGN_PREDICATE,
+  );
+  if (layers.length === 0 && bundles.length === 0) {
     throw new SupplyError('SIGNATURE_MISSING', `no signatures for ${subject.digest} in ${ref.dir}`, {
       hint: 'sign it with `pare sign DIR:TAG --key cosign.key`; a rebuilt image has a new digest and needs a new signature',
     });
   }
-  return collect(layers, (l) => {
+  const items = [...layers.map((l) => ({ layer: l })), ...bundles.map((b) => ({ bundle: b.bytes }))];
+  return collect(items, (it): VerifiedSignature => {
+    if ('bundle' in it) return verifyBundleSignature(it.bundle, key, subject.digest);
+    const l = it.layer;
     const signature = l.annotations[SIGNATURE_ANNOTATION] ?? '';
     const claims = checkSignature({ payload: l.bytes, signatureB64: signature }, key, subject.digest);
     return { digest: subject.digest, payload: l.bytes, claims, signature };
   });
+}
+
+/** A cosign v3 signature: a bundle's DSSE statement of type cosign sign v1 about the digest. */
+function verifyBundleSignature(bytes: Buffer, key: KeyObject, digest: string): VerifiedSignature {
+  const envelope = bundleEnvelope(bytes);
+  const payload = verifyEnvelope(envelope, key);
+  const statement = parseStatement(payload);
+  if (statement.predicateType !== COSIGN_SIGN_PREDICATE)
+    throw new SupplyError('SIG_PAYLOAD', `the bundle's statement is a ${statement.predicateType}, not a signature`);
+  if (!statementCovers(statement, digest)) {
+    throw new SupplyError('SIG_DIGEST_MISMATCH', `the signed statement is not about ${digest}`, {
+      hint: 'the image changed after it was signed; sign it again',
+    });
+  }
+  return { digest, payload, signature: envelope.signatures[0]?.sig ?? '', bundle: true };
 }
 
 /** Run `check` on each item; the passing results, or the best-ranked failure when none passes. */
