@@ -1,11 +1,12 @@
 /**
  * `base:` against a signed fixture repository: an image built on a base read
- * from an OCI layout or a docker-archive keeps the base's layers byte for
+ * from an OCI layout, a docker-archive or docker-registry keeps the base's layers byte for
  * byte, installs only the packages the base lacks, inherits its config, and
  * its status.d and SBOM cover base and new packages. A package file that
  * collides with a base file, a base that is not an image, a corrupt blob, a
  * base without package metadata and a base for another architecture fail
- * with a clear error and leave no output.
+ * with a clear error and leave no output, as does a blob corrupted in the
+ * registry. The lock pins the base; --locked fails when the tag moved.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -225,6 +226,24 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
     assert.equal(existsSync(out), false);
     // put the base back for the other tests
     assert.equal((await pareInProcess(['push', `${baseLayout}:latest`, ref, '--insecure'])).code, 0);
+  });
+
+  it('a registry base whose blob is corrupt in the registry is an error before anything is written', async () => {
+    await pushed();
+    const img = await randomImage('corrupt-remote', [8192]);
+    await writeLayout(join(work, 'corrupt-remote'), img, { tag: 'latest' });
+    const ref = `${registry!.host}/corrupt/base:latest`;
+    assert.equal((await pareInProcess(['push', `${join(work, 'corrupt-remote')}:latest`, ref, '--insecure'])).code, 0);
+    const hex = img.layers[0]!.digest.slice(7);
+    const data = join(registry!.dataDir, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+    const bytes = await readFile(data);
+    bytes[100]! ^= 0xff;
+    await writeFile(data, bytes);
+    const r = await build(['python3.11'], `base: ${ref}\n`, ['--insecure']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error\[REGISTRY_HTTP\]/);
+    assert.match(r.stderr, new RegExp(`want ${img.layers[0]!.digest}`));
+    assert.equal(existsSync(r.out), false);
   });
 
   it('a dependency the base satisfies only with an older version is a clear error', async () => {
