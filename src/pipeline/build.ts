@@ -31,7 +31,7 @@ import { openSources, planSuites, type SourceOptions, type SuiteSpec } from './s
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { buildApplications, type Applications } from './applications.js';
 import { loadBase, type BaseImage } from './base.js';
-import { baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
+import { baseAnnotations, baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -214,7 +214,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       user: accounts.user,
       labels: config.annotations,
     }),
-    annotations: config.annotations,
+    annotations: { ...config.annotations, ...baseAnnotations(base) },
   });
   return { ...resolved, assembled, generated, sliced, applications, image, created };
 }
