@@ -1,20 +1,25 @@
 /**
  * Components found in image files by the ecosystems' scanners (Go build
- * info, JAR coordinates, package.json). Pure: an unreadable file adds nothing.
+ * info, JAR coordinates, package.json). Pure, and imports only the pure
+ * scanners (not the ecosystems, whose plans do I/O), so SBOM format code can
+ * use it: an unreadable file adds nothing.
  */
-import { go } from './go/index.js';
-import { maven } from './maven/index.js';
+import { goComponents } from './go/buildinfo.js';
+import { jarComponents } from './maven/jar.js';
 import { packageJsonComponents } from './npm/package-json.js';
-import type { AppComponent, Ecosystem } from './types.js';
+import type { AppComponent } from './types.js';
 
-/** Pure modules only (npm's installer fetches; its package.json scanner does not). */
-const SCANNERS: readonly Pick<Ecosystem, 'id' | 'scan'>[] = [go, maven, { id: 'npm', scan: packageJsonComponents }];
+const SCANNERS: ReadonlyArray<(path: string, data: Uint8Array) => AppComponent[]> = [
+  goComponents,
+  jarComponents,
+  packageJsonComponents,
+];
 
 export function scanFile(path: string, data: Uint8Array): AppComponent[] {
   const out: AppComponent[] = [];
-  for (const e of SCANNERS) {
+  for (const scan of SCANNERS) {
     try {
-      out.push(...(e.scan?.(path, data) ?? []));
+      out.push(...scan(path, data));
     } catch {
       // not a file this scanner understands
     }

@@ -64,6 +64,7 @@ interface Sbom {
     SPDXID: string;
     externalRefs?: Array<{ referenceLocator: string }>;
     checksums?: Array<{ checksumValue: string }>;
+    comment?: string;
   }>;
   relationships: Array<{ spdxElementId: string; relationshipType: string; relatedSpdxElement: string }>;
 }
@@ -217,6 +218,10 @@ describe('e2e: application dependencies from the real registries', { timeout: 1_
       all.filter((p) => p.startsWith('pkg:golang')).join(' '),
     );
     assert.ok(all.includes('pkg:golang/example.com/hello'));
+    const main = (await sbomOf('go-app')).packages.find((p) => p.name === 'example.com/hello')!;
+    assert.match(main.comment ?? '', /go:version=go1\.\d+/);
+    assert.match(main.comment ?? '', /go:build:-trimpath=true/);
+    assert.match(main.comment ?? '', /go:build:CGO_ENABLED=0/);
     const r = await run65532('go-app');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^uuid [0-9a-f-]{36}$/m);

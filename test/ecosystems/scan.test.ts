@@ -65,6 +65,12 @@ describe('Go build info', () => {
       ],
     );
     assert.deepEqual(c[1]!.properties, [['pare:go:sum', 'h1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=']]);
+    assert.deepEqual(c[0]!.properties, [
+      ['pare:go:version', 'go1.22.1'],
+      ['pare:go:package', 'example.com/hello'],
+      ['pare:go:build:-compiler', 'gc'],
+      ['pare:go:build:GOARCH', 'amd64'],
+    ]);
   });
 });
 

@@ -82,7 +82,11 @@ export function golangPurl(path: string, version: string): string {
   return `pkg:golang/${segs.join('/')}${version ? `@${encodeURIComponent(version)}` : ''}`;
 }
 
-/** SBOM components of a Go binary at image path `path`: the main module, every dependency, the standard library. */
+/**
+ * SBOM components of a Go binary at image path `path`: the main module (with
+ * the Go version, main package and build settings as properties), every
+ * dependency (with its h1: sum), the standard library.
+ */
 export function goComponents(path: string, data: Uint8Array): AppComponent[] {
   const info = readGoBuildInfo(data);
   if (!info) return [];
@@ -96,7 +100,14 @@ export function goComponents(path: string, data: Uint8Array): AppComponent[] {
     file: `/${path}`,
     path,
   });
-  const out = [...(info.main?.path ? [c(info.main)] : []), ...info.deps.map(c)];
+  const built: Array<[string, string]> = [
+    ['pare:go:version', info.goVersion],
+    ...(info.path ? [['pare:go:package', info.path] as [string, string]] : []),
+    ...info.settings.map(([k, v]) => [`pare:go:build:${k}`, v] as [string, string]),
+  ];
+  const main = info.main?.path ? c(info.main) : undefined;
+  if (main) main.properties = [...(main.properties ?? []), ...built];
+  const out = [...(main ? [main] : []), ...info.deps.map(c)];
   out.push({
     ...c({ path: 'stdlib', version: info.goVersion.replace(/^go/, '') }),
     purl: golangPurl('stdlib', info.goVersion.replace(/^go/, '')),

@@ -23,6 +23,12 @@ export function appKeys(components: readonly AppComponent[]): string[] {
   return components.map((c) => (count.get(c.purl)! > 1 ? `${c.purl}#/${c.path ?? ''}` : c.purl));
 }
 
+/** Extra facts (Go sums, version, build settings) for SPDX, which has no properties: "; key=value …". */
+function facts(c: AppComponent): string {
+  const p = c.properties ?? [];
+  return p.length ? `; ${p.map(([k, v]) => `${k.replace(/^pare:/, '')}=${v}`).join(' ')}` : '';
+}
+
 export function spdxAppPackages(m: SbomModel, debId: (name: string) => string | undefined) {
   const keys = appKeys(m.components);
   const ids = keys.map(
@@ -49,7 +55,7 @@ export function spdxAppPackages(m: SbomModel, debId: (name: string) => string | 
     primaryPackagePurpose: 'LIBRARY',
     ...(c.path
       ? {
-          comment: `${c.ecosystem} component at /${c.path}${c.file && !c.file.startsWith('/') ? ` from ${c.file}` : ''}`,
+          comment: `${c.ecosystem} component at /${c.path}${c.file && !c.file.startsWith('/') ? ` from ${c.file}` : ''}${facts(c)}`,
         }
       : {}),
   }));

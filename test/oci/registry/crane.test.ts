@@ -4,16 +4,17 @@
  * byte; `crane validate` accepts the remote image and what crane pulled; pare
  * reads crane's pulls (OCI layout and docker-archive tarball); an image and
  * its signature copied by crane to another repository still verify with pare's key
- * (and with cosign's: test/supply/cosign.test.ts).
+ * (and with cosign's: test/supply/cosign.test.ts); an image extended with
+ * `crane append` is a `base:` pare builds on, and crane reads the result.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { pare } from '../../helpers/cli.js';
-import { runTool, tool } from '../../helpers/go-tools.js';
+import { goTool, runTool, tool } from '../../helpers/go-tools.js';
 import { signedFixture, type SignedFixture } from '../../helpers/signed-image.js';
 import { tempDirs } from '../../helpers/tmp.js';
 import { sha256 } from '../../../src/oci/digest.js';
@@ -101,4 +102,47 @@ it('crane copy --all-tags moves the image and its cosign tags, digests unchanged
     await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${dst}:${t}`, `oci:${back}:${t}`]);
   const v = await pare(['verify', `${back}:1.0`, '--key', fx.pub]);
   assert.equal(v.code, 0, v.stderr);
+});
+
+it('crane append extends the pushed image; pare builds on it as base: and crane exports the result', async () => {
+  const dir = path.join(tmp, 'append');
+  await mkdir(path.join(dir, 'srv'), { recursive: true });
+  await writeFile(path.join(dir, 'srv', 'from-crane.txt'), 'appended by crane\n');
+  const layer = path.join(tmp, 'append.tar');
+  await run('tar', ['-cf', layer, '-C', dir, 'srv']);
+  const appended = `${fx.reg.host}/appended/hello:1.0`;
+  await crane(['append', '-f', layer, '-b', fx.pushed, '-t', appended]);
+  assert.match(await crane(['validate', '--remote', appended]), /PASS/);
+  type M = { layers: { digest: string; mediaType: string }[] };
+  const pushedLayers = (JSON.parse(await crane(['manifest', fx.pushed])) as M).layers;
+  const baseLayers = (JSON.parse(await crane(['manifest', appended])) as M).layers;
+  assert.equal(baseLayers.length, pushedLayers.length + 1);
+
+  const config = path.join(tmp, 'on-crane.yaml');
+  await writeFile(path.join(tmp, 'pare.txt'), 'added by pare\n');
+  await writeFile(
+    config,
+    `base: ${appended}\ncontents:\n  repositories:\n    - url: ${fx.repo.url}\n      suites: [stable]\n  keyring: [${fx.repo.keyringFile}]\n  packages: [hello]\npaths:\n  - path: /srv/pare.txt\n    type: file\n    source: pare.txt\n`,
+  );
+  const out = path.join(tmp, 'on-crane');
+  const b = await pare(['build', config, '-o', out, '--insecure', '--cache-dir', path.join(tmp, 'cache'), '-q']);
+  assert.equal(b.code, 0, b.stderr);
+  const digest = b.stdout.trim();
+  const built = JSON.parse(await readFile(path.join(out, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as M;
+  // crane's layers, its appended one included, are reused byte for byte
+  assert.deepEqual(
+    built.layers.slice(0, baseLayers.length).map((l) => l.digest),
+    baseLayers.map((l) => l.digest),
+  );
+  const check = await pare(['check', out, '--json']);
+  assert.equal(check.code, 0, check.stderr);
+  const p = await pare(['push', `${out}:latest`, `${fx.reg.host}/on-crane/hello:1.0`, '--insecure', '-q']);
+  assert.equal(p.code, 0, p.stderr);
+  const ref = p.stdout.trim();
+  assert.match(await crane(['validate', '--remote', ref]), /PASS/);
+  const listing = await run('sh', ['-c', `"$0" export --insecure "$1" - | tar -t`, goTool('crane'), ref], {
+    maxBuffer: 16 << 20,
+  });
+  const files = listing.stdout.split('\n');
+  for (const f of ['srv/from-crane.txt', 'srv/pare.txt', 'usr/bin/hello']) assert.ok(files.includes(f), f);
 });
