@@ -16,6 +16,7 @@ export const ANNOTATION = {
   refName: 'org.opencontainers.image.ref.name',
   created: 'org.opencontainers.image.created',
   baseName: 'org.opencontainers.image.base.name',
+  baseDigest: 'org.opencontainers.image.base.digest',
 } as const;
 
 /** The content of the `oci-layout` file of an OCI image layout. */

@@ -19,7 +19,7 @@ import { buildApplications } from './applications.js';
 import { assemble } from './assemble.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
-import { baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
+import { baseAnnotations, baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 import { cachedLayer } from './layer-cache.js';
 import { layerGroups } from './layering.js';
 import { recordFromControl, resolveLocked } from './locked.js';
@@ -136,7 +136,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       user: accounts.user,
       labels: config.annotations,
     }),
-    annotations: config.annotations,
+    annotations: { ...config.annotations, ...baseAnnotations(base) },
   });
   return { ...resolved, assembled, generated, sliced, applications, image, created };
 }

@@ -2,10 +2,11 @@
  * What an image built on a base image takes from it: the config (env, user,
  * entrypoint, cmd, work-dir, labels) wherever the pare.yaml does not set its
  * own, the history of the base's layers, and the base's contents record so
- * the new record lists every .deb in the image. Pure.
+ * the new record lists every .deb in the image; the base-image annotations
+ * for a registry base. Pure.
  */
 import type { Config } from '../config/index.js';
-import type { ImageConfigOptions } from '../oci/index.js';
+import { ANNOTATION, type ImageConfigOptions } from '../oci/index.js';
 import { makeRecord, type ContentsRecord } from '../supply/sbom/record.js';
 import type { BaseImage } from './base.js';
 
@@ -61,4 +62,14 @@ export function withBaseRecord(own: ContentsRecord, base: BaseImage | undefined)
     [...base.record.packages.filter((p) => !mine.has(p.name)), ...own.packages],
     [...base.record.files, ...own.files],
   );
+}
+
+/**
+ * The OCI base-image annotations for a registry base (name and the digest it
+ * resolved to): `pare push` to the same registry mounts the base's blobs from
+ * that repository instead of uploading them.
+ */
+export function baseAnnotations(base: BaseImage | undefined): Record<string, string> {
+  if (!base || /^(oci|docker-archive):/.test(base.ref)) return {};
+  return { [ANNOTATION.baseName]: base.ref, [ANNOTATION.baseDigest]: base.pin };
 }

@@ -17,7 +17,15 @@ import { after, before, describe, it } from 'node:test';
 import { writeLayout } from '../../src/oci/layout.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { validateImage } from '../helpers/image.js';
-import { randomImage, startRegistry, type Registry } from '../helpers/registry.js';
+import {
+  blobPuts,
+  mounts,
+  randomImage,
+  startProxy,
+  startRegistry,
+  type Proxy,
+  type Registry,
+} from '../helpers/registry.js';
 import { startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -65,6 +73,7 @@ const tempDir = tempDirs('pare-base-');
 interface Manifest {
   layers: Array<{ digest: string }>;
   config: { digest: string };
+  annotations?: Record<string, string>;
 }
 
 describe('base: build on an existing image', { timeout: 240_000 }, () => {
@@ -75,6 +84,7 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
   let baseLayers: string[];
   let n = 0;
   let registry: Registry | undefined;
+  let proxy: Proxy | undefined;
 
   async function configFile(pkgs: string[], extra: string): Promise<string> {
     const file = join(work, `c-${++n}.yaml`);
@@ -119,12 +129,15 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
   });
   after(async () => {
     await repo.close();
+    await proxy?.close();
     await registry?.close();
   });
 
+  /** examples-like base pushed to docker-registry, reached through a recording proxy. */
   async function pushed(): Promise<string> {
     registry ??= await startRegistry();
-    const ref = `${registry.host}/distroless/base:latest`;
+    proxy ??= await startProxy(registry);
+    const ref = `${proxy.host}/distroless/base:latest`;
     const p = await pareInProcess(['push', `${baseLayout}:latest`, ref, '--insecure']);
     assert.equal(p.code, 0, p.stderr);
     return ref;
@@ -160,6 +173,16 @@ describe('base: build on an existing image', { timeout: 240_000 }, () => {
       assert.ok(cfg.config.Env.includes('FROM_BASE=yes'), 'env inherited');
       assert.equal(cfg.config.WorkingDir, '/srv', 'work-dir inherited');
       assert.equal(cfg.config.User, '65532:65532');
+      if (kind === 'registry') {
+        // the manifest names its base; pushing to the same registry mounts the base's layers
+        assert.equal(m.annotations?.['org.opencontainers.image.base.name'], ref);
+        const from = proxy!.records.length;
+        const p = await pareInProcess(['push', `${r.out}:latest`, `${proxy!.host}/apps/python:1`, '--insecure']);
+        assert.equal(p.code, 0, p.stderr);
+        const since = { ...proxy!, records: proxy!.records.slice(from) };
+        assert.equal(mounts(since).length, baseLayers.length, 'base layers mounted');
+        assert.equal(blobPuts(since).length, m.layers.length - baseLayers.length + 1, 'new layers and config uploaded');
+      }
 
       // status.d over all layers: every package once, to dpkg-query
       const root = join(work, `rootfs-${kind}`);

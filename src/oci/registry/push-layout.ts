@@ -4,13 +4,17 @@
  * whose `subject` is the image) by digest, and cosign's `sha256-<hex>.sig`,
  * `.att` and `.sbom` tags as tags, so `cosign verify` finds them too.
  * The image goes first: no attachment is ever visible before its subject.
+ * Blobs of a base image on the same registry (the manifest's
+ * org.opencontainers.image.base.name) are mounted from its repository.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLayout } from '../layout.js';
 import { ANNOTATION } from '../media.js';
 import { RegistryClient, type PushResult, type RegistryOptions } from './client.js';
-import type { Reference } from './ref.js';
+import { parseReference, type Reference } from './ref.js';
+import { isImageIndex, type ImageIndex } from '../image-index.js';
+import type { Image } from '../manifest.js';
 
 const SUBJECT = 'dev.pare.referrer.subject';
 
@@ -25,14 +29,31 @@ interface IndexEntry {
   annotations?: Record<string, string>;
 }
 
+/** Repositories on the target registry that the image names as its base (annotation): blobs are mounted from there. */
+function baseRepos(image: Image | ImageIndex, ref: Reference): string[] {
+  const out: string[] = [];
+  for (const m of isImageIndex(image) ? image.manifests : [image]) {
+    const name = m.manifest.annotations?.[ANNOTATION.baseName];
+    if (!name) continue;
+    try {
+      const b = parseReference(name);
+      if (b.registry === ref.registry) out.push(b.repository);
+    } catch {
+      // not a registry reference: nothing to mount from
+    }
+  }
+  return [...new Set(out)];
+}
+
 export async function pushLayout(
   dir: string,
   tag: string | undefined,
   ref: Reference,
   opts: RegistryOptions & { client?: RegistryClient } = {},
 ): Promise<LayoutPushResult> {
-  const client = opts.client ?? new RegistryClient(opts);
   const image = await readLayout(dir, tag);
+  const client =
+    opts.client ?? new RegistryClient({ ...opts, mountFrom: [...(opts.mountFrom ?? []), ...baseRepos(image, ref)] });
   const result = await client.pushImage(ref, image);
   const hex = result.digest.replace(/^sha256:/, '');
   const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests?: IndexEntry[] };
