@@ -1,56 +1,20 @@
 /**
  * Test helper: the Go tools pare is proven against (cosign, cosign3, syft,
  * crane), installed by scripts/install-test-tools.sh with `go install` into
- * the Go bin directory. Found there even when it is not on PATH, else on
- * PATH. A missing tool is a failure with the command that installs it —
- * never a skip. `toolVersion` reads the module version built into the binary.
+ * the Go bin directory; found through requireTool() (tools.ts). A missing
+ * tool is a failure with the command that installs it, never a skip. `toolVersion` reads the module version built into the binary.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { requireTool } from './tools.js';
 
 const exec = promisify(execFile);
 
 export type GoTool = 'cosign' | 'cosign3' | 'syft' | 'crane';
 
-function goBinDir(): string {
-  if (process.env.GOBIN) return process.env.GOBIN;
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim().split(path.delimiter)[0];
-    if (gopath) return path.join(gopath, 'bin');
-  } catch {
-    // no go on PATH: fall back to its default GOPATH
-  }
-  return path.join(process.env.GOPATH?.split(path.delimiter)[0] ?? path.join(homedir(), 'go'), 'bin');
-}
-
-const executable = (file: string): boolean => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const found = new Map<GoTool, string>();
-
 /** The absolute path of the tool; throws (fails the test) with the install command when it is missing. */
 export function goTool(name: GoTool): string {
-  const hit = found.get(name);
-  if (hit) return hit;
-  const dirs = [goBinDir(), ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
-  const file = dirs.map((d) => path.join(d, name)).find(executable);
-  if (!file) {
-    throw new Error(
-      `${name} is not installed (looked in ${dirs[0]} and on PATH): run ./scripts/install-test-tools.sh, ` +
-        'which builds the pinned cosign, cosign3, syft and crane with `go install`',
-    );
-  }
-  found.set(name, file);
-  return file;
+  return requireTool(name);
 }
 
 export interface ToolResult {

@@ -6,37 +6,51 @@
  * message and never skips. run() is execFile through requireTool().
  */
 import { execFile, execFileSync, type ExecFileOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 const found = new Map<string, string>();
-let goBin: string | undefined | null = null;
+let gopathBin: string | undefined;
 
-function goBinDir(): string | undefined {
-  if (goBin !== null) return goBin;
+/** Where `go install` puts binaries: $GOBIN, else the first GOPATH entry's bin (go's default ~/go). */
+export function goBinDir(): string {
+  if (process.env.GOBIN) return process.env.GOBIN;
+  if (gopathBin !== undefined) return gopathBin;
   try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    goBin = gopath.trim() ? path.join(gopath.trim(), 'bin') : undefined;
+    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split(path.delimiter)[0];
+    if (gopath) return (gopathBin = path.join(gopath, 'bin'));
   } catch {
-    goBin = undefined; // no go: PATH only
+    // no go on PATH: its default GOPATH
   }
-  return goBin;
+  return (gopathBin = path.join(process.env.GOPATH?.split(path.delimiter)[0] ?? path.join(homedir(), 'go'), 'bin'));
 }
+
+const executable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** The absolute path of `name`; throws "NAME is not installed: run scripts/install-test-tools.sh". */
 export function requireTool(name: string): string {
   if (name.includes('/')) return name;
   const hit = found.get(name);
   if (hit) return hit;
-  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
   const go = goBinDir();
-  if (go) dirs.push(go);
-  const file = dirs.map((d) => path.join(d, name)).find((f) => existsSync(f));
+  // The Go bin directory first: the pinned Go tools win over any other copy on PATH.
+  const dirs = [go, ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
+  const file = dirs.map((d) => path.join(d, name)).find(executable);
   if (!file)
     throw new Error(
-      `${name} is not installed (searched PATH${go ? ` and ${go}` : ''}): run scripts/install-test-tools.sh, which installs every tool the tests use`,
+      `${name} is not installed (searched ${go} and PATH): run ./scripts/install-test-tools.sh, which installs every tool the tests use (the Go tools with \`go install\`)`,
     );
   found.set(name, file);
   return file;
