@@ -2,7 +2,7 @@
  * Validate a parsed YAML document against a Spec, collecting every problem
  * (not just the first) with its position and key path.
  */
-import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Spec } from './spec.js';
 import { specName } from './spec.js';
 
@@ -136,8 +136,4 @@ export function validateNode(
       return;
     }
   }
-}
-
-export function positionOf(lc: LineCounter, offset: number): { line: number; col: number } {
-  return lc.linePos(offset);
 }

@@ -1,6 +1,6 @@
 /**
  * The build pipeline as one library call per stage:
- *   planSuites → loadSources → resolve (resolve.ts) → fetch → assemble → layer → image.
+ *   planSuites → openSources → resolve (resolve.ts) → fetch → assemble → layer → image.
  * The CLI's `pare build` and `pare resolve` call these; nothing here writes
  * outputs (outputs.ts does).
  */

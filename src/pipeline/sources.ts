@@ -9,7 +9,7 @@ import type { BlobCache, Http } from '../fetch/index.js';
 import { chooseMirror, readHostSources } from '../sources/debian/discover.js';
 import { loadDefaultKeyring, loadKeyringFile } from '../sources/debian/keyring-data.js';
 import { parseKeyring, type Keyring } from '../sources/debian/openpgp/index.js';
-import { loadIndexes, openSuite, type LoadedSuite, type OpenedSuite } from '../sources/debian/repository.js';
+import { openSuite, type OpenedSuite } from '../sources/debian/repository.js';
 import type { LockedRepository } from '../resolve/lock.js';
 
 export interface SourceOptions {
@@ -111,10 +111,4 @@ export async function openSources(specs: SuiteSpec[], arch: string, opts: Source
       ),
     ),
   );
-}
-
-/** Open every suite and load its Packages indexes. */
-export async function loadSources(specs: SuiteSpec[], arch: string, opts: SourceOptions): Promise<LoadedSuite[]> {
-  const opened = await openSources(specs, arch, opts);
-  return Promise.all(opened.map(async (o) => ({ ...o, indexes: await loadIndexes(o, opts) })));
 }

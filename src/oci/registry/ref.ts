@@ -83,10 +83,6 @@ export function manifestReference(ref: Reference): string {
   return ref.digest ?? ref.tag ?? 'latest';
 }
 
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
-}
-
 /** Accept a string or a parsed reference. */
 export function toReference(ref: string | Reference): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;

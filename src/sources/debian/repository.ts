@@ -46,10 +46,6 @@ export interface OpenedSuite {
   keyring: string[];
 }
 
-export interface LoadedSuite extends OpenedSuite {
-  indexes: PackagesIndex[];
-}
-
 interface CachedRelease {
   lastModified?: string;
   etag?: string;
@@ -150,9 +146,4 @@ export async function loadIndexes(suite: OpenedSuite, opts: LoadOptions): Promis
       return parsePackagesIndex(bytes, label, { url: suite.url, suite: suite.suite, component });
     }),
   );
-}
-
-export async function loadSuite(req: SuiteRequest, opts: LoadOptions): Promise<LoadedSuite> {
-  const opened = await openSuite(req, opts);
-  return { ...opened, indexes: await loadIndexes(opened, opts) };
 }

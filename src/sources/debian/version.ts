@@ -68,11 +68,6 @@ export function compareParsed(a: DebVersion, b: DebVersion): -1 | 0 | 1 {
   return verrevcmp(a.revision, b.revision);
 }
 
-/** Canonical text of a parsed version (epoch 0 and empty revision omitted). */
-export function formatVersion(v: DebVersion): string {
-  return (v.epoch ? `${v.epoch}:` : '') + v.upstream + (v.revision ? `-${v.revision}` : '');
-}
-
 function order(c: number): number {
   if (c >= 0x30 && c <= 0x39) return 0; // digit
   if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return c; // letter
