@@ -220,3 +220,8 @@ async function writeSuites(
     await put(`dists/${suite}/InRelease`, await key.clearsign(release));
   }
 }
+
+/** Fields that make a fixture package a binary of source package NAME at VERSION (Packages and control). */
+export function fromSource(name: string, version: string): Pick<FixturePackage, 'fields' | 'control'> {
+  return { fields: { Source: name }, control: { Source: `${name} (${version})` } };
+}

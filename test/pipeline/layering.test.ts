@@ -15,13 +15,8 @@ import { groupOrigins } from '../../src/pipeline/layering.js';
 import { pareInProcess } from '../helpers/cli.js';
 import { validateImage } from '../helpers/image.js';
 import { blobPuts, startProxy, startRegistry, type Proxy, type Registry } from '../helpers/registry.js';
-import { startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
+import { fromSource as src, startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
 import { tempDirs } from '../helpers/tmp.js';
-
-const src = (name: string, version: string) => ({
-  fields: { Source: name },
-  control: { Source: `${name} (${version})` },
-});
 
 const packages: FixturePackage[] = [
   { name: 'base-files', version: '12.4', files: [{ path: './etc/debian_version', data: '12.4\n' }] },
