@@ -2,10 +2,8 @@ import type { MinimizeReport } from '../pipeline/minimize.js';
 import { basename, extname } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
 import { loadConfig } from '../config/index.js';
-import { ResolveError, UsageError } from '../errors.js';
-import { parseLockfile, type Lockfile } from '../resolve/lock.js';
-import { defaultLockPath } from './lock.js';
-import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { defaultLockPath, readLockfile } from './lock.js';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
@@ -13,22 +11,6 @@ import { limitOptions, limitsFrom } from './limits.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './command.js';
-
-async function readLockfile(file: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ResolveError(
-      'LOCK_READ',
-      `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      {
-        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
-      },
-    );
-  }
-  return parseLockfile(text, file);
-}
 
 export const buildCommand: Command = {
   name: 'build',
