@@ -1,10 +1,9 @@
+import type { MinimizeReport } from '../pipeline/minimize.js';
 import { basename, extname } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
 import { loadConfig } from '../config/index.js';
-import { ResolveError, UsageError } from '../errors.js';
-import { parseLockfile, type Lockfile } from '../resolve/lock.js';
-import { defaultLockPath } from './lock.js';
-import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { defaultLockPath, readLockfile } from './lock.js';
 import { humanBytes } from '../fetch/index.js';
 import { writeDockerArchive, writeLayout } from '../oci/index.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
@@ -12,22 +11,6 @@ import { limitOptions, limitsFrom } from './limits.js';
 import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './command.js';
-
-async function readLockfile(file: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ResolveError(
-      'LOCK_READ',
-      `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      {
-        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
-      },
-    );
-  }
-  return parseLockfile(text, file);
-}
 
 export const buildCommand: Command = {
   name: 'build',
@@ -135,6 +118,7 @@ export async function runBuild(
     io.stderr.write(
       `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,
     );
+    if (img.minimized) io.stderr.write(minimizeSummary(img.arch, img.minimized));
     if (img.applications) io.stderr.write(`${img.arch}: ${img.applications.components.length} application packages\n`);
     for (const w of img.applications?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   }
@@ -142,4 +126,17 @@ export async function runBuild(
     `built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`,
   );
   return { result, outDir, tag };
+}
+
+/** What minimization removed, in total and per package (partial, or no longer installed). */
+export function minimizeSummary(arch: string, m: MinimizeReport): string {
+  const removed = m.packages.filter((p) => p.status === 'removed').length;
+  const lines = [
+    `${arch}: minimization removed ${m.files} files, ${humanBytes(m.bytes)} (${m.bytes} bytes); ${removed} packages no longer installed, ${m.packages.length - removed} partial\n`,
+    ...m.packages.map(
+      (p) => `  ${p.name}: ${p.status}, kept ${p.kept} of ${p.shipped} files, removed ${humanBytes(p.bytes)}\n`,
+    ),
+    ...m.unresolved.map((u) => `warning: ${arch}: a library the dynamic loader needs is not in the image: ${u}\n`),
+  ];
+  return lines.join('');
 }

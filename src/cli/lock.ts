@@ -2,8 +2,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
-import { OutputError, UsageError } from '../errors.js';
-import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
+import { OutputError, ResolveError, UsageError } from '../errors.js';
+import { parseLockfile, serializeLockfile, type LockedRepository, type Lockfile } from '../resolve/lock.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
@@ -26,6 +26,23 @@ async function previousRepositories(file: string): Promise<LockedRepository[] | 
 /** Where a config's lock file lives by default: pare.yaml → pare.lock.json, next to it. */
 export function defaultLockPath(configFile: string): string {
   return join(dirname(configFile), `${basename(configFile, extname(configFile))}.lock.json`);
+}
+
+/** Read and check a lock file; a missing one is LOCK_READ with a hint. */
+export async function readLockfile(file: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ResolveError(
+      'LOCK_READ',
+      `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      {
+        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
+      },
+    );
+  }
+  return parseLockfile(text, file);
 }
 
 export const lockCommand: Command = {
