@@ -10,7 +10,7 @@ import type { Config } from '../config/index.js';
 import { ConfigError, VerifyError } from '../errors.js';
 import { packageFromPkgInfo } from '../sources/apk/pkginfo.js';
 import { silentProgress } from '../fetch/index.js';
-import { makeImage } from '../oci/index.js';
+import { makeImage, type Layer } from '../oci/index.js';
 import { ApkUniverse } from '../resolve/apk/universe.js';
 import { resolveApk, type ApkPlan } from '../resolve/apk/solver.js';
 import type { Plan } from '../resolve/solver.js';
@@ -32,6 +32,8 @@ import { applyPaths } from '../tree/paths.js';
 import { addRecord, recordFor } from '../supply/sbom/record.js';
 import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { cachedLayer } from './layer-cache.js';
+import { layerGroups } from './layering.js';
+import { Budget } from './budget.js';
 import { addApkPackage } from './apk-assemble.js';
 import { FileTree } from '../tree/tree.js';
 import { fileBytes } from '../tree/body.js';
@@ -127,11 +129,14 @@ export async function resolveApkArch(config: Config, arch: string, opts: BuildOp
   };
 }
 
-export async function fetchAll(r: ApkResolved, opts: BuildOptions): Promise<FetchedApk[]> {
+export async function fetchAll(r: ApkResolved, opts: BuildOptions, maxDataBytes?: number): Promise<FetchedApk[]> {
   const progress = opts.progress ?? silentProgress;
   const list = r.apk.plan.packages;
   return mapLimit(list, 8, async (p) => {
-    const f = await fetchApk(r.apk.repos[p.repo]!.url, r.apk.arch, p.pkg, opts);
+    const f = await fetchApk(r.apk.repos[p.repo]!.url, r.apk.arch, p.pkg, {
+      ...opts,
+      ...(maxDataBytes !== undefined ? { maxDataBytes } : {}),
+    });
     progress.done(`${p.pkg.name}-${p.pkg.version}.apk`);
     return f;
   });
@@ -161,14 +166,20 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
     planned.length,
     planned.reduce((n, p) => n + p.pkg.size, 0),
   );
-  const fetched = await fetchAll(r, opts); // every package verified before anything is assembled
+  // The same limits as for .deb: per package (checked while inflating), per image and file count.
+  const budget = new Budget({ ...config.limits, ...opts.limits });
+  const fetched = await fetchAll(r, opts, budget.limits.packageBytes); // every package verified before assembly
   progress.phase(`assembling (${r.arch})`, 1);
   const tree = new FileTree();
   const installed = new Map<string, (typeof planned)[number]['pkg']>();
   let newest = 0;
   const dirs = new Map<string, string[]>();
+  const newestOf = new Map<string, number>();
   planned.forEach((p, i) => {
     const f = fetched[i]!;
+    const label = `${p.pkg.name}-${p.pkg.version}.apk`;
+    budget.package(label)(f.contents.data.reduce((n, e) => n + e.data.byteLength, 0));
+    budget.files(f.contents.data.length, label);
     if (r.apk.locked) {
       const want = r.plan.packages[i]!.record.sha256;
       if (f.sha256 !== want) {
@@ -190,6 +201,7 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
     r.plan.packages[i]!.record.size = f.bytes.length;
     const added = addApkPackage(tree, p.pkg, f.contents.data, installed);
     newest = Math.max(newest, added.newest);
+    newestOf.set(p.pkg.name, added.newest);
     dirs.set(p.pkg.name, added.dirs);
     installed.set(p.pkg.name, p.pkg);
   });
@@ -214,11 +226,24 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
       ? (new TextDecoder().decode(fileBytes(bundle)).match(/-----BEGIN CERTIFICATE-----/g) ?? []).length
       : 0;
   const created = sourceDateEpoch(opts) ?? newest;
-  const layer = await cachedLayer(tree.entries(), created, opts.cache);
+  const packages = records.map((record) => ({
+    record,
+    control: { control: '' },
+    newest: newestOf.get(record.name) ?? 0,
+  }));
+  // Layering as for Debian: one layer, or one per origin (apk's source package) plus a generated and a paths layer.
+  const layers: Array<{ layer: Layer; history: string }> = [];
+  for (const g of layerGroups(tree.entries(), packages, config.layering, created)) {
+    const history =
+      g.kind === 'all'
+        ? `pare: ${records.length} APK packages (${records.map((x) => x.name).join(' ')})`
+        : `pare: ${g.name}`;
+    layers.push({ layer: await cachedLayer(g.entries, g.mtime, opts.cache), history });
+  }
   progress.done('layer');
   const image = makeImage({
-    layers: [layer],
-    history: [`pare: ${records.length} APK packages (${records.map((x) => x.name).join(' ')})`],
+    layers: layers.map((l) => l.layer),
+    history: layers.map((l) => l.history),
     config: {
       architecture: r.arch,
       created,
@@ -231,7 +256,6 @@ export async function buildApkArch(config: Config, r: ApkResolved, opts: BuildOp
     },
     annotations: config.annotations,
   });
-  const packages = records.map((record) => ({ record, control: { control: '' }, newest }));
   return {
     ...r,
     assembled: { tree, packages, newest },

@@ -86,6 +86,8 @@ async function packages(): Promise<ApkFixturePackage[]> {
       installIf: ['probe', 'helper'],
       files: [{ path: 'usr/share/glue', data: 'g' }],
     },
+    // 48 MiB of zeros: a few KiB compressed, a bomb under a lowered limit.
+    { name: 'zeros', version: '1-r0', files: [{ path: 'usr/share/zeros', data: Buffer.alloc(48 << 20) }] },
     { name: 'evil', version: '1-r0', parents: false, files: [{ path: '../../etc/evil', data: 'x' }] },
     {
       name: 'evil-link',
@@ -259,6 +261,71 @@ describe('APK images from a generated repository', { timeout: 240_000 }, () => {
       assert.ok(!existsSync(r.out), 'no output');
     });
   }
+
+  it('applies the limits as for .deb: a package that inflates past package-size, or too many files, fails and writes nothing', async () => {
+    const big = await build(['zeros'], { extra: 'limits: { package-size: 16M }\n' });
+    assert.equal(big.code, 1, big.stderr);
+    assert.match(big.stderr, /LIMIT_EXCEEDED.*zeros-1-r0\.apk.*inflates to more than 16\.0 MiB/);
+    assert.match(big.stderr, /hint: .*--max-package-size/);
+    assert.ok(!existsSync(big.out), 'no output');
+    const files = await build(['probe'], { extra: 'limits: { files: 3 }\n' });
+    assert.equal(files.code, 1, files.stderr);
+    assert.match(files.stderr, /LIMIT_EXCEEDED.*more than 3 files/);
+    assert.ok(!existsSync(files.out), 'no output');
+    const image = await build(['zeros', 'probe'], { extra: 'limits: { image-size: 40M }\n' });
+    assert.equal(image.code, 1, image.stderr);
+    assert.match(image.stderr, /LIMIT_EXCEEDED.*limit for one image/);
+    const ok = await build(['zeros'], { extra: 'limits: { package-size: 64M }\n' });
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
+  it('layers by origin as for Debian: a layer per package origin, the generated files and apk database on top; images share package layers', async () => {
+    const layered = async (pkgs: string[]) => {
+      const r = await build(pkgs, { extra: 'layering:\n  strategy: origin\n' });
+      assert.equal(r.code, 0, r.stderr);
+      const index = JSON.parse(await readFile(join(r.out, 'index.json'), 'utf8')) as {
+        manifests: Array<{ digest: string }>;
+      };
+      const blob = (d: string) => readFile(join(r.out, 'blobs', 'sha256', d.slice(7)), 'utf8');
+      const manifest = JSON.parse(await blob(index.manifests[0]!.digest)) as {
+        config: { digest: string };
+        layers: Array<{ digest: string }>;
+      };
+      const config = JSON.parse(await blob(manifest.config.digest)) as { history: Array<{ created_by?: string }> };
+      return {
+        r,
+        layers: manifest.layers.map((l) => l.digest),
+        history: config.history.map((h) => h.created_by ?? ''),
+      };
+    };
+    const a = await layered(['probe']);
+    const b = await layered(['probe', 'ca-certificates-bundle']);
+    assert.ok(a.layers.length >= 4, `${a.layers.length} layers: ${a.history.join(' | ')}`);
+    assert.ok(
+      a.history.some((h) => /probe/.test(h)) && a.history.some((h) => /wolfi-baselayout/.test(h)),
+      a.history.join(' | '),
+    );
+    const shared = a.layers.filter((d) => b.layers.includes(d));
+    assert.ok(
+      shared.length >= a.layers.length - 1,
+      'adding a package changes only its own layer and the generated one',
+    );
+    const run = await runImage(b.r.out, { tag: 'latest', args: ['@/etc/os-release'] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^uid=65532 gid=65532$/m);
+    const files = await readImageFiles(`${b.r.out}:latest`);
+    const db = parseInstalledDb(
+      Buffer.from(files.entries.find((e) => e.path === 'usr/lib/apk/db/installed')!.data!).toString(),
+    );
+    assert.deepEqual(db.map((d) => d.fields.get('P')).sort(), [
+      'ca-certificates-bundle',
+      'helper',
+      'libfake-b',
+      'probe',
+      'probe-helper-glue',
+      'wolfi-baselayout',
+    ]);
+  });
 
   it('refuses an index signed by another key, writing nothing', async () => {
     const other = makeApkKey(repo.key.name); // same name, different key

@@ -8,7 +8,12 @@
 import { createHash } from 'node:crypto';
 import { ArchiveError, VerifyError } from '../../errors.js';
 import { readTar, type RawTarEntry } from '../../tree/tar-read.js';
+import { constants } from 'node:buffer';
 import { gzipMembers, gzipPrefix } from './gzip-members.js';
+import { DEFAULT_LIMITS } from '../../config/limits.js';
+
+/** APK data is inflated in memory: one buffer, at most Node's largest. */
+const MAX_BUFFER = constants.MAX_LENGTH;
 import { parsePkgInfo, pkgInfoValue, type PkgInfo } from './pkginfo.js';
 import { signatureEntry, type ApkSignature } from './signature.js';
 
@@ -33,6 +38,8 @@ export function q1(bytes: Uint8Array | string): string {
 export interface ReadApkOptions {
   /** The index's C: for this package; a different control checksum is rejected. */
   checksum?: string;
+  /** Most bytes the data member may inflate to (the package-size limit); default DEFAULT_LIMITS.packageBytes. */
+  maxDataBytes?: number;
 }
 
 export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions = {}): ApkContents {
@@ -88,6 +95,10 @@ export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions =
       },
     );
   }
-  const data = gzipMembers(rest, `${label} (data)`, 1)[0]!;
+  const max = Math.min(opts.maxDataBytes ?? DEFAULT_LIMITS.packageBytes, MAX_BUFFER);
+  const data = gzipMembers(rest, `${label} (data)`, 1, {
+    max,
+    hint: 'raise the limit with --max-package-size SIZE or limits.package-size in the config, if the package is genuine',
+  })[0]!;
   return { signatures, checksum, pkginfo, datahash, data: readTar(data.data, `${label} (data)`) };
 }

@@ -2,9 +2,25 @@
  * Concatenated gzip members, as APK files are made of: each member's exact
  * compressed bytes (signatures cover them, checksums hash them) and its
  * inflated content, with the gzip trailer (CRC-32, size) checked. Pure.
+ * Inflation is bounded: a member that inflates past `maxOutput` bytes stops
+ * there with LIMIT_EXCEEDED, before the memory is allocated (a gzip bomb
+ * costs nothing).
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import { ArchiveError } from '../../errors.js';
+import { describeSize } from '../../config/limits.js';
+import { ArchiveError, LimitError } from '../../errors.js';
+
+/** How far a member may inflate, and what to tell the user when it goes further. */
+export interface OutputBound {
+  max: number;
+  hint: string;
+}
+
+/** Unless the caller says otherwise (control members, signatures): 64 MiB. */
+export const DEFAULT_BOUND: OutputBound = {
+  max: 64 * 1024 * 1024,
+  hint: 'no genuine APK control or signature member is that large: the file is hostile or damaged',
+};
 
 export interface GzipMember {
   /** Offset of the member in the input. */
@@ -22,7 +38,13 @@ function bad(label: string, msg: string, offset: number): ArchiveError {
 }
 
 /** Read the gzip member at `off`. */
-function readMember(bytes: Uint8Array, off: number, label: string, checkTrailer: boolean): GzipMember {
+function readMember(
+  bytes: Uint8Array,
+  off: number,
+  label: string,
+  checkTrailer: boolean,
+  bound: OutputBound,
+): GzipMember {
   if (bytes.length - off < 18 || bytes[off] !== 0x1f || bytes[off + 1] !== 0x8b || bytes[off + 2] !== 8) {
     throw bad(label, 'not a gzip member', off);
   }
@@ -36,13 +58,18 @@ function readMember(bytes: Uint8Array, off: number, label: string, checkTrailer:
   let data: Buffer;
   let used: number;
   try {
-    const r = inflateRawSync(bytes.subarray(p), { info: true }) as unknown as {
+    const r = inflateRawSync(bytes.subarray(p), { info: true, maxOutputLength: bound.max }) as unknown as {
       buffer: Buffer;
       engine: { bytesWritten: number };
     };
     data = r.buffer;
     used = r.engine.bytesWritten;
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new LimitError('LIMIT_EXCEEDED', `${label}: inflates to more than ${describeSize(bound.max)}`, {
+        hint: bound.hint,
+        detail: { max: bound.max, input: label },
+      });
     throw bad(label, `corrupt deflate data: ${(e as Error).message}`, off);
   }
   const end = p + used + 8;
@@ -56,11 +83,11 @@ function readMember(bytes: Uint8Array, off: number, label: string, checkTrailer:
 }
 
 /** Split `bytes` into its gzip members; at most `max` (a larger count is an error). */
-export function gzipMembers(bytes: Uint8Array, label: string, max = 8): GzipMember[] {
+export function gzipMembers(bytes: Uint8Array, label: string, max = 8, bound = DEFAULT_BOUND): GzipMember[] {
   const out: GzipMember[] = [];
   for (let off = 0; off < bytes.length; off += out[out.length - 1]!.raw.length) {
     if (out.length === max) throw bad(label, `more than ${max} gzip members`, off);
-    out.push(readMember(bytes, off, label, true));
+    out.push(readMember(bytes, off, label, true, bound));
   }
   return out;
 }
@@ -76,11 +103,12 @@ export function gzipPrefix(
   label: string,
   n: number,
   checkTrailers = true,
+  bound = DEFAULT_BOUND,
 ): { members: GzipMember[]; rest: Uint8Array } {
   const members: GzipMember[] = [];
   let off = 0;
   while (members.length < n && off < bytes.length) {
-    const m = readMember(bytes, off, label, checkTrailers);
+    const m = readMember(bytes, off, label, checkTrailers, bound);
     members.push(m);
     off += m.raw.length;
   }

@@ -5,7 +5,7 @@
  */
 import { ArchiveError } from '../../errors.js';
 import { readTar } from '../../tree/tar-read.js';
-import { gzipMembers } from './gzip-members.js';
+import { gzipMembers, type OutputBound } from './gzip-members.js';
 import { signatureEntry, verifyApkSignatures, type ApkKeyring, type ApkSignature } from './signature.js';
 
 export interface ApkIndexArchive {
@@ -19,8 +19,14 @@ export interface ApkIndexArchive {
 
 const utf8 = new TextDecoder();
 
+/** Wolfi's index, the largest known, inflates to tens of MiB; 512 MiB leaves room and bounds a bomb. */
+const INDEX_BOUND: OutputBound = {
+  max: 512 * 1024 * 1024,
+  hint: 'no genuine APKINDEX is that large: the repository is hostile or the URL serves something else',
+};
+
 export function readApkIndexArchive(bytes: Uint8Array, label: string): ApkIndexArchive {
-  const members = gzipMembers(bytes, label, 2);
+  const members = gzipMembers(bytes, label, 2, INDEX_BOUND);
   const bad = (why: string) =>
     new ArchiveError('ARCHIVE_FORMAT', `${label}: ${why}`, {
       hint: 'the URL does not serve an APKINDEX.tar.gz, or it is damaged',

@@ -16,6 +16,8 @@ export interface ApkLoadOptions {
   cache: BlobCache;
   http?: Http;
   offline?: boolean;
+  /** Most bytes one package's data may inflate to (the package-size limit). */
+  maxDataBytes?: number;
 }
 
 export interface OpenedApkRepo {
@@ -145,7 +147,10 @@ export async function fetchApk(
       );
     }
   }
-  const contents = readApk(bytes, `${label} (from ${url})`, { checksum: pkg.checksum }); // throws before caching
+  const contents = readApk(bytes, `${label} (from ${url})`, {
+    checksum: pkg.checksum,
+    ...(opts.maxDataBytes !== undefined ? { maxDataBytes: opts.maxDataBytes } : {}),
+  }); // throws before caching
   const sha256 = sha256Hex(bytes);
   if (!pointer) {
     await opts.cache.put(sha256, bytes, label);
