@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { OutputError, UsageError } from '../errors.js';
 import { generateKeyPair, passwordFromEnv } from '../supply/sign/keys.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
 
@@ -45,12 +45,9 @@ async function refuseExisting(file: string): Promise<void> {
 }
 
 async function writeAtomic(file: string, text: string, mode: number): Promise<void> {
-  const tmp = `${file}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await writeFile(tmp, text, { mode, flag: 'wx' });
-    await rename(tmp, file);
+    await writeFileAtomic(file, text, { mode });
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, {
       cause: e,
       hint: 'check that the directory is writable',

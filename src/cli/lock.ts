@@ -1,10 +1,11 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
 import { OutputError, UsageError } from '../errors.js';
 import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
 
@@ -59,10 +60,8 @@ export const lockCommand: Command = {
       registry: baseRegistryFrom(values, io),
     });
     progress.end();
-    const tmp = `${file}.tmp-${process.pid}`;
     try {
-      await writeFile(tmp, serializeLockfile(lock));
-      await rename(tmp, file);
+      await writeFileAtomic(file, serializeLockfile(lock));
     } catch (e) {
       throw new OutputError('OUTPUT_WRITE', `cannot write lock file ${file}: ${(e as Error).message}`, {
         hint: 'check the directory exists and is writable',

@@ -5,20 +5,21 @@
  * next to its output (all or nothing), and with --sign-key sign the layout
  * and attach both SBOMs and SLSA provenance as attestations.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildResult } from '../pipeline/build.js';
 import { OutputError, UsageError } from '../errors.js';
 import { normalizeRepoTag } from '../oci/docker-archive.js';
 import { sha256 } from '../oci/digest.js';
 import { ANNOTATION } from '../oci/media.js';
+import { LayoutPath } from '../oci/layout-path.js';
 import { buildProvenance, buildSbomModel } from '../pipeline/sbom.js';
 import { createdSeconds, modelFromFiles, PARE_TOOL } from '../supply/sbom/from-files.js';
 import { writeCyclonedx } from '../supply/sbom/cyclonedx.js';
 import { writeSpdx } from '../supply/sbom/spdx.js';
 import type { SbomModel } from '../supply/sbom/model.js';
 import type { Signer } from '../supply/sign/keys.js';
+import { writeFilesAtomic } from '../util/atomic.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './command.js';
 import { readImageFiles } from '../oci/read-image.js';
@@ -38,36 +39,21 @@ export const render = (format: 'spdx' | 'cyclonedx', m: SbomModel): Buffer =>
 
 /** Write every file or none: all go to temporary names first, then are renamed into place. */
 export async function writeAllOrNothing(files: ReadonlyArray<{ file: string; bytes: Uint8Array }>): Promise<void> {
-  const temps = files.map((f) => ({
-    ...f,
-    tmp: path.join(
-      path.dirname(f.file),
-      `.${path.basename(f.file)}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`,
-    ),
-  }));
   try {
-    for (const t of temps) await writeFile(t.tmp, t.bytes, { flag: 'wx', mode: 0o644 });
-    for (const t of temps) await rename(t.tmp, t.file);
+    await writeFilesAtomic(files);
   } catch (e) {
-    await Promise.all(temps.map((t) => rm(t.tmp, { force: true })));
     throw new OutputError(
       'OUTPUT_WRITE',
-      `cannot write ${temps.map((t) => t.file).join(', ')}: ${(e as Error).message}`,
+      `cannot write ${files.map((t) => t.file).join(', ')}: ${(e as Error).message}`,
       { cause: e, hint: 'check that the output directory is writable' },
     );
   }
 }
 
-/** The tag an OCI layout gives its image (ref.name of its one non-artifact entry), if any. */
+/** The tag an OCI layout gives its image (ref.name of its one non-attachment entry), if any. */
 async function layoutRefName(dir: string): Promise<string | undefined> {
-  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8').catch(() => '{}')) as {
-    manifests?: Array<{ annotations?: Record<string, string> }>;
-  };
-  const names = (index.manifests ?? [])
-    .filter((m) => m.annotations?.['dev.pare.referrer.subject'] === undefined)
-    .map((m) => m.annotations?.[ANNOTATION.refName])
-    .filter((n): n is string => n !== undefined && !/^sha256-[0-9a-f]{64}\.(sig|att)$/.test(n));
-  return names.length === 1 ? names[0] : undefined;
+  const entry = await new LayoutPath(dir).select().catch(() => undefined);
+  return entry?.annotations?.[ANNOTATION.refName];
 }
 
 /** The name an SBOM gives a layout's image: "DIRNAME:TAG" (what `pare build -o DIR` records, too). */

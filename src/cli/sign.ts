@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SupplyError, UsageError } from '../errors.js';
-import { parseLayoutRef, type LayoutRef } from '../supply/referrers.js';
+import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
 import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
 import { signImage, signImageBundle } from '../supply/sign/image.js';
 import { EXIT } from './io.js';

@@ -6,11 +6,12 @@
  * digests (64 lowercase hex digits): a key from a hostile index such as
  * "../../x" never becomes a path.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FetchError, VerifyError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PARE_CACHE_DIR) return env.PARE_CACHE_DIR;
@@ -92,14 +93,9 @@ export class BlobCache {
   }
 
   private async writeAtomic(target: string, data: Uint8Array): Promise<void> {
-    const dir = join(target, '..');
-    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, data);
-      await rename(tmp, target);
+      await writeFileAtomic(target, data, { mkdir: true });
     } catch (e) {
-      await rm(tmp, { force: true });
       throw new FetchError('CACHE_IO', `cannot write to the cache at ${this.dir}: ${(e as Error).message}`, {
         hint: 'check the permissions and free space of the cache directory, or pass --cache-dir',
         cause: e,
