@@ -1,33 +1,15 @@
-import { basename, extname } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
+import { checkOutputs, writeOutputs, type OutputOptions } from '../pipeline/outputs.js';
 import { loadConfig } from '../config/index.js';
-import { ResolveError, UsageError } from '../errors.js';
-import { parseLockfile, type Lockfile } from '../resolve/lock.js';
-import { defaultLockPath } from './lock.js';
-import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { defaultLockPath, readLockfile } from '../resolve/lock-file.js';
 import { humanBytes } from '../fetch/index.js';
-import { writeDockerArchive, writeLayout } from '../oci/index.js';
+import { signerFromKeyFile } from '../supply/sign/key-file.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { limitOptions, limitsFrom } from './limits.js';
-import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
 import type { Command } from './command.js';
-
-async function readLockfile(file: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ResolveError(
-      'LOCK_READ',
-      `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      {
-        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
-      },
-    );
-  }
-  return parseLockfile(text, file);
-}
 
 export const buildCommand: Command = {
   name: 'build',
@@ -55,7 +37,12 @@ export const buildCommand: Command = {
       description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed',
     },
     lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
-    ...buildSbomOptions,
+    'no-sbom': { type: 'boolean', description: 'Do not write DIR.spdx.json and DIR.cdx.json next to the output' },
+    'sign-key': {
+      type: 'string',
+      description:
+        'Sign the layout and attach SPDX, CycloneDX and SLSA provenance attestations (cosign key; password from $PARE_PASSWORD or $COSIGN_PASSWORD)',
+    },
     ...limitOptions,
     ...sourceOptions,
     ...baseRegistryOptions,
@@ -83,15 +70,26 @@ export async function runBuild(
 ): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
   const config = await loadConfig(file);
   const limits = limitsFrom(values);
-  if (values.tarball && config.archs.length > 1) {
-    throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, {
-      hint: 'use -o DIR for a multi-architecture image index',
-    });
-  }
   const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
   const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
-  const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
-  const signer = await signerFor(values, io, outDir);
+  const tagArg = (values.tag as string | undefined) ?? 'latest';
+  const [name, tag] = tagArg.includes(':')
+    ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)]
+    : [`pare/${basename(file, extname(file))}`, tagArg];
+  const tarball = values.tarball as string | undefined;
+  const outDir = (values.output as string | undefined) ?? (tarball ? undefined : 'out');
+  const signKey = values['sign-key'] as string | undefined;
+  const outputs: OutputOptions = {
+    ...(outDir !== undefined ? { layout: outDir } : {}),
+    ...(tarball !== undefined ? { tarball } : {}),
+    tag,
+    repoTag: `${name}:${tag}`,
+    sbom: values['no-sbom'] !== true,
+    ...(lock ? { lockFile: lock.file } : {}),
+  };
+  // Fail before building: a multi-arch --tarball, --sign-key without -o, a wrong key or password.
+  checkOutputs(config, { ...outputs, sign: signKey !== undefined }, file);
+  if (signKey !== undefined) outputs.signer = await signerFromKeyFile(signKey, io.env);
   const started = performance.now();
   const progress = progressFrom(values, io);
   const result = await build(config, {
@@ -105,26 +103,15 @@ export async function runBuild(
     limits,
     registry: baseRegistryFrom(values, io),
   });
-  const tagArg = (values.tag as string | undefined) ?? 'latest';
-  const [name, tag] = tagArg.includes(':')
-    ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)]
-    : [`pare/${basename(file, extname(file))}`, tagArg];
-  if (outDir) await writeLayout(outDir, result.root, { tag });
-  if (values.tarball)
-    await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
-  await buildSupplyChain(
-    result,
-    {
-      outDir,
-      tarball: values.tarball as string | undefined,
-      tag,
-      repoTag: `${name}:${tag}`,
-      sbom: values['no-sbom'] !== true,
-      signer,
-      lockFile: lock?.file,
-    },
-    io,
-  );
+  const written = await writeOutputs(result, outputs);
+  if (written.sboms.length > 0)
+    io.stderr.write(`SBOMs: ${written.sboms.map((f) => relative(process.cwd(), f) || f).join(', ')}\n`);
+  if (written.signed) {
+    const r = written.signed;
+    io.stderr.write(
+      `signed ${r.digest} (${r.signatureTag}); attested ${r.attestations.length} statements (${r.attestationTag})\n`,
+    );
+  }
   const ms = Math.round(performance.now() - started);
   for (const img of result.images) {
     const files = img.assembled.tree.entries().length;

@@ -1,5 +1,8 @@
-/** Options shared by commands that read repositories. */
+/** Options and arguments shared by several commands. */
+import { UsageError } from '../errors.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
+import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
+import { readKeyFile } from '../supply/sign/key-file.js';
 import type { CliIO } from './io.js';
 
 export const sourceOptions = {
@@ -40,4 +43,19 @@ export function baseRegistryFrom(
   io: CliIO,
 ): { insecure: boolean; auth: { env: NodeJS.ProcessEnv } } {
   return { insecure: values.insecure === true, auth: { env: io.env } };
+}
+
+/** The one image argument of sign, verify and verify-attestation: an OCI layout DIR[:TAG]. */
+export async function imageArg(positionals: string[], usage: string): Promise<LayoutRef> {
+  if (positionals.length !== 1)
+    throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, {
+      hint: usage,
+    });
+  return parseLayoutRef(positionals[0]!);
+}
+
+/** The --key file, required, and its text (KEY_READ naming it when unreadable). */
+export async function keyArg(file: string | undefined, usage: string): Promise<{ file: string; text: string }> {
+  if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
+  return { file, text: await readKeyFile(file) };
 }

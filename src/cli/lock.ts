@@ -1,33 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
 import { lockConfig } from '../pipeline/locked.js';
 import { loadConfig } from '../config/index.js';
-import { OutputError, UsageError } from '../errors.js';
-import { parseLockfile, serializeLockfile, type LockedRepository } from '../resolve/lock.js';
+import { UsageError } from '../errors.js';
+import { defaultLockPath, previousRepositories, writeLockfile } from '../resolve/lock-file.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
-
-/** The repositories of the lock being replaced, if any: a new lock never goes back to an older Release. */
-async function previousRepositories(file: string): Promise<LockedRepository[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return parseLockfile(text, file).repositories;
-  } catch {
-    return undefined; // not a lock this pare reads: it is replaced as before
-  }
-}
-
-/** Where a config's lock file lives by default: pare.yaml → pare.lock.json, next to it. */
-export function defaultLockPath(configFile: string): string {
-  return join(dirname(configFile), `${basename(configFile, extname(configFile))}.lock.json`);
-}
 
 export const lockCommand: Command = {
   name: 'lock',
@@ -60,14 +37,7 @@ export const lockCommand: Command = {
       registry: baseRegistryFrom(values, io),
     });
     progress.end();
-    try {
-      await writeFileAtomic(file, serializeLockfile(lock));
-    } catch (e) {
-      throw new OutputError('OUTPUT_WRITE', `cannot write lock file ${file}: ${(e as Error).message}`, {
-        hint: 'check the directory exists and is writable',
-        cause: e,
-      });
-    }
+    await writeLockfile(file, lock);
     for (const [arch, a] of Object.entries(lock.archs))
       io.stderr.write(`${arch}: ${a.packages.length} packages locked\n`);
     io.stdout.write(`${file}\n`);

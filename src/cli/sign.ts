@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { SupplyError, UsageError } from '../errors.js';
-import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
+import { UsageError } from '../errors.js';
 import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
+import { imageArg, keyArg } from './common.js';
 import { signImage, signImageBundle } from '../supply/sign/image.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
@@ -36,7 +35,7 @@ export const signCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key as string | undefined, USAGE);
     const signer = await loadSigner(key.text, passwordFromEnv(io.env), key.file);
     const annotations = parseAnnotations((values.annotations as string[] | undefined) ?? []);
     const r = await signImage(ref, signer, { identity: values.identity as string | undefined, annotations });
@@ -60,29 +59,4 @@ function parseAnnotations(list: string[]): Record<string, string> {
     out[a.slice(0, i)] = a.slice(i + 1);
   }
   return out;
-}
-
-// ---- shared by sign, verify and verify-attestation ----
-
-export async function imageArg(positionals: string[], usage: string): Promise<LayoutRef> {
-  if (positionals.length !== 1)
-    throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, {
-      hint: usage,
-    });
-  return parseLayoutRef(positionals[0]!);
-}
-
-export async function readKeyFile(
-  values: Record<string, unknown>,
-  usage: string,
-): Promise<{ file: string; text: string }> {
-  const file = values.key as string | undefined;
-  if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
-  const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new SupplyError('KEY_READ', `cannot read key ${file}: ${(e as Error).message}`, {
-      cause: e,
-      hint: 'create a key pair with `pare keygen`',
-    });
-  });
-  return { file, text };
 }

@@ -5,7 +5,7 @@ import { verifyAttestations } from '../supply/attest/attest.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
-import { imageArg, readKeyFile } from './sign.js';
+import { imageArg, keyArg } from './common.js';
 
 const USAGE = 'pare verify-attestation DIR[:TAG] --key cosign.pub [--type slsaprovenance|spdx|cyclonedx|URI]';
 
@@ -23,7 +23,7 @@ export const verifyAttestationCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key as string | undefined, USAGE);
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const type = values.type as string | undefined;
     if (type !== undefined && !isKnownPredicateAlias(type)) {

@@ -2,7 +2,7 @@ import { verifyImage } from '../supply/sign/image.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
 import type { Command } from './command.js';
-import { imageArg, readKeyFile } from './sign.js';
+import { imageArg, keyArg } from './common.js';
 
 const USAGE = 'pare verify DIR[:TAG] --key cosign.pub';
 
@@ -15,7 +15,7 @@ export const verifyCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key as string | undefined, USAGE);
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const verified = await verifyImage(ref, key.text);
     io.stderr.write(
