@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
 import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
 import { readKeyFile } from '../supply/sign/key-file.js';
+import type { Values } from './command.js';
 import type { CliIO } from './io.js';
 
 export const sourceOptions = {
@@ -18,12 +19,14 @@ export const sourceOptions = {
   },
 } as const;
 
-export function cacheFrom(values: Record<string, unknown>, io: CliIO): BlobCache {
-  return new BlobCache((values['cache-dir'] as string | undefined) ?? defaultCacheDir(io.env));
+type SourceValues = Values<typeof sourceOptions>;
+
+export function cacheFrom(values: SourceValues, io: CliIO): BlobCache {
+  return new BlobCache(values['cache-dir'] ?? defaultCacheDir(io.env));
 }
 
 /** A progress display on a TTY; nothing in CI or when piped. */
-export function progressFrom(values: Record<string, unknown>, io: CliIO): Progress {
+export function progressFrom(values: SourceValues, io: CliIO): Progress {
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   if (values.quiet || !tty || io.env.CI) return silentProgress;
   return ttyProgress(io.stderr as NodeJS.WriteStream);
@@ -39,7 +42,7 @@ export const baseRegistryOptions = {
 
 /** Registry options for a `base:` pulled from a registry: plain http when asked, credentials as `pare push`. */
 export function baseRegistryFrom(
-  values: Record<string, unknown>,
+  values: Values<typeof baseRegistryOptions>,
   io: CliIO,
 ): { insecure: boolean; auth: { env: NodeJS.ProcessEnv } } {
   return { insecure: values.insecure === true, auth: { env: io.env } };

@@ -3,9 +3,9 @@ import { OutputError, UsageError } from '../errors.js';
 import { generateKeyPair, passwordFromEnv } from '../supply/sign/keys.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const keygenCommand: Command = {
+export const keygenCommand = command({
   name: 'keygen',
   summary:
     'Write a cosign-compatible key pair (PREFIX.key encrypted with $PARE_PASSWORD or $COSIGN_PASSWORD, PREFIX.pub)',
@@ -19,7 +19,7 @@ export const keygenCommand: Command = {
       throw new UsageError('USAGE', `unexpected argument ${positionals[0]}`, {
         hint: 'pare keygen --output-key-prefix NAME',
       });
-    const prefix = (values['output-key-prefix'] as string | undefined) ?? 'cosign';
+    const prefix = values['output-key-prefix'] ?? 'cosign';
     const password = passwordFromEnv(io.env);
     const keyFile = `${prefix}.key`;
     const pubFile = `${prefix}.pub`;
@@ -30,7 +30,7 @@ export const keygenCommand: Command = {
     io.stderr.write(`Private key written to ${keyFile}\nPublic key written to ${pubFile}\n`);
     return EXIT.OK;
   },
-};
+});
 
 async function refuseExisting(file: string): Promise<void> {
   const there = await lstat(file).then(

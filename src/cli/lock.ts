@@ -4,9 +4,9 @@ import { UsageError } from '../errors.js';
 import { defaultLockPath, previousRepositories, writeLockfile } from '../resolve/lock-file.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const lockCommand: Command = {
+export const lockCommand = command({
   name: 'lock',
   summary: 'Resolve a config and pin every package (version, sha256, repository) in a lock file',
   usage: 'pare lock CONFIG [-o FILE]',
@@ -25,11 +25,11 @@ export const lockCommand: Command = {
         hint: 'pare lock pare.yaml',
       });
     const config = await loadConfig(positionals[0]!);
-    const file = (values.output as string | undefined) ?? defaultLockPath(positionals[0]!);
+    const file = values.output ?? defaultLockPath(positionals[0]!);
     const progress = progressFrom(values, io);
     const { lock } = await lockConfig(config, {
       cache: cacheFrom(values, io),
-      offline: values.offline as boolean | undefined,
+      offline: values.offline,
       allowRollback: values['allow-rollback'] === true,
       lockedRepositories: await previousRepositories(file),
       env: io.env,
@@ -43,4 +43,4 @@ export const lockCommand: Command = {
     io.stdout.write(`${file}\n`);
     return EXIT.OK;
   },
-};
+});

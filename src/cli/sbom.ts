@@ -12,7 +12,7 @@ import { writeSpdx } from '../supply/sbom/spdx.js';
 import type { SbomModel } from '../supply/sbom/model.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 import { readImageFiles } from '../oci/read-image.js';
 
 const USAGE =
@@ -34,7 +34,7 @@ async function layoutRefName(dir: string): Promise<string | undefined> {
   return entry?.annotations?.[ANNOTATION.refName];
 }
 
-export const sbomCommand: Command = {
+export const sbomCommand = command({
   name: 'sbom',
   summary:
     'Write an SPDX 2.3 or CycloneDX 1.6 SBOM of an image (OCI layout or docker-archive), read from the image itself',
@@ -51,7 +51,7 @@ export const sbomCommand: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
       throw new UsageError('USAGE', `expected one image, got ${positionals.length}`, { hint: USAGE });
-    const format = FORMATS[String((values.format as string | undefined) ?? '').toLowerCase()];
+    const format = FORMATS[String(values.format ?? '').toLowerCase()];
     if (!format)
       throw new UsageError(
         'USAGE',
@@ -59,13 +59,13 @@ export const sbomCommand: Command = {
         { hint: 'use --format spdx or --format cyclonedx' },
       );
     const ref = positionals[0];
-    const img = await readImageFiles(ref!, { arch: values.arch as string | undefined });
+    const img = await readImageFiles(ref!, { arch: values.arch });
     if (!img.digest) {
       throw new OutputError('IMAGE_READ', `${img.source} does not record the image's manifest digest`, {
         hint: 'save it with Docker 25 or later, or copy it to an OCI layout (skopeo copy ... oci:DIR) and pass DIR',
       });
     }
-    let name = values.name as string | undefined;
+    let name = values.name;
     if (name === undefined && img.source.startsWith('oci:')) {
       const dir = img.source.slice(4, img.name !== undefined ? img.source.length - img.name.length - 1 : undefined);
       name = layoutImageName(dir, img.name ?? (await layoutRefName(dir)));
@@ -81,17 +81,16 @@ export const sbomCommand: Command = {
       tool: PARE_TOOL,
     });
     const bytes = render(format, model);
-    if (values.output) {
-      await writeFileAtomic(values.output as string, bytes).catch((e: unknown) => {
-        throw new OutputError('OUTPUT_WRITE', `cannot write ${values.output as string}: ${(e as Error).message}`, {
+    const out = values.output;
+    if (out) {
+      await writeFileAtomic(out, bytes).catch((e: unknown) => {
+        throw new OutputError('OUTPUT_WRITE', `cannot write ${out}: ${(e as Error).message}`, {
           cause: e,
           hint: 'check that the output directory is writable',
         });
       });
-      io.stderr.write(
-        `${format} SBOM of ${img.digest} (${model.packages.length} packages) → ${values.output as string}\n`,
-      );
+      io.stderr.write(`${format} SBOM of ${img.digest} (${model.packages.length} packages) → ${out}\n`);
     } else io.stdout.write(bytes.toString('utf8'));
     return EXIT.OK;
   },
-};
+});

@@ -3,11 +3,11 @@ import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
 import { imageArg, keyArg } from './common.js';
 import { signImage, signImageBundle } from '../supply/sign/image.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
 const USAGE = 'pare sign DIR[:TAG] --key cosign.key [--identity REPO] [-a KEY=VALUE]... [--bundle]';
 
-export const signCommand: Command = {
+export const signCommand = command({
   name: 'sign',
   summary: 'Sign an image in an OCI layout with a cosign key (stored as a referrer and as the sha256-<hex>.sig tag)',
   usage: USAGE,
@@ -35,10 +35,10 @@ export const signCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await keyArg(values.key as string | undefined, USAGE);
+    const key = await keyArg(values.key, USAGE);
     const signer = await loadSigner(key.text, passwordFromEnv(io.env), key.file);
-    const annotations = parseAnnotations((values.annotations as string[] | undefined) ?? []);
-    const r = await signImage(ref, signer, { identity: values.identity as string | undefined, annotations });
+    const annotations = parseAnnotations(values.annotations ?? []);
+    const r = await signImage(ref, signer, { identity: values.identity, annotations });
     io.stderr.write(
       `signed ${r.digest} as ${r.identity}; signature stored as referrer ${r.referrer} and tag ${r.tag}\n`,
     );
@@ -49,7 +49,7 @@ export const signCommand: Command = {
     io.stdout.write(`${r.digest}\n`);
     return EXIT.OK;
   },
-};
+});
 
 function parseAnnotations(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
