@@ -92,6 +92,42 @@ export class BlobCache {
     await this.writeAtomic(this.metaPath(key), data);
   }
 
+  /** The verified blob a key points to (a meta entry holding a sha256), or undefined. */
+  async getByKey(key: string): Promise<Buffer | undefined> {
+    const pointer = await this.getMeta(key);
+    return pointer ? this.get(pointer.toString()) : undefined;
+  }
+
+  /** Store `data` as a blob and point `key` at it; returns the blob's sha256. */
+  async putByKey(key: string, data: Uint8Array, label: string): Promise<string> {
+    const digest = sha256Hex(data);
+    await this.put(digest, data, label);
+    await this.putMeta(key, Buffer.from(digest));
+    return digest;
+  }
+
+  /**
+   * Memoize by key: the blob `key` points to is handed to `use`, which
+   * returns the value, or undefined when the hit is stale or unusable (a
+   * record that does not parse, a blob it names that is gone); then
+   * `compute` runs, and its bytes are stored under `key` for next time.
+   */
+  async memo<T>(
+    key: string,
+    label: string,
+    use: (bytes: Buffer) => Promise<T | undefined> | T | undefined,
+    compute: () => Promise<{ bytes: Uint8Array; value: T }>,
+  ): Promise<T> {
+    const hit = await this.getByKey(key);
+    if (hit) {
+      const value = await use(hit);
+      if (value !== undefined) return value;
+    }
+    const { bytes, value } = await compute();
+    await this.putByKey(key, bytes, label);
+    return value;
+  }
+
   private async writeAtomic(target: string, data: Uint8Array): Promise<void> {
     try {
       await writeFileAtomic(target, data, { mkdir: true });

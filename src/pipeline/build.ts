@@ -73,12 +73,15 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
     base: resolved.base?.entries,
   });
+  // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
+  // The result carries that completed plan; the caller's `resolved` is not changed.
+  let plan = resolved.plan;
   if (opts.lock) {
-    // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
-    assembled.packages.forEach((p, i) => {
-      p.record = recordFromControl(p.control.control, p.record);
-      resolved.plan.packages[i]!.record = p.record;
-    });
+    for (const p of assembled.packages) p.record = recordFromControl(p.control.control, p.record);
+    plan = {
+      ...plan,
+      packages: plan.packages.map((p, i) => ({ ...p, record: assembled.packages[i]!.record })),
+    };
   }
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
@@ -106,10 +109,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     progress,
     locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
   });
-  const debug =
-    (opts.debug ?? config.debug)
-      ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
-      : undefined;
+  const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved, created, { ...opts, progress }) : undefined;
   const image = makeImage({
     // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
     layers: [
@@ -138,7 +138,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     }),
     annotations: { ...config.annotations, ...baseAnnotations(base) },
   });
-  return { ...resolved, assembled, generated, sliced, applications, image, created };
+  return { ...resolved, plan, assembled, generated, sliced, applications, image, created };
 }
 
 /** The config's base image for one architecture, checked against the lock's pin on a locked build. */

@@ -9,6 +9,7 @@ import type { Progress } from '../fetch/index.js';
 import type { Image } from '../oci/index.js';
 import type { Lockfile } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
+import type { Universe } from '../resolve/universe.js';
 import type { OpenedSuite } from '../sources/debian/repository.js';
 import type { SliceResult } from '../tree/slice.js';
 import type { Applications } from './applications.js';
@@ -38,6 +39,8 @@ export interface Resolved {
   specs: SuiteSpec[];
   suites: OpenedSuite[];
   plan: Plan;
+  /** The suites' packages, when this run read them (a memoized plan does not); the debug layer reuses it. */
+  universe?: Universe;
 }
 
 export interface ArchImage extends Resolved {

@@ -126,8 +126,9 @@ export async function fetchApk(
 ): Promise<FetchedApk> {
   const url = `${repoUrl}/${arch}/${apkFileName(pkg)}`;
   const label = `${pkg.name}-${pkg.version}.apk`;
-  const pointer = await opts.cache.getMeta(`apk:${pkg.checksum}`);
-  let bytes = pointer ? await opts.cache.get(pointer.toString()) : undefined;
+  const key = `apk:${pkg.checksum}`;
+  let bytes = await opts.cache.getByKey(key);
+  const cached = bytes !== undefined;
   if (!bytes) {
     if (opts.offline)
       throw new FetchError('FETCH_NETWORK', `${label} is not in the cache and --offline is set`, {
@@ -146,10 +147,6 @@ export async function fetchApk(
     }
   }
   const contents = readApk(bytes, `${label} (from ${url})`, { checksum: pkg.checksum }); // throws before caching
-  const sha256 = sha256Hex(bytes);
-  if (!pointer) {
-    await opts.cache.put(sha256, bytes, label);
-    await opts.cache.putMeta(`apk:${pkg.checksum}`, Buffer.from(sha256));
-  }
+  const sha256 = cached ? sha256Hex(bytes) : await opts.cache.putByKey(key, bytes, label);
   return { bytes, sha256, contents };
 }
