@@ -11,6 +11,8 @@ export const EXIT = {
   USER: 1,
   /** Bad command-line usage. */
   USAGE: 2,
+  /** `pare outdated`: the lock has packages with newer versions in the configured suites. */
+  OUTDATED: 3,
   /** A bug in pare (EX_SOFTWARE). */
   INTERNAL: 70,
 } as const;

@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./build.js')).buildCommand,
   lock: async () => (await import('./lock.js')).lockCommand,
+  outdated: async () => (await import('./outdated.js')).outdatedCommand,
   resolve: async () => (await import('./resolve.js')).resolveCommand,
   check: async () => (await import('./check.js')).checkCommand,
   push: async () => (await import('./push.js')).pushCommand,
