@@ -8,9 +8,9 @@
  * vulnerability feed: the archive's signed packages are the source.
  */
 import type { Config } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { ResolveError, UsageError } from '../errors.js';
 import { silentProgress } from '../fetch/index.js';
-import { checkLockMatches, type LockedPackage, type Lockfile } from '../resolve/lock.js';
+import type { LockedPackage, Lockfile } from '../resolve/lock.js';
 import { isSecuritySuite } from '../sources/debian/apt-sources.js';
 import { changesSince, type ChangelogEntry } from '../sources/debian/changelog.js';
 import type { PackageRecord, PackageStub } from '../sources/debian/packages-index.js';
@@ -75,7 +75,12 @@ export async function outdated(
     throw new UsageError('USAGE', `pare outdated reads Debian repositories; ${config.file} uses APK repositories`, {
       hint: 'use a config with Debian repositories',
     });
-  checkLockMatches(lock, config, lockFile);
+  // The lock need not match the config: comparing a lock made before a suite was added is the point.
+  for (const arch of config.archs)
+    if (!lock.archs[arch])
+      throw new ResolveError('LOCK_MISMATCH', `${lockFile} has no packages for architecture ${arch}`, {
+        hint: `run \`pare lock ${config.file}\``,
+      });
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   const report: OutdatedReport = { checked: 0, packages: [] };

@@ -111,14 +111,38 @@ describe('pare outdated', { timeout: 120_000 }, () => {
     const usage = await pareInProcess(['outdated']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /error\[USAGE\]/);
-    await writeFile(join(work, 'other.yaml'), configText(repo, '[app, app-extra]'));
-    const mismatch = await pareInProcess([
+    await writeFile(join(work, 'arm.yaml'), `${configText(repo)}archs: [arm64]\n`);
+    const arch = await pareInProcess(['outdated', join(work, 'arm.yaml'), '--lock', join(work, 'pare.lock.json')]);
+    assert.equal(arch.code, 1);
+    assert.match(arch.stderr, /error\[LOCK_MISMATCH\].*no packages for architecture arm64/);
+  });
+
+  it('compares a lock made before the security suite was in the config (the lock need not match it)', async () => {
+    const mainOnly = join(work, 'main-only.yaml');
+    await writeFile(
+      mainOnly,
+      configText(repo).replace('[bookworm, bookworm-updates, bookworm-security]', '[bookworm]'),
+    );
+    const locked = await pareInProcess(['lock', mainOnly, ...cache()]);
+    assert.equal(locked.code, 0, locked.stderr);
+    const r = await pareInProcess([
       'outdated',
-      join(work, 'other.yaml'),
+      config,
       '--lock',
-      join(work, 'pare.lock.json'),
+      join(work, 'main-only.lock.json'),
+      '--json',
+      ...cache(),
     ]);
-    assert.equal(mismatch.code, 1);
-    assert.match(mismatch.stderr, /error\[LOCK_MISMATCH\]/);
+    assert.equal(r.code, 3, r.stderr);
+    const report = JSON.parse(r.stdout) as OutdatedReport;
+    assert.deepEqual(
+      report.packages.map((p) => `${p.name} ${p.candidate} ${p.suite}`),
+      [
+        'libbar-common 2.0-1+deb12u1 bookworm-security',
+        'libbar1 2.0-1+deb12u1 bookworm-security',
+        'libfoo 1.0-1+deb12u2 bookworm-security',
+        'zdata 2024b-0 bookworm-updates',
+      ],
+    );
   });
 });
