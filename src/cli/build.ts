@@ -1,3 +1,4 @@
+import type { MinimizeReport } from '../pipeline/minimize.js';
 import { basename, extname } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
 import { loadConfig } from '../config/index.js';
@@ -117,6 +118,7 @@ export async function runBuild(
     io.stderr.write(
       `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,
     );
+    if (img.minimized) io.stderr.write(minimizeSummary(img.arch, img.minimized));
     if (img.applications) io.stderr.write(`${img.arch}: ${img.applications.components.length} application packages\n`);
     for (const w of img.applications?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   }
@@ -124,4 +126,17 @@ export async function runBuild(
     `built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`,
   );
   return { result, outDir, tag };
+}
+
+/** What minimization removed, in total and per package (partial, or no longer installed). */
+export function minimizeSummary(arch: string, m: MinimizeReport): string {
+  const removed = m.packages.filter((p) => p.status === 'removed').length;
+  const lines = [
+    `${arch}: minimization removed ${m.files} files, ${humanBytes(m.bytes)} (${m.bytes} bytes); ${removed} packages no longer installed, ${m.packages.length - removed} partial\n`,
+    ...m.packages.map(
+      (p) => `  ${p.name}: ${p.status}, kept ${p.kept} of ${p.shipped} files, removed ${humanBytes(p.bytes)}\n`,
+    ),
+    ...m.unresolved.map((u) => `warning: ${arch}: a library the dynamic loader needs is not in the image: ${u}\n`),
+  ];
+  return lines.join('');
 }

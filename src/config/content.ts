@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { Document } from 'yaml';
-import type { PathConfig, PathType, SlicingConfig, SliceRuleConfig } from './types.js';
+import type { MinimizeConfig, PathConfig, PathType, SlicingConfig, SliceRuleConfig } from './types.js';
 import type { RawConfig, RawSliceRules } from './raw.js';
 import type { Problem } from './validate.js';
 import type { Position } from '../errors.js';
@@ -84,7 +84,7 @@ export function normalizeContent(
   text: string,
   dir: string,
   posAt: (path: (string | number)[]) => Position,
-): { paths: PathConfig[]; slicing: SlicingConfig; debug: boolean } {
+): { paths: PathConfig[]; slicing: SlicingConfig; debug: boolean; minimize?: MinimizeConfig } {
   const paths: PathConfig[] = (raw.paths ?? []).map((p, i) => {
     const type = p.type as PathType;
     const [s, e] = rangeOf(doc, ['paths', i, 'permissions']);
@@ -103,5 +103,18 @@ export function normalizeContent(
   });
   const s = raw.slicing ?? {};
   const packages = Object.fromEntries(Object.entries(s.packages ?? {}).map(([k, v]) => [k, ruleSet(v)]));
-  return { paths, slicing: { enabled: s.enabled !== false, ...ruleSet(s), packages }, debug: raw.debug === true };
+  const m = raw.minimize;
+  const keep = (m?.keep ?? []).map(String);
+  const minimize: MinimizeConfig | undefined = m && {
+    traces: keep.filter((k) => !k.startsWith('/')).map((k) => posix.join(dir, k)),
+    globs: keep.filter((k) => k.startsWith('/')),
+    elf: m.elf === true,
+    pos: posAt(['minimize']),
+  };
+  return {
+    paths,
+    slicing: { enabled: s.enabled !== false, ...ruleSet(s), packages },
+    debug: raw.debug === true,
+    ...(minimize ? { minimize } : {}),
+  };
 }

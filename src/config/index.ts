@@ -12,6 +12,7 @@ export type {
   PathType,
   SlicingConfig,
   SliceRuleConfig,
+  MinimizeConfig,
   LayeringConfig,
   PythonConfig,
   NodeConfig,

@@ -113,6 +113,13 @@ export function parseConfig(text: string, file: string, dir = posix.dirname(file
         offset: at(['base']),
         length: String(raw.base).length,
       });
+    if (apk && raw.minimize !== undefined)
+      problems.push({
+        key: 'minimize',
+        message: 'minimization is supported for Debian contents only, not with apk repositories',
+        offset: at(['minimize']),
+        length: 'minimize'.length,
+      });
     const wd = raw['work-dir'];
     if (wd !== undefined && !String(wd).startsWith('/'))
       problems.push({

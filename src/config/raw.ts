@@ -83,6 +83,7 @@ export interface RawConfig {
   archs?: Scalar[];
   paths?: RawPath[];
   slicing?: RawSliceRules & { enabled?: Scalar; packages?: Record<string, RawSliceRules> };
+  minimize?: { keep?: Scalar[]; elf?: Scalar };
   debug?: Scalar;
   limits?: Record<string, Scalar>;
   python?: RawPython;

@@ -111,6 +111,21 @@ const slicing = obj(
   'Slicing: drop files a runtime never reads.',
 );
 
+const minimize = obj(
+  {
+    keep: arr(
+      str(
+        "An absolute glob over image paths (starts with '/'), or a trace file written by `pare trace` (relative to the config file).",
+      ),
+      'What the application uses: trace files and globs. Package files not listed (and not needed by them) are removed.',
+    ),
+    elf: bool(
+      'Also keep every library the kept programs and libraries load, as the dynamic loader resolves them (PT_INTERP, DT_NEEDED, RPATH/RUNPATH with $ORIGIN, ld.so.conf.d, multiarch directories).',
+    ),
+  },
+  'Minimization: keep only the package files the application uses; scanner metadata lists exactly what is kept.',
+);
+
 const size = str('A size: bytes, or with a suffix K, M, G, T (binary), e.g. 512M, 3GiB.', {
   pattern: SIZE_PATTERN,
   patternHint: 'a size such as 512M or 3GiB',
@@ -158,6 +173,7 @@ export const configSpec: Spec = obj(
       'Application content: files from the build context, directories, symlinks, hard links, permission changes.',
     ),
     slicing,
+    minimize,
     ...appSpecs,
     debug: bool(
       'Add a second layer with busybox under /busybox and /busybox/sh as entrypoint (like distroless :debug).',

@@ -99,6 +99,16 @@ export interface SlicingConfig extends SliceRuleConfig {
   packages: Record<string, SliceRuleConfig>;
 }
 
+export interface MinimizeConfig {
+  /** Trace files (absolute paths; `pare trace` output): the image paths they list are kept. */
+  traces: string[];
+  /** Globs over image paths to keep (entries of `keep:` that start with '/'). */
+  globs: string[];
+  /** Close the kept set over ELF dependencies (PT_INTERP, DT_NEEDED, RPATH/RUNPATH) as ld.so resolves them. */
+  elf: boolean;
+  pos?: Position;
+}
+
 export const LAYERING_STRATEGIES = ['none', 'origin'] as const;
 export const DEFAULT_LAYER_BUDGET = 32;
 
@@ -133,6 +143,8 @@ export interface Config {
   /** Application content (apko `paths`), in order. */
   paths?: PathConfig[];
   slicing?: SlicingConfig;
+  /** Keep only the package files the application uses; absent: no minimization. */
+  minimize?: MinimizeConfig;
   /** Add the busybox debug layer (like distroless :debug). */
   debug?: boolean;
   /** The image to build on, with paths made absolute: oci:DIR[:TAG], docker-archive:FILE or a registry reference. */

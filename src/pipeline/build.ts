@@ -22,6 +22,7 @@ import { debugLayer } from './debug.js';
 import { baseAnnotations, baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 import { cachedLayer } from './layer-cache.js';
 import { layerGroups } from './layering.js';
+import { minimizeTree, readTraces } from './minimize.js';
 import { recordFromControl, resolveLocked } from './locked.js';
 import { baseFor, resolveArch } from './resolve.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
@@ -45,6 +46,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   if (isApkResolved(resolved)) return buildApkArch(config, resolved, opts);
   const progress = opts.progress ?? silentProgress;
   const sources = await readPathSources(config); // before any download: a bad source fails fast
+  const traced = await readTraces(config);
   const records = resolved.plan.packages.map((p) => p.record);
   const bytes = records.reduce((n, r) => n + r.size, 0);
   progress.phase(`fetching and unpacking packages (${resolved.arch})`, records.length, bytes);
@@ -85,10 +87,25 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const generated = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
-  // .deb digests + added files, for SBOMs read from the image (a base's record included)
-  addRecord(assembled.tree, withBaseRecord(recordFor(assembled.packages, assembled.tree.entries()), resolved.base));
   const base = resolved.base;
   const created = sourceDateEpoch(opts) ?? Math.max(assembled.newest, base ? createdSeconds(base.config.created) : 0);
+  const applications = await buildApplications(config, resolved, assembled.tree, created, {
+    ...opts,
+    progress,
+    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
+  });
+  const env = imageEnv(config, { caBundle: generated.certificates > 0 });
+  const minimized = traced
+    ? minimizeTree(config, assembled.tree, assembled.packages, {
+        arch: resolved.arch,
+        traced,
+        env,
+        ...(applications ? { extra: applications.tree.entries() } : {}),
+      })
+    : undefined;
+  // .deb digests + added files, for SBOMs read from the image (a base's record included)
+  const record = recordFor(assembled.packages, assembled.tree.entries(), minimized?.packages);
+  addRecord(assembled.tree, withBaseRecord(record, base));
   const groups = layerGroups(assembled.tree.entries(), assembled.packages, config.layering, created);
   const layers: Array<{ kind: string; layer: Layer; history: string }> = [];
   for (const g of groups) {
@@ -101,11 +118,6 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const os = layers.filter((l) => l.kind !== 'application');
   const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
-  const applications = await buildApplications(config, resolved, assembled.tree, created, {
-    ...opts,
-    progress,
-    locked: opts.lock && { artifacts: opts.lock.lock.archs[resolved.arch]?.applications, file: opts.lock.file },
-  });
   const debug =
     (opts.debug ?? config.debug)
       ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
@@ -138,7 +150,16 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     }),
     annotations: { ...config.annotations, ...baseAnnotations(base) },
   });
-  return { ...resolved, assembled, generated, sliced, applications, image, created };
+  return {
+    ...resolved,
+    assembled,
+    generated,
+    sliced,
+    ...(minimized ? { minimized } : {}),
+    applications,
+    image,
+    created,
+  };
 }
 
 /** The config's base image for one architecture, checked against the lock's pin on a locked build. */

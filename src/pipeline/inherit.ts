@@ -61,6 +61,9 @@ export function withBaseRecord(own: ContentsRecord, base: BaseImage | undefined)
   return makeRecord(
     [...base.record.packages.filter((p) => !mine.has(p.name)), ...own.packages],
     [...base.record.files, ...own.files],
+    own.minimized || base.record.minimized
+      ? [...(base.record.minimized ?? []).filter((p) => !mine.has(p.name)), ...(own.minimized ?? [])]
+      : undefined,
   );
 }
 

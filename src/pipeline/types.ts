@@ -15,6 +15,7 @@ import type { Applications } from './applications.js';
 import type { Assembled } from './assemble.js';
 import type { SourceOptions, SuiteSpec } from './sources.js';
 import type { BaseImage } from './base.js';
+import type { MinimizeReport } from './minimize.js';
 import type { RegistryOptions } from '../oci/registry/index.js';
 
 export interface BuildOptions extends SourceOptions {
@@ -51,6 +52,8 @@ export interface ArchImage extends Resolved {
   generated: BaseFilesReport;
   /** What slicing removed. */
   sliced: SliceResult;
+  /** What minimization removed (config `minimize:`), per package. */
+  minimized?: MinimizeReport;
   /** Application dependencies (python, node), in their own layer after the OS layer. */
   applications?: Applications;
   image: Image;

@@ -69,3 +69,24 @@ describe('config: paths, slicing, debug', () => {
     assert.match(e2.message, /"\.\.\/secret" is outside the build context \/ctx/);
   });
 });
+
+describe('config: minimize', () => {
+  it('splits keep into trace files (relative to the config) and absolute globs', () => {
+    const c = parseConfig(
+      `${HEAD}minimize:\n  keep: [traces/app.trace, "/usr/bin/python3*"]\n  elf: true\n`,
+      'pare.yaml',
+      '/ctx',
+    );
+    assert.deepEqual(
+      { ...c.minimize, pos: undefined },
+      { traces: ['/ctx/traces/app.trace'], globs: ['/usr/bin/python3*'], elf: true, pos: undefined },
+    );
+    assert.equal(parseConfig(HEAD, 'pare.yaml', '/ctx').minimize, undefined, 'absent: no minimization');
+    const e = errorOf(`${HEAD}minimize:\n  keep: [/x]\n  elf: sometimes\n`);
+    assert.ok(hasCode(e, 'CONFIG_SCHEMA'));
+    assert.deepEqual(
+      e.detail?.problems.map((p) => p.key),
+      ['minimize.elf'],
+    );
+  });
+});

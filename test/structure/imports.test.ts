@@ -43,6 +43,7 @@ const under = (m: string, dir: string): boolean => m.startsWith(`${dir}/`);
 /** Format code: parsers, writers, solver, digests. They take bytes and return values. */
 export const FORMAT_CODE = [
   'tree/',
+  'distroless/minimized.ts',
   'util/decompress.ts',
   'util/excerpt.ts',
   'config/parse.ts',

@@ -74,6 +74,13 @@ function component(p: SbomPackage): Record<string, unknown> {
       { name: 'pare:deb:source', value: p.source.name },
       { name: 'pare:deb:source-version', value: p.source.version },
       ...licenseProperties(p),
+      ...(p.partial
+        ? [
+            { name: 'pare:minimize:status', value: 'partial' },
+            { name: 'pare:minimize:files', value: `${p.partial.kept}/${p.partial.shipped}` },
+            { name: 'pare:minimize:reason', value: p.partial.reason },
+          ]
+        : []),
     ],
   };
 }
@@ -114,7 +121,13 @@ export function cyclonedxBom(m: SbomModel): Record<string, unknown> {
         version: m.image.digest,
         hashes: [{ alg: 'SHA-256', content: hex }],
         purl: ociPurl(m.image),
-        properties: [{ name: 'pare:image:architecture', value: m.image.arch }],
+        properties: [
+          { name: 'pare:image:architecture', value: m.image.arch },
+          ...(m.removed ?? []).map((r) => ({
+            name: 'pare:minimize:removed',
+            value: `${r.name} ${r.version} (${r.arch}): ${r.reason}`,
+          })),
+        ],
       },
     },
     components: [os, ...m.packages.map(component), ...files, ...apps.components],

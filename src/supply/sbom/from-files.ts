@@ -23,7 +23,7 @@ import {
   type SbomOs,
   type SbomPackage,
 } from './model.js';
-import { parseRecord, RECORD_PATH } from './record.js';
+import { parseRecord, RECORD_PATH, type RecordedMinimized } from './record.js';
 import { APP_RECORD_PATH, parseAppRecord, sortComponents } from './app-record.js';
 import { scanFile } from '../../ecosystems/scan.js';
 import type { AppComponent } from '../../ecosystems/types.js';
@@ -172,6 +172,7 @@ export function modelFromFiles(input: FilesInput): SbomModel {
   const os = parseOsRelease(text('etc/os-release') ?? text('usr/lib/os-release'), text('etc/debian_version'));
   const record = parseRecord(read(RECORD_PATH));
   const debs = new Map((record?.packages ?? []).map((d) => [`${d.name}\0${d.version}\0${d.architecture}`, d.sha256]));
+  const minimized = new Map((record?.minimized ?? []).map((m) => [`${m.name}\0${m.architecture}`, m]));
   const refs = new LicenseRefs();
   const packages: SbomPackage[] = installed.map((p) => {
     const c = copyrightFile(p, byName, text);
@@ -190,6 +191,7 @@ export function modelFromFiles(input: FilesInput): SbomModel {
       ...(sha256 !== undefined ? { sha256 } : {}),
       source: p.source,
       dependencies: resolveDeps(p, byName, providers),
+      ...partialOf(minimized.get(`${p.name}\0${p.arch}`)),
     };
   });
   packages.push(...apkSbomPackages(text(INSTALLED_DB), os, (n, v, a) => debs.get(`${n}\0${v}\0${a}`)));
@@ -214,8 +216,19 @@ export function modelFromFiles(input: FilesInput): SbomModel {
     files: files.sort(byKey((f) => f.path)),
     components: sortComponents(components),
     licenseRefs: refs.list(),
+    ...(record?.minimized
+      ? {
+          removed: record.minimized
+            .filter((m) => m.status === 'removed' && !byName.has(m.name))
+            .map((m) => ({ name: m.name, version: m.version, arch: m.architecture, reason: m.reason })),
+        }
+      : {}),
     tool: input.tool,
   };
+}
+
+function partialOf(m: RecordedMinimized | undefined): Pick<SbomPackage, 'partial'> {
+  return m?.status === 'partial' ? { partial: { kept: m.kept, shipped: m.shipped, reason: m.reason } } : {};
 }
 
 /** pare, as the tool an SBOM names. */

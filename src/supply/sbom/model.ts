@@ -42,6 +42,16 @@ export interface SbomPackage {
   source: { name: string; version: string };
   /** Names of installed packages this one depends on (resolved alternatives), sorted. */
   dependencies: string[];
+  /** Set when minimization kept only some of the package's files (its md5sums lists them). */
+  partial?: { kept: number; shipped: number; reason: string };
+}
+
+/** A package minimization removed entirely: no longer installed, recorded with the reason. */
+export interface SbomRemoved {
+  name: string;
+  version: string;
+  arch: string;
+  reason: string;
 }
 
 export interface SbomFile {
@@ -69,6 +79,8 @@ export interface SbomModel {
   components: AppComponent[];
   /** Sorted by id. */
   licenseRefs: LicenseRef[];
+  /** Only for minimized images: packages minimization removed, sorted by name. */
+  removed?: SbomRemoved[];
   /** The tool, for creator fields: { name: 'pare', version }. */
   tool: { name: string; version: string };
 }

@@ -21,16 +21,35 @@ export interface RecordedDeb {
   filename: string;
 }
 
+/** A package minimization changed: partial (still in status.d) or removed (no longer installed). */
+export interface RecordedMinimized {
+  name: string;
+  version: string;
+  architecture: string;
+  status: 'partial' | 'removed';
+  /** Files, symlinks and hard links the package had before minimization. */
+  shipped: number;
+  /** Of those, in the image. */
+  kept: number;
+  reason: string;
+}
+
 export interface ContentsRecord {
   version: typeof RECORD_VERSION;
   packages: RecordedDeb[];
   /** Image paths (no leading '/') of regular files the config's `paths` added, sorted. */
   files: string[];
+  /** Only in minimized images: the packages minimization made partial or removed, sorted by name. */
+  minimized?: RecordedMinimized[];
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function makeRecord(packages: readonly RecordedDeb[], files: readonly string[]): ContentsRecord {
+export function makeRecord(
+  packages: readonly RecordedDeb[],
+  files: readonly string[],
+  minimized?: readonly RecordedMinimized[],
+): ContentsRecord {
   return {
     version: RECORD_VERSION,
     packages: [...packages]
@@ -43,6 +62,21 @@ export function makeRecord(packages: readonly RecordedDeb[], files: readonly str
         filename: p.filename,
       })),
     files: [...new Set(files)].sort(cmp),
+    ...(minimized
+      ? {
+          minimized: [...minimized]
+            .sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture))
+            .map((m) => ({
+              name: m.name,
+              version: m.version,
+              architecture: m.architecture,
+              status: m.status,
+              shipped: m.shipped,
+              kept: m.kept,
+              reason: m.reason,
+            })),
+        }
+      : {}),
   };
 }
 
@@ -81,15 +115,17 @@ export function addRecord(
   }
 }
 
-/** The in-image record for a build: every planned .deb, and the regular files `paths` added. */
+/** The in-image record for a build: every planned .deb, the regular files `paths` added, and what minimization changed. */
 export function recordFor(
   packages: readonly {
     record: { name: string; version: string; architecture: string; sha256: string; filename: string };
   }[],
   entries: readonly TreeEntry[],
+  minimized?: readonly RecordedMinimized[],
 ): ContentsRecord {
   return makeRecord(
     packages.map((p) => p.record),
     entries.filter((e) => e.owner === 'paths' && e.type === 'file').map((e) => e.path),
+    minimized,
   );
 }

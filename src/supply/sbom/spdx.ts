@@ -61,6 +61,16 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: ociPurl(m.image) }],
     primaryPackagePurpose: 'CONTAINER',
     releaseDate: isoSeconds(m.image.created),
+    ...(m.removed?.length
+      ? {
+          annotations: m.removed.map((r) => ({
+            annotationDate: isoSeconds(m.image.created),
+            annotationType: 'OTHER',
+            annotator: `Tool: ${m.tool.name}-${m.tool.version}`,
+            comment: `removed package ${r.name} ${r.version} (${r.arch}): ${r.reason}`,
+          })),
+        }
+      : {}),
   };
   const os = {
     name: m.os.name,
@@ -88,6 +98,7 @@ export function spdxDocument(m: SbomModel): Record<string, unknown> {
     ...(p.licenseComment ? { licenseComments: p.licenseComment } : {}),
     copyrightText: NOASSERTION,
     externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }],
+    ...(p.partial ? { comment: `partial: ${p.partial.reason}` } : {}),
   }));
   const files = m.files.map((f) => ({
     fileName: `.${f.path}`,
