@@ -15,6 +15,7 @@ import type { OutdatedReport } from '../../src/pipeline/outdated.js';
 import type { ImageDiff } from '../../src/pipeline/image-diff.js';
 import { parseLockfile } from '../../src/resolve/lock.js';
 import { pare, REPO_ROOT } from '../helpers/cli.js';
+import { run } from '../helpers/tools.js';
 
 // Libraries that collect security uploads between point releases; the test needs one of them to have one.
 const PACKAGES = [
@@ -77,7 +78,9 @@ describe('e2e: keeping images patched, against the host mirror', { timeout: 1_20
   });
 
   it('pare lock --update of one package moves only it (and what it needs), and the lock builds', async () => {
-    const target = report.packages.find((p) => p.security && p.cves.length > 0)!;
+    const target = report.packages.find(
+      (p) => p.security && p.cves.length > 0 && p.changelog === `/usr/share/doc/${p.name}/changelog.Debian.gz`,
+    )!;
     const before = parseLockfile(await readFile(lockFile, 'utf8'), lockFile).archs.amd64!.packages;
     const r = await pare(['lock', full, '--update', target.name, '-o', lockFile, ...cache]);
     assert.equal(r.code, 0, r.stderr);
@@ -94,6 +97,21 @@ describe('e2e: keeping images patched, against the host mirror', { timeout: 1_20
     const still = (JSON.parse(o.stdout) as OutdatedReport).packages.map((p) => p.name);
     assert.ok(!still.includes(target.name));
     for (const p of report.packages) if (!moved.includes(p.name)) assert.ok(still.includes(p.name), `${p.name} kept`);
+    // The CVE IDs are the ones dpkg-parsechangelog finds in the same changelog since the locked source version.
+    const deb = after.find((p) => p.name === target.name)!;
+    const lockedSource = before.find((p) => p.name === target.name)!.source.version;
+    const x = join(work, 'x');
+    await run('dpkg-deb', ['-x', join(work, 'cache', 'blobs', 'sha256', deb.sha256), x]);
+    const changes = await run('dpkg-parsechangelog', [
+      '-l',
+      join(x, target.changelog!),
+      '--since',
+      lockedSource,
+      '--show-field',
+      'Changes',
+    ]);
+    const cves = [...new Set(changes.stdout.match(/\bCVE-\d{4}-\d{4,}\b/g) ?? [])].sort();
+    assert.deepEqual([...target.cves].sort(), cves);
     const b = await pare(['build', full, '--locked', '--lock', lockFile, '-o', join(work, 'img'), ...cache]);
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stdout, /^sha256:[0-9a-f]{64}\n$/);
