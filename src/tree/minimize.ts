@@ -107,6 +107,25 @@ class Keeper {
   }
 }
 
+/**
+ * The image paths a trace's `paths` stand for: each path the image has (as
+ * its real path), every symlink on the way to it and what it points to;
+ * directories only when a path names them. Absolute, sorted.
+ */
+export function usedPaths(entries: readonly TreeEntry[], paths: Iterable<string>): string[] {
+  const map = new Map(entries.map((e) => [e.path, e]));
+  const keeper = new Keeper(map);
+  const named = new Set<string>();
+  for (const p of paths) {
+    const real = keeper.keep(p);
+    if (real !== undefined && real !== '') named.add(real);
+  }
+  return [...keeper.kept]
+    .filter((k) => map.get(k)?.type !== 'dir' || named.has(k))
+    .map((k) => `/${k}`)
+    .sort(cmp);
+}
+
 const mayBeElf = (e: TreeEntry): boolean => (e.mode & 0o111) !== 0 || /\.so(\.[0-9.]+)?$/.test(e.path);
 
 /** Follow DT_NEEDED from every kept ELF object; adds what ld.so would load to `keeper`. */
