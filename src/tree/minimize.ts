@@ -143,6 +143,11 @@ function elfClosure(keeper: Keeper, seeds: readonly TreeEntry[], rules: Minimize
   };
   const unresolved = new Set<string>();
   const done = new Set<string>();
+  const loaded = new Map<string, string>();
+  for (const e of seeds) {
+    const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+    if (!loaded.has(base)) loaded.set(base, `/${e.path}`);
+  }
   const queue: Array<{ entry: TreeEntry; path: string; inherited: string[] }> = seeds.map((entry) => ({
     entry,
     path: `/${entry.path}`,
@@ -164,7 +169,8 @@ function elfClosure(keeper: Keeper, seeds: readonly TreeEntry[], rules: Minimize
     const req: Requester = { origin: `/${dir}`, rpath: deps.rpath, runpath: deps.runpath, inherited };
     const expanded = searchDirs(req, ctx).rpath; // the RPATH chain the objects it loads inherit
     for (const name of deps.needed) {
-      const found = findLibrary(name, req, ctx);
+      // ld.so first reuses an object already loaded under that name (a library dlopen()ed by path, e.g. libjvm.so).
+      const found = findLibrary(name, req, ctx) ?? (name.includes('/') ? undefined : loaded.get(name));
       if (found === undefined) {
         unresolved.add(`${path}: ${name}`);
         continue;
