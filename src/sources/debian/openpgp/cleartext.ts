@@ -13,12 +13,26 @@ export interface Cleartext {
   text: string;
   /** Hash algorithm names from the "Hash:" headers, as written. */
   hashes: string[];
+  /** The OpenPGP ids of those hash algorithms (every signature must use one of them, if any are named). */
+  hashAlgos: number[];
   /** The binary signature packets from the armored block. */
   signature: Uint8Array;
 }
 
 const SIGNED_BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
 const SIG_BEGIN = '-----BEGIN PGP SIGNATURE-----';
+/** RFC 4880 §9.4 / RFC 9580 §9.5 text names of hash algorithms, as "Hash:" headers write them. */
+const HASH_NAMES: Record<string, number> = {
+  MD5: 1,
+  SHA1: 2,
+  RIPEMD160: 3,
+  SHA256: 8,
+  SHA384: 9,
+  SHA512: 10,
+  SHA224: 11,
+  'SHA3-256': 12,
+  'SHA3-512': 14,
+};
 /** Armor header lines are short ("Hash: SHA256"); a longer one is hostile or broken. */
 const MAX_HEADER_LINE = 1024;
 
@@ -45,6 +59,12 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
     if (!value) throw malformed(`${what}: line ${i + 1}: only "Hash:" headers may follow "${SIGNED_BEGIN}"`);
     hashes.push(...value.split(',').map((h) => h.trim()));
   }
+  const hashAlgos = hashes.map((h) => {
+    const id = HASH_NAMES[h.toUpperCase()];
+    if (id === undefined)
+      throw malformed(`${what}: unknown hash algorithm ${JSON.stringify(h.slice(0, 40))} in the "Hash:" header`);
+    return id;
+  });
   if (i >= lines.length) throw malformed(`${what}: no text after the "${SIGNED_BEGIN}" header`);
   const textLines: string[] = [];
   let sigAt = -1;
@@ -71,7 +91,7 @@ export function parseCleartext(input: Uint8Array | string, what = 'InRelease'): 
   }
   const signed = Buffer.from(textLines.join('\r\n'), 'latin1');
   const text = Buffer.from(textLines.join('\n') + '\n', 'latin1').toString('utf8');
-  return { signed, text, hashes, signature: block.data };
+  return { signed, text, hashes, hashAlgos, signature: block.data };
 }
 
 function isBlank(line: string): boolean {

@@ -3,7 +3,7 @@
  * into primary key, direct signatures, user IDs and subkeys, each with the
  * signatures that follow it. Pure; signatures are checked in certify.ts.
  */
-import { VerifyError } from '../../../errors.js';
+import { VerifyError, hasCode } from '../../../errors.js';
 import { dearmor, looksArmored } from './armor.js';
 import type { KeyHolder, RawComponent, RawSubkey } from './certify.js';
 import { parseKeyPacket } from './key.js';
@@ -29,7 +29,13 @@ export function binaryParts(bytes: Uint8Array, what: string): Uint8Array[] {
   return keys.map((b) => b.data);
 }
 
-/** Groups packets into transferable keys; keys of versions other than 4 are skipped. */
+/**
+ * Groups packets into transferable keys; keys of versions other than 4 are
+ * skipped. So is, as gpg does, a key, subkey or signature packet that does not
+ * parse (a certification in a format pare does not read must not void the
+ * whole keyring): it can only take validity away, since every key must still
+ * prove itself with valid self-signatures.
+ */
 export function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
   const out: TransferableKey[] = [];
   let cur: TransferableKey | undefined;
@@ -39,7 +45,7 @@ export function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
     const at = `${what}: packet at byte ${p.offset}`;
     switch (p.tag) {
       case Tag.PublicKey: {
-        const key = parseKeyPacket(p.body, at);
+        const key = lenient(() => parseKeyPacket(p.body, at));
         skipping = key === undefined;
         cur = key && { primary: { key }, direct: { sigs: [] }, uids: [], subkeys: [] };
         if (cur) out.push(cur);
@@ -49,7 +55,7 @@ export function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
       case Tag.PublicSubkey: {
         if (skipping) break;
         if (!cur) throw readError(`${at}: subkey before any primary key`);
-        const key = parseKeyPacket(p.body, at);
+        const key = lenient(() => parseKeyPacket(p.body, at));
         const sub = key && { key, sigs: [] };
         if (sub) cur.subkeys.push(sub);
         sigsTo = sub;
@@ -67,7 +73,7 @@ export function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
       case Tag.Signature: {
         if (skipping) break;
         if (!cur) throw readError(`${at}: signature before any key`);
-        const s = parseSignature(p.body, at);
+        const s = lenient(() => parseSignature(p.body, at));
         if (s && sigsTo) sigsTo.sigs.push(s);
         break;
       }
@@ -79,6 +85,16 @@ export function groupKeys(bin: Uint8Array, what: string): TransferableKey[] {
     }
   }
   return out;
+}
+
+/** The parsed packet, or undefined if it is malformed (SIG_MALFORMED). */
+function lenient<T>(parse: () => T | undefined): T | undefined {
+  try {
+    return parse();
+  } catch (e) {
+    if (hasCode(e, 'SIG_MALFORMED')) return undefined;
+    throw e;
+  }
 }
 
 /** Adds the user IDs, subkeys and signatures of `more` (the same primary key) to `into`. */

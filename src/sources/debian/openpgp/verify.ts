@@ -46,7 +46,10 @@ export function verifyCleartext(
 ): VerifiedText {
   const what = opts.source ?? 'InRelease';
   const ct = parseCleartext(inRelease, what);
-  return { text: ct.text, signers: verifySignatures(ct.signature, ct.signed, SigType.Text, keyring, what, opts) };
+  return {
+    text: ct.text,
+    signers: verifySignatures(ct.signature, ct.signed, SigType.Text, keyring, what, opts, ct.hashAlgos),
+  };
 }
 
 /**
@@ -83,6 +86,7 @@ function verifySignatures(
   keyring: Keyring,
   what: string,
   opts: VerifyOptions,
+  headerHashes: number[] = [],
 ): Signer[] {
   const index = keyringIndex(keyring);
   const now = opts.now ?? new Date();
@@ -95,6 +99,12 @@ function verifySignatures(
     if (s) sigs.push(s);
   }
   if (sigs.length === 0) throw malformed(`${what}: no version 4 signature found`);
+  // A "Hash:" header that names other digests than the signatures use is a conflict (gpg, openpgp.js).
+  const conflict = sigs.find((s) => headerHashes.length > 0 && !headerHashes.includes(s.hashAlgo));
+  if (conflict)
+    throw malformed(
+      `${what}: a signature uses hash algorithm ${conflict.hashAlgo}, which the "Hash:" header does not name`,
+    );
   // The data is hashed once per hash algorithm; each signature copies the state.
   const bases = new Map<number, Hash>();
   const digestFor = (sig: Signature, trailer: Uint8Array): Buffer => {
@@ -142,6 +152,9 @@ function judge(
       continue;
     }
     if (!checkSignature(sig, entry.key, obj, digest, () => [data, trailer])) continue;
+    // As gpgv and openpgp.js: a signature from after the verification time is a time conflict.
+    if (sig.created > now)
+      return bad(`the signature was made on ${iso(sig.created)}, after ${iso(now)} (check this machine's clock)`);
     const unusable = whyUnusable(entry, sig, now);
     if (unusable) return { status: 'unusable', label: entry.pub.fingerprint, reason: unusable };
     return {

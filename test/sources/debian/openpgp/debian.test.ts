@@ -18,8 +18,11 @@ const TRIXIE_ARCHIVE = {
 describe('real Debian InRelease (bookworm-updates) with the shipped archive keyring', () => {
   const inRelease = readFileSync(FIXTURE);
   const keyring = loadDefaultKeyring();
-  // Judge keys as of the InRelease's own Date, not the wall clock: the archive keys expire in 2031.
-  const signedAt = { now: new Date(/^Date: (.+)$/m.exec(inRelease.toString('utf8'))![1]!) };
+  // Judge keys as of an hour after the InRelease's own Date, not the wall clock: the archive keys
+  // expire in 2031, and the archive signs a minute or so after the Date it writes (a signature
+  // from after the verification time is refused).
+  const date = new Date(/^Date: (.+)$/m.exec(inRelease.toString('utf8'))![1]!);
+  const signedAt = { now: new Date(date.getTime() + 3_600_000) };
 
   it('verifies both RSA-4096 signatures, made by subkeys bound to the archive keys', () => {
     const res = verifyCleartext(inRelease, keyring, signedAt);
@@ -61,8 +64,16 @@ describe('real Debian InRelease (bookworm-updates) with the shipped archive keyr
     );
   });
 
-  it("the pinned time is the InRelease Date (2026), inside the keys' validity", () => {
-    assert.equal(signedAt.now.toISOString(), '2026-11-25T02:10:59.000Z');
+  it("the pinned time is an hour after the InRelease Date (2026), inside the keys' validity", () => {
+    assert.equal(date.toISOString(), '2026-11-25T02:10:59.000Z');
+    assert.equal(signedAt.now.toISOString(), '2026-11-25T03:10:59.000Z');
+  });
+
+  it('refuses the signatures as of the Date itself: they were made a minute later, in its future', () => {
+    assert.throws(
+      () => verifyCleartext(inRelease, keyring, { now: date }),
+      (e) => hasCode(e, 'SIG_BAD') && /made on 2026-11-25T02:11:36Z, after 2026-11-25T02:10:59Z/.test(e.message),
+    );
   });
 
   it('fails with SIG_BAD when one byte of the signed text changes', () => {

@@ -176,8 +176,13 @@ describe('verifyCleartext with gpg-made keys', () => {
     const expired = parseKeyring(await key.setExpire('30d', { at: new Date('2020-01-02T00:00:00Z') }));
     assert.equal(expired.keys[0]!.expires?.toISOString(), '2020-02-01T00:00:00.000Z');
     assert.throws(
-      () => verifyCleartext(msg, expired, { now: new Date('2020-01-15T00:00:00Z') }),
+      () => verifyCleartext(msg, expired, { now: new Date('2020-07-01T00:00:00Z') }),
       (e) => hasCode(e, 'SIG_NO_KEY') && /had expired on 2020-02-01T00:00:00Z, before the signature/.test(e.message),
+    );
+    // As of a time before it was made, the signature is from the future: refused as such.
+    assert.throws(
+      () => verifyCleartext(msg, expired, { now: new Date('2020-01-15T00:00:00Z') }),
+      (e) => hasCode(e, 'SIG_BAD') && e.message.includes('after 2020-01-15T00:00:00Z'),
     );
   });
 
