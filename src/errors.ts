@@ -90,6 +90,10 @@ export const CODES = {
   CheckError: {
     CHECK_FAILED: '`pare check` found a shell, package manager, setuid file or root user',
   },
+  TraceError: {
+    TRACE_TOOL: '`pare trace` needs root, runc and strace, and one of them is missing',
+    TRACE_FAILED: 'the traced command or its probe could not be run, or the probe failed',
+  },
   UsageError: {
     USAGE: 'bad command-line usage (exit status 2)',
   },
@@ -146,6 +150,8 @@ export class SupplyError extends PareError<CodeOf<'SupplyError'>> {}
 export class AppError extends PareError<CodeOf<'AppError'>> {}
 export class LimitError extends PareError<CodeOf<'LimitError'>> {}
 export class CheckError extends PareError<CodeOf<'CheckError'>> {}
+/** `pare trace`: the tools it runs and the traced command. */
+export class TraceError extends PareError<CodeOf<'TraceError'>> {}
 export class UsageError extends PareError<CodeOf<'UsageError'>> {}
 
 /** The exit status of the CLI for an error of this code. */

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'verify-attestation': async () => (await import('./verify-attestation.js')).verifyAttestationCommand,
   sbom: async () => (await import('./sbom.js')).sbomCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
+  trace: async () => (await import('./trace.js')).traceCommand,
 };
 
 async function allCommands(): Promise<Command[]> {
