@@ -1,5 +1,6 @@
 /** Options and arguments shared by several commands. */
-import { UsageError } from '../errors.js';
+import { OutputError, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
 import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
 import { readKeyFile } from '../supply/sign/key-file.js';
@@ -61,4 +62,14 @@ export async function imageArg(positionals: string[], usage: string): Promise<La
 export async function keyArg(file: string | undefined, usage: string): Promise<{ file: string; text: string }> {
   if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
   return { file, text: await readKeyFile(file) };
+}
+
+/** Write a command's output file atomically (OUTPUT_WRITE naming it on failure, nothing partial left). */
+export async function writeOutputFile(file: string, bytes: Uint8Array | string): Promise<void> {
+  await writeFileAtomic(file, bytes).catch((e: unknown) => {
+    throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check that the output directory is writable',
+    });
+  });
 }

@@ -1,7 +1,9 @@
 import { lockConfig } from '../pipeline/locked.js';
+import { updateLock } from '../pipeline/update.js';
+import { formatLockDiff, isEmptyDiff } from '../resolve/lock-diff.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { defaultLockPath, previousRepositories, writeLockfile } from '../resolve/lock-file.js';
+import { defaultLockPath, previousRepositories, readLockfile, writeLockfile } from '../resolve/lock-file.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
 import { command } from './command.js';
@@ -9,8 +11,13 @@ import { command } from './command.js';
 export const lockCommand = command({
   name: 'lock',
   summary: 'Resolve a config and pin every package (version, sha256, repository) in a lock file',
-  usage: 'pare lock CONFIG [-o FILE]',
+  usage: 'pare lock CONFIG [-o FILE] [--update [PKG...]]',
   options: {
+    update: {
+      type: 'boolean',
+      description:
+        'Update the existing lock: everything, or only the PKGs named after CONFIG (and what they newly need); print the version changes',
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -20,26 +27,36 @@ export const lockCommand = command({
     ...baseRegistryOptions,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1)
+    const update = values.update === true;
+    if (positionals.length === 0 || (!update && positionals.length !== 1))
       throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
-        hint: 'pare lock pare.yaml',
+        hint: 'pare lock pare.yaml, or pare lock pare.yaml --update [PKG...]',
       });
-    const config = await loadConfig(positionals[0]!);
-    const file = values.output ?? defaultLockPath(positionals[0]!);
+    const [configFile, ...names] = positionals as [string, ...string[]];
+    const config = await loadConfig(configFile);
+    const file = values.output ?? defaultLockPath(configFile);
+    const previous = update ? { lock: await readLockfile(file, '-o FILE'), file } : undefined;
     const progress = progressFrom(values, io);
-    const { lock } = await lockConfig(config, {
+    const opts = {
       cache: cacheFrom(values, io),
       offline: values.offline,
       allowRollback: values['allow-rollback'] === true,
-      lockedRepositories: await previousRepositories(file),
+      lockedRepositories: previous?.lock.repositories ?? (await previousRepositories(file)),
       env: io.env,
       progress,
       registry: baseRegistryFrom(values, io),
-    });
+    };
+    const { lock, diff } = previous
+      ? await updateLock(config, previous, names, opts)
+      : { ...(await lockConfig(config, opts)), diff: undefined };
     progress.end();
     await writeLockfile(file, lock);
     for (const [arch, a] of Object.entries(lock.archs))
       io.stderr.write(`${arch}: ${a.packages.length} packages locked\n`);
+    if (diff) {
+      io.stdout.write(formatLockDiff(diff));
+      if (isEmptyDiff(diff)) io.stderr.write('no package changed\n');
+    }
     io.stdout.write(`${file}\n`);
     return EXIT.OK;
   },

@@ -10,7 +10,7 @@ import { createdSeconds, layoutImageName, modelFromFiles, PARE_TOOL } from '../s
 import { writeCyclonedx } from '../supply/sbom/cyclonedx.js';
 import { writeSpdx } from '../supply/sbom/spdx.js';
 import type { SbomModel } from '../supply/sbom/model.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOutputFile } from './common.js';
 import { EXIT } from './io.js';
 import { command } from './command.js';
 import { readImageFiles } from '../oci/read-image.js';
@@ -83,12 +83,7 @@ export const sbomCommand = command({
     const bytes = render(format, model);
     const out = values.output;
     if (out) {
-      await writeFileAtomic(out, bytes).catch((e: unknown) => {
-        throw new OutputError('OUTPUT_WRITE', `cannot write ${out}: ${(e as Error).message}`, {
-          cause: e,
-          hint: 'check that the output directory is writable',
-        });
-      });
+      await writeOutputFile(out, bytes);
       io.stderr.write(`${format} SBOM of ${img.digest} (${model.packages.length} packages) → ${out}\n`);
     } else io.stdout.write(bytes.toString('utf8'));
     return EXIT.OK;

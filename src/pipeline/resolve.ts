@@ -37,7 +37,8 @@ export async function resolveArch(
     exclude: config.contents.exclude,
     ...(base ? { installed: base.installed } : {}),
   };
-  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
+  const keep = opts.keep?.[arch];
+  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, ...(keep ? { keep } : {}), suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
   let universe: Universe | undefined; // read only on a miss; kept for the debug layer
   const plan = await opts.cache.memo(
     key,
@@ -45,7 +46,7 @@ export async function resolveArch(
     (bytes) => JSON.parse(bytes.toString('utf8')) as Plan,
     async () => {
       progress.phase(`reading indexes (${arch})`, suites.length);
-      universe = await loadUniverse(arch, suites, opts);
+      universe = await loadUniverse(arch, suites, opts, keep);
       const value = resolve(universe, request);
       return { bytes: Buffer.from(JSON.stringify(value)), value };
     },
@@ -53,13 +54,14 @@ export async function resolveArch(
   return { arch, base, specs, suites, plan, ...(universe ? { universe } : {}) };
 }
 
-/** Every package of the suites' indexes (each verified against its InRelease), for the solver. */
+/** Every package of the suites' indexes (each verified against its InRelease), for the solver; `keep` as Universe takes it. */
 export async function loadUniverse(
   arch: string,
   suites: readonly OpenedSuite[],
   opts: Pick<BuildOptions, 'cache' | 'http' | 'offline' | 'now'>,
+  keep?: Record<string, string>,
 ): Promise<Universe> {
-  const universe = new Universe(arch);
+  const universe = new Universe(arch, keep ? new Map(Object.entries(keep)) : undefined);
   const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
   for (const list of indexes) for (const idx of list) universe.addIndex(idx);
   return universe;

@@ -15,14 +15,15 @@ export function defaultLockPath(configFile: string): string {
   return join(dirname(configFile), `${basename(configFile, extname(configFile))}.lock.json`);
 }
 
-export async function readLockfile(file: string): Promise<Lockfile> {
+/** Read and check a lock file; a missing one is LOCK_READ with a hint naming `flag`, the option that picks the file. */
+export async function readLockfile(file: string, flag = '--lock FILE'): Promise<Lockfile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new ResolveError('LOCK_READ', `cannot read lock file ${file}: ${why}`, {
-      hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
+      hint: `create it with \`pare lock CONFIG\`, or pass ${flag}`,
       cause: e,
     });
   }
