@@ -2,8 +2,10 @@
  * `npm run fuzz`: runs every fuzz target (or those named) for a bounded time
  * each, in a worker thread with a heap limit, under a watchdog.
  *
- *   node dist/test/fuzz/run.js [--seconds 30] [--target a,b] [--seed N] [--record FILE]
+ *   node dist/test/fuzz/run.js [--seconds 30] [--runs N] [--target a,b] [--seed N] [--record FILE]
  *
+ * With --runs and --seed a run is deterministic (CI uses that: same code, same
+ * findings); --seconds alone runs as many inputs as the machine manages.
  * An exception other than a PareError, a run that makes no progress for
  * --hang-ms (a hang), or a worker that runs out of its heap is a finding: the
  * input is saved under test/fuzz/findings/TARGET/ (commit it: the replay test
@@ -60,6 +62,7 @@ function runWorker(
   seed: number,
   hangMs: number,
   t: Totals,
+  runs?: number,
 ): Promise<'done' | 'killed'> {
   const shared = new SharedArrayBuffer(8 + MAX_INPUT);
   const head = new Int32Array(shared, 0, 2);
@@ -68,7 +71,7 @@ function runWorker(
     ...readInputs(path.join(FINDINGS_DIR, target)),
     ...readInputs(path.join(WORK_DIR, target)),
   ];
-  const data: WorkerInput = { target, seconds, seed, corpus, shared };
+  const data: WorkerInput = { target, seconds, seed, corpus, shared, ...(runs ? { runs } : {}) };
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: 512 },
@@ -120,7 +123,8 @@ function runWorker(
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(arg('seconds', '30'));
+  const runs = Number(arg('runs', '0')) || undefined;
+  const seconds = Number(arg('seconds', runs ? '600' : '30'));
   const hangMs = Number(arg('hang-ms', '10000'));
   const seed = Number(arg('seed', String(Date.now() % 1e9)));
   const only = arg('target', '');
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
     for (let restart = 0; restart < 4; restart++) {
       const left = seconds - (Date.now() - start) / 1000;
       if (left <= 0.5) break;
-      if ((await runWorker(target, left, seed + restart, hangMs, t)) === 'done') break;
+      if ((await runWorker(target, left, seed + restart, hangMs, t, runs)) === 'done') break;
     }
     t.seconds = (Date.now() - start) / 1000;
     all.push(t);

@@ -11,6 +11,8 @@ import { targetNamed } from './targets.js';
 export interface WorkerInput {
   target: string;
   seconds: number;
+  /** Stop after this many runs (deterministic with a fixed seed), if given. */
+  runs?: number;
   seed: number;
   corpus: Uint8Array[];
   /** Int32 [runs, input length] then MAX_INPUT bytes. */
@@ -29,6 +31,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 const stats = await fuzz(targetNamed(data.target), {
   seconds: data.seconds,
+  ...(data.runs ? { maxExecs: data.runs } : {}),
   seed: data.seed,
   corpus: data.corpus,
   onInput: (input, execs) => {

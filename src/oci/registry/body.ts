@@ -20,7 +20,7 @@ export async function readBody(res: Response, max: number, what: string, idleMs 
     throw tooLarge(what, max, declared);
   }
   if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Buffer[] = [];
   let got = 0;
   try {
