@@ -40,6 +40,7 @@ export const CODES = {
     UNSATISFIABLE: 'no choice of package versions satisfies every dependency',
     LOCK_READ: 'the lock file cannot be read',
     LOCK_MISMATCH: 'the lock file is malformed or does not match the config (run `pare lock` again)',
+    NOT_LOCKED: '`pare lock --update` names a package the lock file does not have',
   },
   FetchError: {
     FETCH_HTTP: 'a server answered with an HTTP error',
