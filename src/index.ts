@@ -45,6 +45,11 @@ export {
   type Resolved,
 } from './pipeline/build.js';
 export { lockConfig, resolveLocked } from './pipeline/locked.js';
+export { updateLock } from './pipeline/update.js';
+export { outdated, type OutdatedReport, type OutdatedPackage } from './pipeline/outdated.js';
+export { diffImages, type ImageDiff } from './pipeline/image-diff.js';
+export { openImage } from './pipeline/open-image.js';
+export { diffLocks, formatLockDiff, type LockDiff } from './resolve/lock-diff.js';
 export { makeLockfile, parseLockfile, serializeLockfile, checkLockMatches, type Lockfile } from './resolve/lock.js';
 export { resolve, type Plan } from './resolve/solver.js';
 export { Universe } from './resolve/universe.js';
@@ -55,6 +60,7 @@ export { compareVersions, parseVersion } from './sources/debian/version.js';
 export { parseRelations, satisfies } from './sources/debian/relations.js';
 export { parsePackagesIndex, type PackageRecord } from './sources/debian/packages-index.js';
 export { readDeb } from './sources/debian/deb.js';
+export { parseChangelog, changesSince, type ChangelogEntry } from './sources/debian/changelog.js';
 export { loadDefaultKeyring, loadKeyringFile } from './sources/debian/keyring-data.js';
 export { parseKeyring, verifyCleartext, verifyDetached, type Keyring } from './sources/debian/openpgp/index.js';
 

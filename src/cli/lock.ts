@@ -1,6 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { lockConfig } from '../pipeline/locked.js';
+import { updateLock } from '../pipeline/update.js';
+import { formatLockDiff, isEmptyDiff } from '../resolve/lock-diff.js';
 import { loadConfig } from '../config/index.js';
 import { OutputError, ResolveError, UsageError } from '../errors.js';
 import { parseLockfile, serializeLockfile, type LockedRepository, type Lockfile } from '../resolve/lock.js';
@@ -29,7 +31,7 @@ export function defaultLockPath(configFile: string): string {
 }
 
 /** Read and check a lock file; a missing one is LOCK_READ with a hint. */
-export async function readLockfile(file: string): Promise<Lockfile> {
+export async function readLockfile(file: string, flag = '--lock FILE'): Promise<Lockfile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -38,7 +40,7 @@ export async function readLockfile(file: string): Promise<Lockfile> {
       'LOCK_READ',
       `cannot read lock file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
       {
-        hint: 'create it with `pare lock CONFIG`, or pass --lock FILE',
+        hint: `create it with \`pare lock CONFIG\`, or pass ${flag}`,
       },
     );
   }
@@ -48,8 +50,13 @@ export async function readLockfile(file: string): Promise<Lockfile> {
 export const lockCommand: Command = {
   name: 'lock',
   summary: 'Resolve a config and pin every package (version, sha256, repository) in a lock file',
-  usage: 'pare lock CONFIG [-o FILE]',
+  usage: 'pare lock CONFIG [-o FILE] [--update [PKG...]]',
   options: {
+    update: {
+      type: 'boolean',
+      description:
+        'Update the existing lock: everything, or only the PKGs named after CONFIG (and what they newly need); print the version changes',
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -59,22 +66,28 @@ export const lockCommand: Command = {
     ...baseRegistryOptions,
   },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1)
+    const update = values.update === true;
+    if (positionals.length === 0 || (!update && positionals.length !== 1))
       throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
-        hint: 'pare lock pare.yaml',
+        hint: 'pare lock pare.yaml, or pare lock pare.yaml --update [PKG...]',
       });
-    const config = await loadConfig(positionals[0]!);
-    const file = (values.output as string | undefined) ?? defaultLockPath(positionals[0]!);
+    const [configFile, ...names] = positionals as [string, ...string[]];
+    const config = await loadConfig(configFile);
+    const file = (values.output as string | undefined) ?? defaultLockPath(configFile);
+    const previous = update ? { lock: await readLockfile(file, '-o FILE'), file } : undefined;
     const progress = progressFrom(values, io);
-    const { lock } = await lockConfig(config, {
+    const opts = {
       cache: cacheFrom(values, io),
       offline: values.offline as boolean | undefined,
       allowRollback: values['allow-rollback'] === true,
-      lockedRepositories: await previousRepositories(file),
+      lockedRepositories: previous?.lock.repositories ?? (await previousRepositories(file)),
       env: io.env,
       progress,
       registry: baseRegistryFrom(values, io),
-    });
+    };
+    const { lock, diff } = previous
+      ? await updateLock(config, previous, names, opts)
+      : { ...(await lockConfig(config, opts)), diff: undefined };
     progress.end();
     const tmp = `${file}.tmp-${process.pid}`;
     try {
@@ -88,6 +101,10 @@ export const lockCommand: Command = {
     }
     for (const [arch, a] of Object.entries(lock.archs))
       io.stderr.write(`${arch}: ${a.packages.length} packages locked\n`);
+    if (diff) {
+      io.stdout.write(formatLockDiff(diff));
+      if (isEmptyDiff(diff)) io.stderr.write('no package changed\n');
+    }
     io.stdout.write(`${file}\n`);
     return EXIT.OK;
   },

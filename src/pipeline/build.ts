@@ -62,7 +62,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     ).catch((e: unknown) => {
       if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
         throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
-          hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
+          hint: 'the mirror no longer serves that version: add `snapshot: YYYYMMDDTHHMMSSZ` (a time after the lock was made) to the repository and set $PARE_SNAPSHOT_MIRROR, or run `pare lock` again',
           cause: e,
         });
       }

@@ -37,12 +37,13 @@ export async function resolveArch(
     exclude: config.contents.exclude,
     ...(base ? { installed: base.installed } : {}),
   };
-  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
+  const keep = opts.keep?.[arch];
+  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, ...(keep ? { keep } : {}), suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
   const memo = await opts.cache.getMeta(key);
   const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
   if (cached) return { arch, base, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
   progress.phase(`reading indexes (${arch})`, suites.length);
-  const universe = new Universe(arch);
+  const universe = new Universe(arch, keep ? new Map(Object.entries(keep)) : undefined);
   const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
   for (const list of indexes) for (const idx of list) universe.addIndex(idx);
   const plan = resolve(universe, request);

@@ -28,6 +28,11 @@ export interface BuildOptions extends SourceOptions {
   debug?: boolean;
   /** Limits on expanded sizes and file count; override the config's `limits`. */
   limits?: Partial<Limits>;
+  /**
+   * Versions to keep where they still fit, per architecture (name → version):
+   * `pare lock --update PKG` keeps every other locked package.
+   */
+  keep?: Record<string, Record<string, string>>;
   /** How to reach a registry `base:` (plain http, credentials). */
   registry?: RegistryOptions;
 }
