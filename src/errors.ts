@@ -40,6 +40,7 @@ export const CODES = {
     UNSATISFIABLE: 'no choice of package versions satisfies every dependency',
     LOCK_READ: 'the lock file cannot be read',
     LOCK_MISMATCH: 'the lock file is malformed or does not match the config (run `pare lock` again)',
+    NOT_LOCKED: '`pare lock --update` names a package the lock file does not have',
   },
   FetchError: {
     FETCH_HTTP: 'a server answered with an HTTP error',
@@ -88,6 +89,10 @@ export const CODES = {
   },
   CheckError: {
     CHECK_FAILED: '`pare check` found a shell, package manager, setuid file or root user',
+  },
+  TraceError: {
+    TRACE_TOOL: '`pare trace` needs root, runc and strace, and one of them is missing',
+    TRACE_FAILED: 'the traced command or its probe could not be run, or the probe failed',
   },
   UsageError: {
     USAGE: 'bad command-line usage (exit status 2)',
@@ -145,6 +150,8 @@ export class SupplyError extends PareError<CodeOf<'SupplyError'>> {}
 export class AppError extends PareError<CodeOf<'AppError'>> {}
 export class LimitError extends PareError<CodeOf<'LimitError'>> {}
 export class CheckError extends PareError<CodeOf<'CheckError'>> {}
+/** `pare trace`: the tools it runs and the traced command. */
+export class TraceError extends PareError<CodeOf<'TraceError'>> {}
 export class UsageError extends PareError<CodeOf<'UsageError'>> {}
 
 /** The exit status of the CLI for an error of this code. */

@@ -4,7 +4,11 @@
  *
  *   const config = await loadConfig('pare.yaml');
  *   const result = await build(config, { cache: new BlobCache(defaultCacheDir()) });
- *   await writeLayout('out', result.root, { tag: 'latest' });
+ *   // what `pare build -o out --sign-key cosign.key` writes: layout, SBOM files, signature, attestations
+ *   const written = await writeOutputs(result, {
+ *     layout: 'out',
+ *     signer: await signerFromKeyFile('cosign.key', process.env),
+ *   });
  */
 export {
   PareError,
@@ -44,8 +48,21 @@ export {
   type ArchImage,
   type Resolved,
 } from './pipeline/build.js';
+export {
+  writeOutputs,
+  checkOutputs,
+  type OutputOptions,
+  type OutputPlan,
+  type WrittenOutputs,
+} from './pipeline/outputs.js';
 export { lockConfig, resolveLocked } from './pipeline/locked.js';
+export { updateLock } from './pipeline/update.js';
+export { outdated, type OutdatedReport, type OutdatedPackage } from './pipeline/outdated.js';
+export { diffImages, type ImageDiff } from './pipeline/image-diff.js';
+export { openImage } from './pipeline/open-image.js';
+export { diffLocks, formatLockDiff, type LockDiff } from './resolve/lock-diff.js';
 export { makeLockfile, parseLockfile, serializeLockfile, checkLockMatches, type Lockfile } from './resolve/lock.js';
+export { defaultLockPath, readLockfile, writeLockfile } from './resolve/lock-file.js';
 export { resolve, type Plan } from './resolve/solver.js';
 export { Universe } from './resolve/universe.js';
 export { formatPlan } from './resolve/explain.js';
@@ -55,6 +72,7 @@ export { compareVersions, parseVersion } from './sources/debian/version.js';
 export { parseRelations, satisfies } from './sources/debian/relations.js';
 export { parsePackagesIndex, type PackageRecord } from './sources/debian/packages-index.js';
 export { readDeb } from './sources/debian/deb.js';
+export { parseChangelog, changesSince, type ChangelogEntry } from './sources/debian/changelog.js';
 export { loadDefaultKeyring, loadKeyringFile } from './sources/debian/keyring-data.js';
 export { parseKeyring, verifyCleartext, verifyDetached, type Keyring } from './sources/debian/openpgp/index.js';
 
@@ -82,6 +100,7 @@ export {
   type ImageIndex,
   type Layer,
 } from './oci/index.js';
+export { LayoutPath, type IndexEntry, type LayoutIndex } from './oci/layout-path.js';
 export { pushImage, pushLayout, parseReference, RegistryClient } from './oci/registry/index.js';
 
 // distroless checks and supply chain
@@ -89,4 +108,5 @@ export { checkImage } from './distroless/check.js';
 export { writeSpdx, writeCyclonedx, modelFromFiles } from './supply/sbom/index.js';
 export { buildSbomModel, buildProvenance } from './pipeline/sbom.js';
 export { generateKeyPair, loadSigner, signImage, verifyImage, type Signer } from './supply/sign/index.js';
+export { signerFromKeyFile } from './supply/sign/key-file.js';
 export { attest, verifyAttestations, signEnvelope, verifyEnvelope } from './supply/attest/index.js';

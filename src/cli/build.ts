@@ -1,48 +1,55 @@
 import type { MinimizeReport } from '../pipeline/minimize.js';
-import { basename, extname } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
+import { checkOutputs, writeOutputs, type OutputOptions } from '../pipeline/outputs.js';
 import { loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { defaultLockPath, readLockfile } from './lock.js';
+import { defaultLockPath, readLockfile } from '../resolve/lock-file.js';
 import { humanBytes } from '../fetch/index.js';
-import { writeDockerArchive, writeLayout } from '../oci/index.js';
+import { signerFromKeyFile } from '../supply/sign/key-file.js';
 import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { limitOptions, limitsFrom } from './limits.js';
-import { buildSbomOptions, buildSupplyChain, signerFor } from './sbom.js';
 import { EXIT, type CliIO } from './io.js';
-import type { Command } from './command.js';
+import { command, type Options, type Values } from './command.js';
 
-export const buildCommand: Command = {
+const buildOptions = {
+  output: {
+    type: 'string',
+    short: 'o',
+    description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)',
+  },
+  tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
+  debug: {
+    type: 'boolean',
+    description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)',
+  },
+  tag: {
+    type: 'string',
+    short: 't',
+    description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)',
+  },
+  locked: {
+    type: 'boolean',
+    description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed',
+  },
+  lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
+  'no-sbom': { type: 'boolean', description: 'Do not write DIR.spdx.json and DIR.cdx.json next to the output' },
+  'sign-key': {
+    type: 'string',
+    description:
+      'Sign the layout and attach SPDX, CycloneDX and SLSA provenance attestations (cosign key; password from $PARE_PASSWORD or $COSIGN_PASSWORD)',
+  },
+  ...limitOptions,
+  ...sourceOptions,
+  ...baseRegistryOptions,
+} as const satisfies Options;
+
+export const buildCommand = command({
   name: 'build',
   summary: 'Build an image from a pare.yaml into an OCI layout and/or a docker-archive',
   usage:
     'pare build CONFIG [-o DIR] [--tarball FILE] [--tag TAG] [--locked] [--debug] [--no-sbom] [--sign-key cosign.key]',
-  options: {
-    output: {
-      type: 'string',
-      short: 'o',
-      description: 'Write an OCI image layout to DIR (default: ./out unless --tarball is given)',
-    },
-    tarball: { type: 'string', description: 'Write a docker-archive (for `docker load` / `podman load`) to FILE' },
-    debug: {
-      type: 'boolean',
-      description: 'Add a busybox layer under /busybox with /busybox/sh as entrypoint (like distroless :debug)',
-    },
-    tag: {
-      type: 'string',
-      short: 't',
-      description: 'Tag (default: latest); in a docker-archive as NAME:TAG (default name: pare/CONFIG)',
-    },
-    locked: {
-      type: 'boolean',
-      description: 'Install exactly the packages of the lock file (see `pare lock`); fail if the config changed',
-    },
-    lock: { type: 'string', description: 'Lock file for --locked (default: CONFIG with .lock.json)' },
-    ...buildSbomOptions,
-    ...limitOptions,
-    ...sourceOptions,
-    ...baseRegistryOptions,
-  },
+  options: buildOptions,
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
       throw new UsageError('USAGE', `expected one config file, got ${positionals.length}`, {
@@ -53,7 +60,7 @@ export const buildCommand: Command = {
     io.stdout.write(`${digest}\n`);
     return EXIT.OK;
   },
-};
+});
 
 /**
  * The body of `pare build`, shared with `pare publish`: build, write the
@@ -61,25 +68,36 @@ export const buildCommand: Command = {
  */
 export async function runBuild(
   file: string,
-  values: Record<string, unknown>,
+  values: Values<typeof buildOptions>,
   io: CliIO,
 ): Promise<{ result: BuildResult; outDir?: string; tag: string }> {
   const config = await loadConfig(file);
   const limits = limitsFrom(values);
-  if (values.tarball && config.archs.length > 1) {
-    throw new UsageError('USAGE', `--tarball writes one platform, but ${file} builds ${config.archs.join(', ')}`, {
-      hint: 'use -o DIR for a multi-architecture image index',
-    });
-  }
-  const lockFile = (values.lock as string | undefined) ?? defaultLockPath(file);
+  const lockFile = values.lock ?? defaultLockPath(file);
   const lock = values.locked ? { lock: await readLockfile(lockFile), file: lockFile } : undefined;
-  const outDir = (values.output as string | undefined) ?? (values.tarball ? undefined : 'out');
-  const signer = await signerFor(values, io, outDir);
+  const tagArg = values.tag ?? 'latest';
+  const [name, tag] = tagArg.includes(':')
+    ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)]
+    : [`pare/${basename(file, extname(file))}`, tagArg];
+  const tarball = values.tarball;
+  const outDir = values.output ?? (tarball ? undefined : 'out');
+  const signKey = values['sign-key'];
+  const outputs: OutputOptions = {
+    ...(outDir !== undefined ? { layout: outDir } : {}),
+    ...(tarball !== undefined ? { tarball } : {}),
+    tag,
+    repoTag: `${name}:${tag}`,
+    sbom: values['no-sbom'] !== true,
+    ...(lock ? { lockFile: lock.file } : {}),
+  };
+  // Fail before building: a multi-arch --tarball, --sign-key without -o, a wrong key or password.
+  checkOutputs(config, { ...outputs, sign: signKey !== undefined }, file);
+  if (signKey !== undefined) outputs.signer = await signerFromKeyFile(signKey, io.env);
   const started = performance.now();
   const progress = progressFrom(values, io);
   const result = await build(config, {
     cache: cacheFrom(values, io),
-    offline: values.offline as boolean | undefined,
+    offline: values.offline,
     allowRollback: values['allow-rollback'] === true,
     env: io.env,
     progress,
@@ -88,26 +106,15 @@ export async function runBuild(
     limits,
     registry: baseRegistryFrom(values, io),
   });
-  const tagArg = (values.tag as string | undefined) ?? 'latest';
-  const [name, tag] = tagArg.includes(':')
-    ? [tagArg.slice(0, tagArg.lastIndexOf(':')), tagArg.slice(tagArg.lastIndexOf(':') + 1)]
-    : [`pare/${basename(file, extname(file))}`, tagArg];
-  if (outDir) await writeLayout(outDir, result.root, { tag });
-  if (values.tarball)
-    await writeDockerArchive(values.tarball as string, result.images[0]!.image, { tag: `${name}:${tag}` });
-  await buildSupplyChain(
-    result,
-    {
-      outDir,
-      tarball: values.tarball as string | undefined,
-      tag,
-      repoTag: `${name}:${tag}`,
-      sbom: values['no-sbom'] !== true,
-      signer,
-      lockFile: lock?.file,
-    },
-    io,
-  );
+  const written = await writeOutputs(result, outputs);
+  if (written.sboms.length > 0)
+    io.stderr.write(`SBOMs: ${written.sboms.map((f) => relative(process.cwd(), f) || f).join(', ')}\n`);
+  if (written.signed) {
+    const r = written.signed;
+    io.stderr.write(
+      `signed ${r.digest} (${r.signatureTag}); attested ${r.attestations.length} statements (${r.attestationTag})\n`,
+    );
+  }
   const ms = Math.round(performance.now() - started);
   for (const img of result.images) {
     const files = img.assembled.tree.entries().length;
@@ -122,9 +129,7 @@ export async function runBuild(
     if (img.applications) io.stderr.write(`${img.arch}: ${img.applications.components.length} application packages\n`);
     for (const w of img.applications?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   }
-  io.stderr.write(
-    `built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${values.tarball ? ` → ${values.tarball as string}` : ''}\n`,
-  );
+  io.stderr.write(`built in ${ms} ms${outDir ? ` → ${outDir}` : ''}${tarball ? ` → ${tarball}` : ''}\n`);
   return { result, outDir, tag };
 }
 

@@ -2,12 +2,12 @@ import { CHECK_CATEGORIES, checkImage, type CheckCategory, type CheckReport } fr
 import { CheckError, UsageError } from '../errors.js';
 import { humanBytes } from '../fetch/index.js';
 import { EXIT, type CliIO } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 import { readImageFiles } from '../oci/read-image.js';
 import { licenseSummaryOf, type LicenseSummary } from '../supply/sbom/index.js';
 
-function categories(values: unknown): CheckCategory[] {
-  const list = ((values as string[] | undefined) ?? [])
+function categories(values: string[] | undefined): CheckCategory[] {
+  const list = (values ?? [])
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter(Boolean);
@@ -37,7 +37,7 @@ function printText(r: CheckReport, source: string, io: CliIO, lic: LicenseSummar
   io.stdout.write(r.ok ? '  ok: no shell, package manager, setuid, world-writable or root-user findings\n' : '');
 }
 
-export const checkCommand: Command = {
+export const checkCommand = command({
   name: 'check',
   summary:
     'Check that an image is distroless: no shell, package manager, setuid files, world-writable paths or root user',
@@ -61,10 +61,10 @@ export const checkCommand: Command = {
     if (positionals.length !== 1)
       throw new UsageError('USAGE', `expected one image, got ${positionals.length}`, { hint: 'pare check out:latest' });
     const allow = categories(values.allow);
-    const img = await readImageFiles(positionals[0]!, { arch: values.arch as string | undefined });
+    const img = await readImageFiles(positionals[0]!, { arch: values.arch });
     const report = checkImage(img.entries, img.config.config ?? {}, img.layers, {
       allow,
-      allowPaths: (values['allow-path'] as string[] | undefined) ?? [],
+      allowPaths: values['allow-path'] ?? [],
     });
     const licenses = licenseSummaryOf(img.entries);
     if (values.json) io.stdout.write(JSON.stringify({ image: img.source, ...report, licenses }, null, 2) + '\n');
@@ -80,4 +80,4 @@ export const checkCommand: Command = {
       },
     );
   },
-};
+});

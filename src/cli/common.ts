@@ -1,5 +1,10 @@
-/** Options shared by commands that read repositories. */
+/** Options and arguments shared by several commands. */
+import { OutputError, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
+import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
+import { readKeyFile } from '../supply/sign/key-file.js';
+import type { Values } from './command.js';
 import type { CliIO } from './io.js';
 
 export const sourceOptions = {
@@ -15,12 +20,14 @@ export const sourceOptions = {
   },
 } as const;
 
-export function cacheFrom(values: Record<string, unknown>, io: CliIO): BlobCache {
-  return new BlobCache((values['cache-dir'] as string | undefined) ?? defaultCacheDir(io.env));
+type SourceValues = Values<typeof sourceOptions>;
+
+export function cacheFrom(values: SourceValues, io: CliIO): BlobCache {
+  return new BlobCache(values['cache-dir'] ?? defaultCacheDir(io.env));
 }
 
 /** A progress display on a TTY; nothing in CI or when piped. */
-export function progressFrom(values: Record<string, unknown>, io: CliIO): Progress {
+export function progressFrom(values: SourceValues, io: CliIO): Progress {
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   if (values.quiet || !tty || io.env.CI) return silentProgress;
   return ttyProgress(io.stderr as NodeJS.WriteStream);
@@ -36,8 +43,33 @@ export const baseRegistryOptions = {
 
 /** Registry options for a `base:` pulled from a registry: plain http when asked, credentials as `pare push`. */
 export function baseRegistryFrom(
-  values: Record<string, unknown>,
+  values: Values<typeof baseRegistryOptions>,
   io: CliIO,
 ): { insecure: boolean; auth: { env: NodeJS.ProcessEnv } } {
   return { insecure: values.insecure === true, auth: { env: io.env } };
+}
+
+/** The one image argument of sign, verify and verify-attestation: an OCI layout DIR[:TAG]. */
+export async function imageArg(positionals: string[], usage: string): Promise<LayoutRef> {
+  if (positionals.length !== 1)
+    throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, {
+      hint: usage,
+    });
+  return parseLayoutRef(positionals[0]!);
+}
+
+/** The --key file, required, and its text (KEY_READ naming it when unreadable). */
+export async function keyArg(file: string | undefined, usage: string): Promise<{ file: string; text: string }> {
+  if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
+  return { file, text: await readKeyFile(file) };
+}
+
+/** Write a command's output file atomically (OUTPUT_WRITE naming it on failure, nothing partial left). */
+export async function writeOutputFile(file: string, bytes: Uint8Array | string): Promise<void> {
+  await writeFileAtomic(file, bytes).catch((e: unknown) => {
+    throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check that the output directory is writable',
+    });
+  });
 }

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { OutputError, UsageError } from '../errors.js';
 import { generateKeyPair, passwordFromEnv } from '../supply/sign/keys.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const keygenCommand: Command = {
+export const keygenCommand = command({
   name: 'keygen',
   summary:
     'Write a cosign-compatible key pair (PREFIX.key encrypted with $PARE_PASSWORD or $COSIGN_PASSWORD, PREFIX.pub)',
@@ -19,7 +19,7 @@ export const keygenCommand: Command = {
       throw new UsageError('USAGE', `unexpected argument ${positionals[0]}`, {
         hint: 'pare keygen --output-key-prefix NAME',
       });
-    const prefix = (values['output-key-prefix'] as string | undefined) ?? 'cosign';
+    const prefix = values['output-key-prefix'] ?? 'cosign';
     const password = passwordFromEnv(io.env);
     const keyFile = `${prefix}.key`;
     const pubFile = `${prefix}.pub`;
@@ -30,7 +30,7 @@ export const keygenCommand: Command = {
     io.stderr.write(`Private key written to ${keyFile}\nPublic key written to ${pubFile}\n`);
     return EXIT.OK;
   },
-};
+});
 
 async function refuseExisting(file: string): Promise<void> {
   const there = await lstat(file).then(
@@ -45,12 +45,9 @@ async function refuseExisting(file: string): Promise<void> {
 }
 
 async function writeAtomic(file: string, text: string, mode: number): Promise<void> {
-  const tmp = `${file}.pare-tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await writeFile(tmp, text, { mode, flag: 'wx' });
-    await rename(tmp, file);
+    await writeFileAtomic(file, text, { mode });
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new OutputError('OUTPUT_WRITE', `cannot write ${file}: ${(e as Error).message}`, {
       cause: e,
       hint: 'check that the directory is writable',

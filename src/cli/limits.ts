@@ -1,6 +1,7 @@
 /** The --max-* flags of commands that build: limits on expanded sizes and file count. */
 import { parseSize, type Limits } from '../config/limits.js';
 import { UsageError } from '../errors.js';
+import type { Values } from './command.js';
 
 export const limitOptions = {
   'max-package-size': {
@@ -14,10 +15,10 @@ export const limitOptions = {
   'max-files': { type: 'string', description: 'Most entries in the image (default 2000000; config: limits.files)' },
 } as const;
 
-export function limitsFrom(values: Record<string, unknown>): Partial<Limits> {
+export function limitsFrom(values: Values<typeof limitOptions>): Partial<Limits> {
   const out: Partial<Limits> = {};
-  const size = (flag: string): number | undefined => {
-    const v = values[flag] as string | undefined;
+  const size = (flag: 'max-package-size' | 'max-image-size'): number | undefined => {
+    const v = values[flag];
     if (v === undefined) return undefined;
     const n = parseSize(v);
     if (n === undefined)
@@ -30,7 +31,7 @@ export function limitsFrom(values: Record<string, unknown>): Partial<Limits> {
   const img = size('max-image-size');
   if (pkg !== undefined) out.packageBytes = pkg;
   if (img !== undefined) out.imageBytes = img;
-  const files = values['max-files'] as string | undefined;
+  const files = values['max-files'];
   if (files !== undefined) {
     if (!/^[1-9][0-9]*$/.test(files))
       throw new UsageError('USAGE', `--max-files: '${files}' is not a positive number`, {

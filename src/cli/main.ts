@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lock: async () => (await import('./lock.js')).lockCommand,
   outdated: async () => (await import('./outdated.js')).outdatedCommand,
   resolve: async () => (await import('./resolve.js')).resolveCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
   check: async () => (await import('./check.js')).checkCommand,
   push: async () => (await import('./push.js')).pushCommand,
   publish: async () => (await import('./publish.js')).publishCommand,
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'verify-attestation': async () => (await import('./verify-attestation.js')).verifyAttestationCommand,
   sbom: async () => (await import('./sbom.js')).sbomCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
+  trace: async () => (await import('./trace.js')).traceCommand,
 };
 
 async function allCommands(): Promise<Command[]> {

@@ -9,8 +9,8 @@ import { UsageError } from '../errors.js';
 import { outdated, type OutdatedReport } from '../pipeline/outdated.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
-import { defaultLockPath, readLockfile } from './lock.js';
-import type { Command } from './command.js';
+import { defaultLockPath, readLockfile } from '../resolve/lock-file.js';
+import { command } from './command.js';
 
 /** Columns padded to their widest cell. */
 export function table(rows: string[][]): string {
@@ -32,7 +32,7 @@ export function formatOutdated(report: OutdatedReport, multiArch: boolean): stri
   return table([head, ...rows]);
 }
 
-export const outdatedCommand: Command = {
+export const outdatedCommand = command({
   name: 'outdated',
   summary: 'List locked packages that have newer versions (security updates, urgency, CVE IDs); exit 3 if any',
   usage: 'pare outdated CONFIG [--lock FILE] [--json]',
@@ -48,12 +48,12 @@ export const outdatedCommand: Command = {
         hint: 'pare outdated pare.yaml',
       });
     const config = await loadConfig(positionals[0]!);
-    const lockFile = (values.lock as string | undefined) ?? defaultLockPath(positionals[0]!);
+    const lockFile = values.lock ?? defaultLockPath(positionals[0]!);
     const lock = await readLockfile(lockFile);
     const progress = progressFrom(values, io);
     const report = await outdated(config, lock, lockFile, {
       cache: cacheFrom(values, io),
-      offline: values.offline as boolean | undefined,
+      offline: values.offline,
       allowRollback: values['allow-rollback'] === true,
       env: io.env,
       progress,
@@ -70,4 +70,4 @@ export const outdatedCommand: Command = {
     );
     return report.packages.length ? EXIT.OUTDATED : EXIT.OK;
   },
-};
+});

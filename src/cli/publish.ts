@@ -5,11 +5,12 @@ import { UsageError } from '../errors.js';
 import { parseReference, pushLayout } from '../oci/registry/index.js';
 import { buildCommand, runBuild } from './build.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-const { output: _o, tarball: _t, 'sign-key': _k, ...buildOptions } = buildCommand.options;
+// publish writes its own temporary layout and signs with --key; its --insecure covers the base registry too.
+const { output: _o, tarball: _t, 'sign-key': _k, insecure: _i, ...buildOptions } = buildCommand.options;
 
-export const publishCommand: Command = {
+export const publishCommand = command({
   name: 'publish',
   summary: 'Build a pare.yaml and push it to a registry; with --key also sign it and attach SBOMs and provenance',
   usage: 'pare publish CONFIG HOST[:PORT]/REPOSITORY[:TAG] [--key cosign.key] [--insecure]',
@@ -32,7 +33,7 @@ export const publishCommand: Command = {
       );
     }
     const ref = parseReference(positionals[1]!);
-    const tag = ref.tag ?? (values.tag as string | undefined) ?? 'latest';
+    const tag = ref.tag ?? values.tag ?? 'latest';
     const work = await mkdtemp(join(tmpdir(), 'pare-publish-'));
     try {
       const outDir = join(work, 'image');
@@ -51,4 +52,4 @@ export const publishCommand: Command = {
       await rm(work, { recursive: true, force: true });
     }
   },
-};
+});

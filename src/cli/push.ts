@@ -3,9 +3,9 @@ import { UsageError } from '../errors.js';
 import { parseReference, pushLayout } from '../oci/registry/index.js';
 import { progressFrom } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const pushCommand: Command = {
+export const pushCommand = command({
   name: 'push',
   summary: 'Push an OCI image layout to a registry; prints REF@sha256:... on stdout',
   usage: 'pare push DIR[:TAG] HOST[:PORT]/REPOSITORY[:TAG] [--insecure]',
@@ -33,7 +33,7 @@ export const pushCommand: Command = {
     if (ref.tag === undefined && ref.digest === undefined) ref.tag = tag ?? 'latest';
     const result = await pushLayout(dir, tag, ref, {
       insecure: values.insecure === true,
-      mountFrom: values['mount-from'] as string[] | undefined,
+      mountFrom: values['mount-from'],
       auth: { env: io.env },
       progress: progressFrom(values, io),
     });
@@ -50,7 +50,7 @@ export const pushCommand: Command = {
     io.stdout.write(`${result.reference}\n`);
     return EXIT.OK;
   },
-};
+});
 
 /** `DIR` if it exists as given, else `DIR:TAG` split at the last colon. */
 async function splitLayoutArg(arg: string): Promise<[string, string | undefined]> {

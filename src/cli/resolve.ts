@@ -4,9 +4,9 @@ import { UsageError } from '../errors.js';
 import { formatPlan } from '../resolve/explain.js';
 import { cacheFrom, progressFrom, sourceOptions } from './common.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const resolveCommand: Command = {
+export const resolveCommand = command({
   name: 'resolve',
   summary: 'Print the packages a config resolves to and why each one is there',
   usage: 'pare resolve CONFIG [--arch ARCH] [--json]',
@@ -21,11 +21,11 @@ export const resolveCommand: Command = {
         hint: 'pare resolve examples/base.yaml',
       });
     const config = await loadConfig(positionals[0]!);
-    const arch = (values.arch as string | undefined) ?? config.archs[0];
+    const arch = values.arch ?? config.archs[0];
     const progress = progressFrom(values, io);
     const r = await resolveArch(config, arch!, {
       cache: cacheFrom(values, io),
-      offline: values.offline as boolean | undefined,
+      offline: values.offline,
       allowRollback: values['allow-rollback'] === true,
       env: io.env,
       progress,
@@ -59,4 +59,4 @@ export const resolveCommand: Command = {
     }
     return EXIT.OK;
   },
-};
+});

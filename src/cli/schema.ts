@@ -1,8 +1,8 @@
 import { configSpec, toJsonSchema } from '../config/index.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
-export const schemaCommand: Command = {
+export const schemaCommand = command({
   name: 'schema',
   summary: 'Print the JSON Schema of pare.yaml (for editors and CI validation)',
   usage: 'pare schema',
@@ -16,4 +16,4 @@ export const schemaCommand: Command = {
     io.stdout.write(JSON.stringify(schema, null, 2) + '\n');
     return EXIT.OK;
   },
-};
+});

@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { SupplyError, UsageError } from '../errors.js';
-import { parseLayoutRef, type LayoutRef } from '../supply/referrers.js';
+import { UsageError } from '../errors.js';
 import { loadSigner, passwordFromEnv } from '../supply/sign/keys.js';
+import { imageArg, keyArg } from './common.js';
 import { signImage, signImageBundle } from '../supply/sign/image.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
+import { command } from './command.js';
 
 const USAGE = 'pare sign DIR[:TAG] --key cosign.key [--identity REPO] [-a KEY=VALUE]... [--bundle]';
 
-export const signCommand: Command = {
+export const signCommand = command({
   name: 'sign',
   summary: 'Sign an image in an OCI layout with a cosign key (stored as a referrer and as the sha256-<hex>.sig tag)',
   usage: USAGE,
@@ -36,10 +35,10 @@ export const signCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key, USAGE);
     const signer = await loadSigner(key.text, passwordFromEnv(io.env), key.file);
-    const annotations = parseAnnotations((values.annotations as string[] | undefined) ?? []);
-    const r = await signImage(ref, signer, { identity: values.identity as string | undefined, annotations });
+    const annotations = parseAnnotations(values.annotations ?? []);
+    const r = await signImage(ref, signer, { identity: values.identity, annotations });
     io.stderr.write(
       `signed ${r.digest} as ${r.identity}; signature stored as referrer ${r.referrer} and tag ${r.tag}\n`,
     );
@@ -50,7 +49,7 @@ export const signCommand: Command = {
     io.stdout.write(`${r.digest}\n`);
     return EXIT.OK;
   },
-};
+});
 
 function parseAnnotations(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -60,29 +59,4 @@ function parseAnnotations(list: string[]): Record<string, string> {
     out[a.slice(0, i)] = a.slice(i + 1);
   }
   return out;
-}
-
-// ---- shared by sign, verify and verify-attestation ----
-
-export async function imageArg(positionals: string[], usage: string): Promise<LayoutRef> {
-  if (positionals.length !== 1)
-    throw new UsageError('USAGE', `expected one image (an OCI layout DIR[:TAG]), got ${positionals.length}`, {
-      hint: usage,
-    });
-  return parseLayoutRef(positionals[0]!);
-}
-
-export async function readKeyFile(
-  values: Record<string, unknown>,
-  usage: string,
-): Promise<{ file: string; text: string }> {
-  const file = values.key as string | undefined;
-  if (!file) throw new UsageError('USAGE', '--key is required', { hint: usage });
-  const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new SupplyError('KEY_READ', `cannot read key ${file}: ${(e as Error).message}`, {
-      cause: e,
-      hint: 'create a key pair with `pare keygen`',
-    });
-  });
-  return { file, text };
 }

@@ -4,12 +4,12 @@ import { serializeEnvelope } from '../supply/attest/dsse.js';
 import { verifyAttestations } from '../supply/attest/attest.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
-import { imageArg, readKeyFile } from './sign.js';
+import { command } from './command.js';
+import { imageArg, keyArg } from './common.js';
 
 const USAGE = 'pare verify-attestation DIR[:TAG] --key cosign.pub [--type slsaprovenance|spdx|cyclonedx|URI]';
 
-export const verifyAttestationCommand: Command = {
+export const verifyAttestationCommand = command({
   name: 'verify-attestation',
   summary:
     'Verify the in-toto attestations of an image in an OCI layout (signature and subject digest); prints the envelopes',
@@ -23,9 +23,9 @@ export const verifyAttestationCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key, USAGE);
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
-    const type = values.type as string | undefined;
+    const type = values.type;
     if (type !== undefined && !isKnownPredicateAlias(type)) {
       throw new UsageError('USAGE', `unknown --type ${JSON.stringify(type)}`, {
         hint: 'use slsaprovenance, slsaprovenance1, spdx, cyclonedx, or a predicate type URI',
@@ -39,4 +39,4 @@ export const verifyAttestationCommand: Command = {
     for (const v of verified) io.stdout.write(`${serializeEnvelope(v.envelope).toString('utf8')}\n`);
     return EXIT.OK;
   },
-};
+});

@@ -1,12 +1,12 @@
 import { verifyImage } from '../supply/sign/image.js';
 import { parsePublicKey } from '../supply/sign/keys.js';
 import { EXIT } from './io.js';
-import type { Command } from './command.js';
-import { imageArg, readKeyFile } from './sign.js';
+import { command } from './command.js';
+import { imageArg, keyArg } from './common.js';
 
 const USAGE = 'pare verify DIR[:TAG] --key cosign.pub';
 
-export const verifyCommand: Command = {
+export const verifyCommand = command({
   name: 'verify',
   summary: 'Verify the signatures of an image in an OCI layout with a public key; prints the verified payloads',
   usage: USAGE,
@@ -15,7 +15,7 @@ export const verifyCommand: Command = {
   },
   async run({ values, positionals }, io) {
     const ref = await imageArg(positionals, USAGE);
-    const key = await readKeyFile(values, USAGE);
+    const key = await keyArg(values.key, USAGE);
     parsePublicKey(key.text, key.file); // names the file in a KEY_READ error
     const verified = await verifyImage(ref, key.text);
     io.stderr.write(
@@ -24,4 +24,4 @@ export const verifyCommand: Command = {
     for (const v of verified) io.stdout.write(`${v.payload.toString('utf8')}\n`);
     return EXIT.OK;
   },
-};
+});

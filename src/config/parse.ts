@@ -164,7 +164,8 @@ function normalize(
   const c = raw.contents;
   const repositories: RepositoryConfig[] = c.repositories.map((r, i) => {
     const pos = posAt(['contents', 'repositories', i]);
-    if (typeof r === 'string') return repoFromLine(r, pos);
+    const snapshot = (typeof r === 'string' ? undefined : r.snapshot) ?? c.snapshot;
+    if (typeof r === 'string') return { ...repoFromLine(r, pos), ...(snapshot ? { snapshot } : {}) };
     if (r.type === 'apk') {
       const keyring = r.keyring?.map((k) => (/^https?:\/\//.test(k) ? k : resolvePath(k)));
       return { type: 'apk', url: (r.url ?? '').replace(/\/+$/, ''), suites: [], components: [], keyring, pos };
@@ -174,6 +175,7 @@ function normalize(
       suites: (r.suites ?? []).map(String),
       components: (r.components ?? ['main']).map(String),
       keyring: r.keyring?.map(resolvePath),
+      ...(snapshot ? { snapshot } : {}),
       pos,
     };
   });

@@ -13,6 +13,7 @@ export interface RawRepository {
   suites?: Scalar[];
   components?: Scalar[];
   keyring?: string[];
+  snapshot?: string;
 }
 
 export interface RawUser {
@@ -71,6 +72,7 @@ export interface RawConfig {
     keyring?: string[];
     packages: Scalar[];
     exclude?: Scalar[];
+    snapshot?: string;
   };
   entrypoint?: { command?: Scalar | Scalar[]; args?: Scalar[] };
   cmd?: Scalar | Scalar[];

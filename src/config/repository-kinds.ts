@@ -25,6 +25,8 @@ export function checkRepositoryKinds(raw: RawConfig, at: (path: (string | number
       if (o.url === undefined) push('an apk repository needs url: (the repository base, without the architecture)');
       if (o.suites !== undefined || o.components !== undefined)
         push('an apk repository has no suites or components: url names the repository');
+      if (o.snapshot !== undefined || raw.contents.snapshot !== undefined)
+        push('snapshot: is for Debian repositories (the snapshot archive serves Debian only)');
     } else {
       if (apk) push('apk and Debian repositories cannot be mixed in one image');
       else if (o && o.suites === undefined) push('a Debian repository needs suites:');

@@ -10,6 +10,12 @@ import { SIZE_PATTERN } from './limits.js';
 
 export const ARCHS = ['amd64', 'arm64', 'armhf', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
 
+/** A snapshot timestamp, as the snapshot archive's layout spells it. */
+const SNAPSHOT = str(
+  'Read the archive as it was at this time, from the snapshot archive at $PARE_SNAPSHOT_MIRROR (layout BASE/archive/ARCHIVE/TIMESTAMP/); Valid-Until is not enforced there. On contents: for every Debian repository.',
+  { pattern: '^[0-9]{8}T[0-9]{6}Z$', patternHint: 'a UTC timestamp YYYYMMDDTHHMMSSZ, e.g. 20240115T000000Z' },
+);
+
 const repository = oneOf(
   [
     str(
@@ -30,6 +36,7 @@ const repository = oneOf(
           1,
         ),
         components: arr(str(), 'Archive components (default: [main]).', 1),
+        snapshot: SNAPSHOT,
         keyring: arr(
           str(),
           'Keyring files (binary .gpg or armored .asc) that sign this repository; default: contents.keyring. For type: apk, RSA public keys (.rsa.pub paths or URLs) whose file names are the key names.',
@@ -139,6 +146,7 @@ export const configSpec: Spec = obj(
           1,
         ),
         exclude: arr(str(), 'Packages never installed; dependencies on them count as satisfied and are recorded.'),
+        snapshot: SNAPSHOT,
       },
       'What goes into the image.',
       ['repositories', 'packages'],

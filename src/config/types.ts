@@ -49,6 +49,8 @@ export interface RepositoryConfig {
   components: string[];
   /** Keyring files (absolute paths; URLs for apk) for this repository; default: Config.contents.keyring. */
   keyring?: string[];
+  /** Read this repository from the snapshot archive as of this timestamp (YYYYMMDDTHHMMSSZ). */
+  snapshot?: string;
   pos?: Position;
 }
 

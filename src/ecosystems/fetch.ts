@@ -46,8 +46,7 @@ async function fetchOne(a: AppArtifact, opts: FetchOptions): Promise<Buffer> {
       },
     );
   const key = `sri:sha512-${want}`;
-  const pointer = await opts.cache.getMeta(key);
-  const hit = pointer ? await opts.cache.get(pointer.toString()) : undefined;
+  const hit = await opts.cache.getByKey(key);
   if (hit) return hit;
   if (opts.offline)
     throw new FetchError('FETCH_NETWORK', `${a.label} is not in the cache and --offline is set`, {
@@ -56,9 +55,7 @@ async function fetchOne(a: AppArtifact, opts: FetchOptions): Promise<Buffer> {
   const res = await (opts.http ?? nodeHttp).get(a.url, { onData: (n) => opts.progress?.bytes(n) });
   const got = createHash('sha512').update(res.body).digest('base64');
   if (got !== want) throw mismatch(a.label, 'sha512', got, want, res.body.byteLength);
-  const digest = sha256Hex(res.body);
-  await opts.cache.put(digest, res.body, a.label);
-  await opts.cache.putMeta(key, Buffer.from(digest));
+  await opts.cache.putByKey(key, res.body, a.label);
   return res.body;
 }
 

@@ -6,11 +6,12 @@
  * digests (64 lowercase hex digits): a key from a hostile index such as
  * "../../x" never becomes a path.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FetchError, VerifyError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PARE_CACHE_DIR) return env.PARE_CACHE_DIR;
@@ -91,15 +92,46 @@ export class BlobCache {
     await this.writeAtomic(this.metaPath(key), data);
   }
 
+  /** The verified blob a key points to (a meta entry holding a sha256), or undefined. */
+  async getByKey(key: string): Promise<Buffer | undefined> {
+    const pointer = await this.getMeta(key);
+    return pointer ? this.get(pointer.toString()) : undefined;
+  }
+
+  /** Store `data` as a blob and point `key` at it; returns the blob's sha256. */
+  async putByKey(key: string, data: Uint8Array, label: string): Promise<string> {
+    const digest = sha256Hex(data);
+    await this.put(digest, data, label);
+    await this.putMeta(key, Buffer.from(digest));
+    return digest;
+  }
+
+  /**
+   * Memoize by key: the blob `key` points to is handed to `use`, which
+   * returns the value, or undefined when the hit is stale or unusable (a
+   * record that does not parse, a blob it names that is gone); then
+   * `compute` runs, and its bytes are stored under `key` for next time.
+   */
+  async memo<T>(
+    key: string,
+    label: string,
+    use: (bytes: Buffer) => Promise<T | undefined> | T | undefined,
+    compute: () => Promise<{ bytes: Uint8Array; value: T }>,
+  ): Promise<T> {
+    const hit = await this.getByKey(key);
+    if (hit) {
+      const value = await use(hit);
+      if (value !== undefined) return value;
+    }
+    const { bytes, value } = await compute();
+    await this.putByKey(key, bytes, label);
+    return value;
+  }
+
   private async writeAtomic(target: string, data: Uint8Array): Promise<void> {
-    const dir = join(target, '..');
-    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, data);
-      await rename(tmp, target);
+      await writeFileAtomic(target, data, { mkdir: true });
     } catch (e) {
-      await rm(tmp, { force: true });
       throw new FetchError('CACHE_IO', `cannot write to the cache at ${this.dir}: ${(e as Error).message}`, {
         hint: 'check the permissions and free space of the cache directory, or pass --cache-dir',
         cause: e,

@@ -8,19 +8,20 @@
  * temporary directory is removed: nothing partial appears at the target.
  * Every blob is verified (digest and size) while it is written.
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isPareError, OutputError, PareError, UsageError } from '../errors.js';
 import { configPlatform, type ImageConfig } from './config.js';
-import { digestHex, sha256, VerifyingStream } from './digest.js';
+import { digestHex, VerifyingStream } from './digest.js';
 import { allBlobs, rootDescriptor, type ImageIndex, type OciIndex } from './image-index.js';
 import type { Layer } from './layer.js';
 import type { Blob, Descriptor, Image, OciManifest } from './manifest.js';
-import { ANNOTATION, isAttachmentEntry, isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from './media.js';
+import { ANNOTATION, isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from './media.js';
 import { forEachLimit } from '../util/concurrency.js';
+import { LayoutPath } from './layout-path.js';
+import { tempPrefix } from '../util/atomic.js';
 
 export interface WriteLayoutOptions {
   /** Written as org.opencontainers.image.ref.name on the index.json entry. */
@@ -123,15 +124,6 @@ function describe(st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLin
         : 'a special file';
 }
 
-/** A unique temporary name next to `target` (same filesystem, so rename is atomic). */
-export function tempPrefix(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.pare-tmp-`);
-}
-
-export function tempName(target: string): string {
-  return `${tempPrefix(target)}${process.pid}-${randomBytes(6).toString('hex')}`;
-}
-
 /** Rename a finished temp (dir or file) onto target, replacing what `state` allowed. */
 export async function moveIntoPlace(tmp: string, target: string, state: TargetState): Promise<void> {
   const isDir = (await lstat(tmp)).isDirectory();
@@ -190,57 +182,28 @@ export function checkTag(tag: string): void {
  * verified as they are opened and streamed.
  */
 export async function readLayout(dir: string, ref?: string): Promise<Image | ImageIndex> {
-  const root = path.resolve(dir);
-  const layout = await readJson<{ imageLayoutVersion?: string }>(path.join(root, 'oci-layout'), root).catch(
-    (e: unknown) => {
-      throw readError(`${root} is not an OCI image layout (no readable oci-layout file)`, e);
-    },
-  );
-  if (typeof layout.imageLayoutVersion !== 'string') throw readError(`${root}/oci-layout has no imageLayoutVersion`);
-  const index = await readJson<OciIndex>(path.join(root, 'index.json'), root);
-  const entries = index.manifests ?? [];
-  const tags = entries.map((m) => m.annotations?.[ANNOTATION.refName]).filter((t): t is string => t !== undefined);
-  let desc: Descriptor | undefined;
-  if (ref !== undefined) {
-    desc = /^sha256:[0-9a-f]{64}$/.test(ref)
-      ? entries.find((m) => m.digest === ref)
-      : entries.find((m) => m.annotations?.[ANNOTATION.refName] === ref);
-    if (!desc)
-      throw readError(
-        `no image tagged ${JSON.stringify(ref)} in ${root}`,
-        undefined,
-        `tags present: ${tags.join(', ') || '(none)'}`,
-      );
-  } else {
-    // Signatures, attestations and SBOMs attached to an image are not images to pick.
-    const images = entries.filter((m) => !isAttachmentEntry(m));
-    if (images.length !== 1)
-      throw readError(
-        `${root} holds ${images.length} images; name one`,
-        undefined,
-        `tags present: ${tags.join(', ') || '(none)'}`,
-      );
-    desc = images[0]!;
-  }
-  return readDescriptor(root, desc);
+  const layout = new LayoutPath(dir);
+  await layout.checkMarker();
+  return readDescriptor(layout, await layout.select(ref));
 }
 
-async function readDescriptor(root: string, desc: Descriptor): Promise<Image | ImageIndex> {
+async function readDescriptor(layout: LayoutPath, desc: Descriptor): Promise<Image | ImageIndex> {
   if (isIndexType(desc.mediaType)) {
-    const indexBytes = await readBlob(root, desc);
+    const indexBytes = await layout.readBlob(desc);
     const index = parse<OciIndex>(indexBytes, desc.digest);
     const manifests: Image[] = [];
-    for (const m of index.manifests ?? []) if (isManifestType(m.mediaType)) manifests.push(await readImage(root, m));
+    for (const m of index.manifests ?? []) if (isManifestType(m.mediaType)) manifests.push(await readImage(layout, m));
     return { mediaType: MEDIA.index, index, indexBytes, digest: desc.digest, manifests };
   }
-  if (isManifestType(desc.mediaType)) return readImage(root, desc);
+  if (isManifestType(desc.mediaType)) return readImage(layout, desc);
   throw readError(`unsupported media type ${desc.mediaType} for ${desc.digest}`);
 }
 
-async function readImage(root: string, desc: Descriptor): Promise<Image> {
-  const manifestBytes = await readBlob(root, desc);
+async function readImage(layout: LayoutPath, desc: Descriptor): Promise<Image> {
+  const root = layout.root;
+  const manifestBytes = await layout.readBlob(desc);
   const manifest = parse<OciManifest>(manifestBytes, desc.digest);
-  const configBytes = await readBlob(root, manifest.config);
+  const configBytes = await layout.readBlob(manifest.config);
   const config = parse<ImageConfig>(configBytes, manifest.config.digest);
   const diffIds = config.rootfs?.diff_ids ?? [];
   // An artifact (signature, SBOM, attestation) has no rootfs: its "layers" are plain blobs.
@@ -250,7 +213,7 @@ async function readImage(root: string, desc: Descriptor): Promise<Image> {
   }
   const layers: Layer[] = [];
   for (const [i, l] of manifest.layers.entries()) {
-    const file = blobPath(root, l.digest);
+    const file = layout.blobPath(l.digest);
     const st = await stat(file).catch((e: unknown) => {
       throw readError(`layer ${l.digest} is missing from ${root}`, e);
     });
@@ -278,32 +241,6 @@ async function readImage(root: string, desc: Descriptor): Promise<Image> {
     layers,
     platform: configPlatform(config),
   };
-}
-
-function blobPath(root: string, digest: string): string {
-  try {
-    return path.join(root, 'blobs', 'sha256', digestHex(digest));
-  } catch (e) {
-    throw readError(`unsupported digest ${JSON.stringify(digest)}`, e);
-  }
-}
-
-async function readBlob(root: string, d: Descriptor): Promise<Buffer> {
-  const bytes = await readFile(blobPath(root, d.digest)).catch((e: unknown) => {
-    throw readError(`blob ${d.digest} is missing from ${root}`, e);
-  });
-  const got = sha256(bytes);
-  if (got !== d.digest || bytes.length !== d.size) {
-    throw readError(`blob ${d.digest}: got ${got} (${bytes.length} bytes), want ${d.digest} (${d.size} bytes)`);
-  }
-  return bytes;
-}
-
-async function readJson<T>(file: string, root: string): Promise<T> {
-  const bytes = await readFile(file).catch((e: unknown) => {
-    throw readError(`cannot read ${path.relative(root, file) || file} in ${root}`, e);
-  });
-  return parse<T>(bytes, file);
 }
 
 function parse<T>(bytes: Buffer, what: string): T {

@@ -17,6 +17,10 @@ export const ANNOTATION = {
   created: 'org.opencontainers.image.created',
   baseName: 'org.opencontainers.image.base.name',
   baseDigest: 'org.opencontainers.image.base.digest',
+  /** On pare's index.json entry of a referrer: the digest of the image it refers to. */
+  referrerSubject: 'dev.pare.referrer.subject',
+  /** cosign's annotation on index.json entries: what the entry is (COSIGN_KIND). */
+  cosignKind: 'kind',
 } as const;
 
 /** The content of the `oci-layout` file of an OCI image layout. */
@@ -30,11 +34,16 @@ export function isIndexType(mediaType: string): boolean {
   return mediaType === MEDIA.index || mediaType === MEDIA.dockerManifestList;
 }
 
-/** cosign's `kind` annotation on the index.json entries of `cosign save` layouts. */
+/** Values of cosign's `kind` annotation on the index.json entries of `cosign save` layouts. */
 export const COSIGN_KIND = {
+  image: 'dev.cosignproject.cosign/image',
+  imageIndex: 'dev.cosignproject.cosign/imageIndex',
   sigs: 'dev.cosignproject.cosign/sigs',
   atts: 'dev.cosignproject.cosign/atts',
 } as const;
+
+/** cosign's tags for what is attached to an image: sha256-<hex>.sig / .att / .sbom. */
+export const COSIGN_TAG = /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/;
 
 /**
  * An index.json entry that is attached to an image rather than an image to
@@ -49,12 +58,12 @@ export function isAttachmentEntry(d: {
   annotations?: Record<string, string>;
 }): boolean {
   const a = d.annotations ?? {};
-  const kind = a['kind'];
+  const kind = a[ANNOTATION.cosignKind];
   return (
     (d.artifactType !== undefined && d.artifactType !== MEDIA.config && d.artifactType !== MEDIA.dockerConfig) ||
-    a['dev.pare.referrer.subject'] !== undefined ||
+    a[ANNOTATION.referrerSubject] !== undefined ||
     kind === COSIGN_KIND.sigs ||
     kind === COSIGN_KIND.atts ||
-    /^sha256-[0-9a-f]{64}\.(sig|att|sbom)$/.test(a[ANNOTATION.refName] ?? '')
+    COSIGN_TAG.test(a[ANNOTATION.refName] ?? '')
   );
 }

@@ -20,7 +20,7 @@ import { sha256 } from './digest.js';
 import { overlayLayers } from '../tree/overlay.js';
 import { readTar, type RawTarEntry } from '../tree/tar-read.js';
 import type { TreeEntry } from '../tree/types.js';
-import { decompress } from '../util/decompress.js';
+import { decompress, sniffCompression } from '../util/decompress.js';
 
 export interface ImageFiles {
   /** The merged root filesystem, sorted by path. */
@@ -61,14 +61,9 @@ async function kind(p: string): Promise<'file' | 'dir' | undefined> {
   return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined;
 }
 
-function compression(bytes: Uint8Array): 'gz' | 'zst' | 'none' {
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'gz';
-  return bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd ? 'zst' : 'none';
-}
-
 /** A layer's entries; its uncompressed tar must hash to `diffId` when given. */
 async function layerEntries(bytes: Uint8Array, label: string, diffId?: string): Promise<RawTarEntry[]> {
-  const tar = await decompress(bytes, compression(bytes), label);
+  const tar = await decompress(bytes, sniffCompression(bytes), label);
   if (diffId !== undefined && sha256(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength)) !== diffId)
     throw readError(`${label} is corrupt: its content does not match the config's diff_id ${diffId}`);
   return readTar(tar, label);
@@ -144,9 +139,10 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   for (const [i, name] of m.Layers.entries()) {
     const b = members.get(name);
     if (!b) throw readError(`${source}: layer ${name} is missing`);
+    const kind = sniffCompression(b);
+    if (kind === 'xz') throw readError(`${source}: layer ${name} is xz-compressed, which no image format allows`);
     layers.push(await layerEntries(b, `${source}: ${name}`, diffIds[i]));
     const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const kind = compression(b);
     const mediaType = kind === 'gz' ? MEDIA.layerGzip : kind === 'zst' ? MEDIA.layerZstd : MEDIA.layerTar;
     blobs.push(layerFromBytes(bytes, { digest: sha256(bytes), diffId: diffIds[i]!, mediaType }));
   }

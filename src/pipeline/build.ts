@@ -62,7 +62,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     ).catch((e: unknown) => {
       if (opts.lock && hasCode(e, 'FETCH_HTTP')) {
         throw new FetchError('FETCH_HTTP', `a package locked in ${opts.lock.file} cannot be fetched: ${e.message}`, {
-          hint: 'the mirror no longer serves that version: point $PARE_MIRROR (or url:) at a snapshot of the archive from the lock date, or run `pare lock` again',
+          hint: 'the mirror no longer serves that version: add `snapshot: YYYYMMDDTHHMMSSZ` (a time after the lock was made) to the repository and set $PARE_SNAPSHOT_MIRROR, or run `pare lock` again',
           cause: e,
         });
       }
@@ -75,12 +75,15 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
     base: resolved.base?.entries,
   });
+  // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
+  // The result carries that completed plan; the caller's `resolved` is not changed.
+  let plan = resolved.plan;
   if (opts.lock) {
-    // Locked plans carry only what the lock pins; the rest comes from each package's own control file.
-    assembled.packages.forEach((p, i) => {
-      p.record = recordFromControl(p.control.control, p.record);
-      resolved.plan.packages[i]!.record = p.record;
-    });
+    for (const p of assembled.packages) p.record = recordFromControl(p.control.control, p.record);
+    plan = {
+      ...plan,
+      packages: plan.packages.map((p, i) => ({ ...p, record: assembled.packages[i]!.record })),
+    };
   }
   const accounts = accountsFor(config);
   addAccounts(assembled.tree, accounts);
@@ -118,10 +121,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const os = layers.filter((l) => l.kind !== 'application');
   const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
-  const debug =
-    (opts.debug ?? config.debug)
-      ? await debugLayer(resolved.arch, resolved.suites, created, { ...opts, progress })
-      : undefined;
+  const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved, created, { ...opts, progress }) : undefined;
   const image = makeImage({
     // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
     layers: [
@@ -152,6 +152,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   });
   return {
     ...resolved,
+    plan,
     assembled,
     generated,
     sliced,

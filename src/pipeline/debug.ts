@@ -7,10 +7,10 @@ import type { BlobCache, Http, Progress } from '../fetch/index.js';
 import { fetchBlobs } from '../fetch/index.js';
 import { buildLayer, type BuiltLayer } from '../oci/index.js';
 import { resolve } from '../resolve/solver.js';
-import { Universe } from '../resolve/universe.js';
 import { readDeb } from '../sources/debian/deb.js';
 import type { PackageRecord } from '../sources/debian/packages-index.js';
-import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
+import { loadUniverse } from './resolve.js';
+import type { Resolved } from './types.js';
 import { BUSYBOX_DIR, BUSYBOX_PACKAGE, debugEntries, findBusybox } from '../distroless/busybox.js';
 
 export interface DebugLayer {
@@ -22,19 +22,12 @@ export interface DebugLayer {
 }
 
 export async function debugLayer(
-  arch: string,
-  suites: readonly OpenedSuite[],
+  resolved: Pick<Resolved, 'arch' | 'suites' | 'universe'>,
   mtime: number,
   opts: { cache: BlobCache; http?: Http; offline?: boolean; now?: Date; progress?: Progress },
 ): Promise<DebugLayer> {
-  const universe = new Universe(arch);
-  for (const s of suites) {
-    // Indexes the resolver already loaded are reused; otherwise read them (verified against the InRelease).
-    const loaded =
-      (s as OpenedSuite & { indexes?: Awaited<ReturnType<typeof loadIndexes>> }).indexes ??
-      (await loadIndexes(s, opts));
-    for (const idx of loaded) universe.addIndex(idx);
-  }
+  // The universe the resolver read, when it read one; a memoized plan did not, so read the indexes (verified).
+  const universe = resolved.universe ?? (await loadUniverse(resolved.arch, resolved.suites, opts));
   const plan = resolve(universe, { packages: [BUSYBOX_PACKAGE], exclude: [] });
   const record = plan.packages.find((p) => p.record.name === BUSYBOX_PACKAGE)!.record;
   const label = `${record.name}_${record.version}_${record.architecture}.deb`;

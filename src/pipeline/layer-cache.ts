@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { sha256Hex, type BlobCache } from '../fetch/index.js';
+import type { BlobCache } from '../fetch/index.js';
 import { Spool, verifiedPath } from '../fetch/spool.js';
 import { gzipStream, layerInputDigest, layerTarStream, MEDIA, tapped, type Layer } from '../oci/index.js';
 import type { TreeEntry } from '../tree/types.js';
@@ -30,10 +30,7 @@ function fileLayer(path: string, rec: LayerRecord): Layer {
   };
 }
 
-async function fromMemo(cache: BlobCache, key: string): Promise<Layer | undefined> {
-  const pointer = await cache.getMeta(key);
-  const bytes = pointer ? await cache.get(pointer.toString()) : undefined;
-  if (!bytes) return undefined;
+async function fromRecord(cache: BlobCache, bytes: Buffer): Promise<Layer | undefined> {
   const rec = JSON.parse(bytes.toString('utf8')) as LayerRecord;
   const blob = await verifiedPath(cache, rec.digest.replace(/^sha256:/, ''));
   return blob && blob.size === rec.size ? fileLayer(blob.path, rec) : undefined;
@@ -41,25 +38,26 @@ async function fromMemo(cache: BlobCache, key: string): Promise<Layer | undefine
 
 export async function cachedLayer(entries: readonly TreeEntry[], mtime: number, cache: BlobCache): Promise<Layer> {
   const key = `layer:v1:${layerInputDigest(entries, mtime, `gzip-${LEVEL}`)}`;
-  const hit = await fromMemo(cache, key);
-  if (hit) return hit;
-  const tarHash = createHash('sha256');
-  const spool = await Spool.create(cache, { label: 'layer' });
-  try {
-    await gzipStream(tapped(layerTarStream(entries, mtime), tarHash), { level: LEVEL }, (c) => spool.write(c));
-  } catch (e) {
-    await spool.abort();
-    throw e;
-  }
-  const blob = await spool.finish();
-  const rec: LayerRecord = {
-    digest: `sha256:${blob.sha256}`,
-    diffId: `sha256:${tarHash.digest('hex')}`,
-    size: blob.size,
-  };
-  const bytes = Buffer.from(JSON.stringify(rec));
-  const digest = sha256Hex(bytes);
-  await cache.put(digest, bytes, `layer record ${rec.digest}`);
-  await cache.putMeta(key, Buffer.from(digest));
-  return fileLayer(blob.path, rec);
+  return cache.memo(
+    key,
+    'layer record',
+    (bytes) => fromRecord(cache, bytes),
+    async () => {
+      const tarHash = createHash('sha256');
+      const spool = await Spool.create(cache, { label: 'layer' });
+      try {
+        await gzipStream(tapped(layerTarStream(entries, mtime), tarHash), { level: LEVEL }, (c) => spool.write(c));
+      } catch (e) {
+        await spool.abort();
+        throw e;
+      }
+      const blob = await spool.finish();
+      const rec: LayerRecord = {
+        digest: `sha256:${blob.sha256}`,
+        diffId: `sha256:${tarHash.digest('hex')}`,
+        size: blob.size,
+      };
+      return { bytes: Buffer.from(JSON.stringify(rec)), value: fileLayer(blob.path, rec) };
+    },
+  );
 }

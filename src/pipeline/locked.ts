@@ -54,6 +54,9 @@ export async function lockConfig(
 }
 
 function repoUrl(repo: LockedRepository, specs: SuiteSpec[], file: string): string {
+  // A repository the config now pins to a snapshot is read there, whatever URL the lock recorded.
+  const snapshot = specs.find((s) => s.snapshot && s.suite === repo.suite);
+  if (snapshot) return snapshot.url;
   if (repo.url) return repo.url;
   const spec = specs.find((s) => s.suite === repo.suite);
   if (!spec) {

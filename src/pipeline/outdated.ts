@@ -8,9 +8,10 @@
  * vulnerability feed: the archive's signed packages are the source.
  */
 import type { Config } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { ResolveError, UsageError } from '../errors.js';
 import { silentProgress } from '../fetch/index.js';
-import { checkLockMatches, type LockedPackage, type Lockfile } from '../resolve/lock.js';
+import type { LockedPackage, Lockfile } from '../resolve/lock.js';
+import { isSecuritySuite } from '../sources/debian/apt-sources.js';
 import { changesSince, type ChangelogEntry } from '../sources/debian/changelog.js';
 import type { PackageRecord, PackageStub } from '../sources/debian/packages-index.js';
 import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
@@ -30,7 +31,7 @@ export interface OutdatedPackage {
   candidate: string;
   /** The suite the candidate comes from (a security suite when it is in one). */
   suite: string;
-  /** The candidate is in a security suite (one whose name ends in -security). */
+  /** The candidate is in a security suite (its name, Suite or Codename ends in -security). */
   security: boolean;
   /** The highest urgency of the changelog entries since the locked version. */
   urgency?: string;
@@ -55,8 +56,8 @@ export interface OutdatedOptions extends BuildOptions {
 }
 
 /** A suite of the security archive: bookworm-security (Codename), stable-security (Suite). */
-export function isSecuritySuite(s: OpenedSuite): boolean {
-  return [s.suite, s.release.suite, s.release.codename].some((n) => n !== undefined && /-security$/.test(n));
+export function fromSecuritySuite(s: OpenedSuite): boolean {
+  return [s.suite, s.release.suite, s.release.codename].some((n) => n !== undefined && isSecuritySuite(n));
 }
 
 interface Offer {
@@ -74,7 +75,12 @@ export async function outdated(
     throw new UsageError('USAGE', `pare outdated reads Debian repositories; ${config.file} uses APK repositories`, {
       hint: 'use a config with Debian repositories',
     });
-  checkLockMatches(lock, config, lockFile);
+  // The lock need not match the config: comparing a lock made before a suite was added is the point.
+  for (const arch of config.archs)
+    if (!lock.archs[arch])
+      throw new ResolveError('LOCK_MISMATCH', `${lockFile} has no packages for architecture ${arch}`, {
+        hint: `run \`pare lock ${config.file}\``,
+      });
   const progress = opts.progress ?? silentProgress;
   const specs = await planSuites(config, opts);
   const report: OutdatedReport = { checked: 0, packages: [] };
@@ -128,7 +134,7 @@ async function describe(
   offers: Map<string, Offer[]>,
   opts: OutdatedOptions,
 ): Promise<OutdatedPackage> {
-  const sec = best.find((o) => isSecuritySuite(o.suite));
+  const sec = best.find((o) => fromSecuritySuite(o.suite));
   const pick = sec ?? best[0]!;
   const record = pick.stub.record;
   const row: OutdatedPackage = {

@@ -8,7 +8,7 @@ import { ResolveError } from '../errors.js';
 import { sha256Hex, silentProgress } from '../fetch/index.js';
 import { resolve, type Plan } from '../resolve/solver.js';
 import { Universe } from '../resolve/universe.js';
-import { loadIndexes } from '../sources/debian/repository.js';
+import { loadIndexes, type OpenedSuite } from '../sources/debian/repository.js';
 import { VERSION } from '../version.js';
 import { isApkConfig, resolveApkArch } from './apk.js';
 import { openSources, planSuites } from './sources.js';
@@ -37,20 +37,34 @@ export async function resolveArch(
     exclude: config.contents.exclude,
     ...(base ? { installed: base.installed } : {}),
   };
-  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
-  const memo = await opts.cache.getMeta(key);
-  const cached = memo ? await opts.cache.get(memo.toString()) : undefined;
-  if (cached) return { arch, base, specs, suites, plan: JSON.parse(cached.toString('utf8')) as Plan };
-  progress.phase(`reading indexes (${arch})`, suites.length);
-  const universe = new Universe(arch);
+  const keep = opts.keep?.[arch];
+  const key = `plan:${sha256Hex(JSON.stringify({ pare: VERSION, arch, request, ...(keep ? { keep } : {}), suites: suites.map((s) => [s.url, s.suite, s.components, s.inReleaseSha256]) }))}`;
+  let universe: Universe | undefined; // read only on a miss; kept for the debug layer
+  const plan = await opts.cache.memo(
+    key,
+    'resolved plan',
+    (bytes) => JSON.parse(bytes.toString('utf8')) as Plan,
+    async () => {
+      progress.phase(`reading indexes (${arch})`, suites.length);
+      universe = await loadUniverse(arch, suites, opts, keep);
+      const value = resolve(universe, request);
+      return { bytes: Buffer.from(JSON.stringify(value)), value };
+    },
+  );
+  return { arch, base, specs, suites, plan, ...(universe ? { universe } : {}) };
+}
+
+/** Every package of the suites' indexes (each verified against its InRelease), for the solver; `keep` as Universe takes it. */
+export async function loadUniverse(
+  arch: string,
+  suites: readonly OpenedSuite[],
+  opts: Pick<BuildOptions, 'cache' | 'http' | 'offline' | 'now'>,
+  keep?: Record<string, string>,
+): Promise<Universe> {
+  const universe = new Universe(arch, keep ? new Map(Object.entries(keep)) : undefined);
   const indexes = await Promise.all(suites.map((s) => loadIndexes(s, opts)));
   for (const list of indexes) for (const idx of list) universe.addIndex(idx);
-  const plan = resolve(universe, request);
-  const bytes = Buffer.from(JSON.stringify(plan));
-  const digest = sha256Hex(bytes);
-  await opts.cache.put(digest, bytes, 'resolved plan');
-  await opts.cache.putMeta(key, Buffer.from(digest));
-  return { arch, base, specs, suites, plan };
+  return universe;
 }
 
 /** The base image of one architecture: the config's `base:`, checked against the lock's pin. */

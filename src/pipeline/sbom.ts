@@ -11,7 +11,7 @@ import type { Image } from '../oci/manifest.js';
 import { overlayLayers } from '../tree/overlay.js';
 import { readTar, type RawTarEntry } from '../tree/tar-read.js';
 import type { TreeEntry } from '../tree/types.js';
-import { decompress } from '../util/decompress.js';
+import { decompress, sniffCompression } from '../util/decompress.js';
 import { VERSION } from '../version.js';
 import { slsaProvenance } from '../supply/attest/slsa.js';
 import { createdSeconds, modelFromFiles, PARE_TOOL } from '../supply/sbom/from-files.js';
@@ -22,8 +22,7 @@ async function layerEntries(image: Image, i: number): Promise<RawTarEntry[]> {
   const chunks: Buffer[] = [];
   for await (const c of await l!.open()) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   const bytes = Buffer.concat(chunks);
-  const kind = bytes[0] === 0x1f && bytes[1] === 0x8b ? 'gz' : bytes[0] === 0x28 && bytes[1] === 0xb5 ? 'zst' : 'none';
-  return readTar(await decompress(bytes, kind, `layer ${l!.digest}`), `layer ${l!.digest}`);
+  return readTar(await decompress(bytes, sniffCompression(bytes), `layer ${l!.digest}`), `layer ${l!.digest}`);
 }
 
 /** The merged root filesystem of a built image. */

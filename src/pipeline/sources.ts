@@ -10,6 +10,7 @@ import { chooseMirror, readHostSources } from '../sources/debian/discover.js';
 import { loadDefaultKeyring, loadKeyringFile } from '../sources/debian/keyring-data.js';
 import { parseKeyring, type Keyring } from '../sources/debian/openpgp/index.js';
 import { openSuite, type OpenedSuite } from '../sources/debian/repository.js';
+import { snapshotUrl } from '../sources/debian/snapshot.js';
 import type { LockedRepository } from '../resolve/lock.js';
 
 export interface SourceOptions {
@@ -33,22 +34,29 @@ export interface SuiteSpec {
   suite: string;
   components: string[];
   keyringFiles: string[];
+  /** Read from the snapshot archive as of this timestamp: Valid-Until is not enforced (apt's Check-Valid-Until: no). */
+  snapshot?: string;
 }
 
 /** Which URL serves each configured suite (no network). */
 export async function planSuites(config: Config, opts: Pick<SourceOptions, 'env' | 'aptDir'>): Promise<SuiteSpec[]> {
-  const needsDiscovery = config.contents.repositories.some((r) => !r.url);
+  const needsDiscovery = config.contents.repositories.some((r) => !r.url && !r.snapshot);
   const ctx = { env: opts.env ?? process.env, hostSources: needsDiscovery ? await readHostSources(opts.aptDir) : [] };
   const specs: SuiteSpec[] = [];
   for (const repo of config.contents.repositories) {
     for (const suite of repo.suites) {
-      const m = repo.url ? { url: repo.url, via: 'config' } : chooseMirror(suite, ctx);
+      const m = repo.snapshot
+        ? snapshotUrl(ctx.env, { url: repo.url, snapshot: repo.snapshot }, suite)
+        : repo.url
+          ? { url: repo.url, via: 'config' }
+          : chooseMirror(suite, ctx);
       specs.push({
         url: m.url,
         via: m.via,
         suite,
         components: repo.components,
         keyringFiles: keyringFor(repo, config),
+        ...(repo.snapshot ? { snapshot: repo.snapshot } : {}),
       });
     }
   }
@@ -106,6 +114,7 @@ export async function openSources(specs: SuiteSpec[], arch: string, opts: Source
           arch,
           keyring: await keyringOf(s.keyringFiles, memo),
           notBefore: lockedFloor(s, opts.lockedRepositories),
+          ...(s.snapshot ? { checkValidUntil: false } : {}),
         },
         opts,
       ),

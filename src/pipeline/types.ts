@@ -9,6 +9,7 @@ import type { Progress } from '../fetch/index.js';
 import type { Image } from '../oci/index.js';
 import type { Lockfile } from '../resolve/lock.js';
 import type { Plan } from '../resolve/solver.js';
+import type { Universe } from '../resolve/universe.js';
 import type { OpenedSuite } from '../sources/debian/repository.js';
 import type { SliceResult } from '../tree/slice.js';
 import type { Applications } from './applications.js';
@@ -28,6 +29,11 @@ export interface BuildOptions extends SourceOptions {
   debug?: boolean;
   /** Limits on expanded sizes and file count; override the config's `limits`. */
   limits?: Partial<Limits>;
+  /**
+   * Versions to keep where they still fit, per architecture (name → version):
+   * `pare lock --update PKG` keeps every other locked package.
+   */
+  keep?: Record<string, Record<string, string>>;
   /** How to reach a registry `base:` (plain http, credentials). */
   registry?: RegistryOptions;
 }
@@ -39,6 +45,8 @@ export interface Resolved {
   specs: SuiteSpec[];
   suites: OpenedSuite[];
   plan: Plan;
+  /** The suites' packages, when this run read them (a memoized plan does not); the debug layer reuses it. */
+  universe?: Universe;
 }
 
 export interface ArchImage extends Resolved {

@@ -7,7 +7,6 @@
  * cached data.tar and reads it in place.
  */
 import type { BlobCache } from '../fetch/index.js';
-import { sha256Hex } from '../fetch/index.js';
 import { spoolToCache, verifiedPath } from '../fetch/spool.js';
 import { debMembers, readControl, type DebContents } from '../sources/debian/deb.js';
 import { compressionFromName, decompressStream } from '../util/decompress.js';
@@ -28,14 +27,11 @@ interface MemoRecord {
 
 const memoKey = (debSha256: string): string => `unpacked:v1:${debSha256}`;
 
-async function fromMemo(
+async function fromRecord(
   cache: BlobCache,
-  debSha256: string,
+  bytes: Buffer,
   onBytes?: (total: number) => void,
 ): Promise<Unpacked | undefined> {
-  const pointer = await cache.getMeta(memoKey(debSha256));
-  const bytes = pointer ? await cache.get(pointer.toString()) : undefined;
-  if (!bytes) return undefined;
   let rec: MemoRecord;
   try {
     rec = JSON.parse(bytes.toString('utf8')) as MemoRecord;
@@ -59,20 +55,21 @@ export interface UnpackOptions {
 /** The package's control files and its unpacked data.tar in the cache. `label` names it in errors. */
 export async function unpackPackage(debSha256: string, label: string, opts: UnpackOptions): Promise<Unpacked> {
   const { cache } = opts;
-  const hit = await fromMemo(cache, debSha256, opts.onBytes);
-  if (hit) return hit;
-  const deb = await opts.deb();
-  const { control, data } = debMembers(deb, label);
-  const controlFiles = await readControl(control, label);
-  const what = `${label}: ${data.name}`;
-  const tar = await spoolToCache(cache, decompressStream(data.data, compressionFromName(data.name), what), {
-    label: what,
-    onBytes: opts.onBytes,
-  });
-  const rec: MemoRecord = { dataTar: tar.sha256, size: tar.size, control: controlFiles };
-  const bytes = Buffer.from(JSON.stringify(rec));
-  const digest = sha256Hex(bytes);
-  await cache.put(digest, bytes, `${label}: unpacked record`);
-  await cache.putMeta(memoKey(debSha256), Buffer.from(digest));
-  return { control: controlFiles, dataTar: tar };
+  return cache.memo(
+    memoKey(debSha256),
+    `${label}: unpacked record`,
+    (bytes) => fromRecord(cache, bytes, opts.onBytes),
+    async () => {
+      const deb = await opts.deb();
+      const { control, data } = debMembers(deb, label);
+      const controlFiles = await readControl(control, label);
+      const what = `${label}: ${data.name}`;
+      const tar = await spoolToCache(cache, decompressStream(data.data, compressionFromName(data.name), what), {
+        label: what,
+        onBytes: opts.onBytes,
+      });
+      const rec: MemoRecord = { dataTar: tar.sha256, size: tar.size, control: controlFiles };
+      return { bytes: Buffer.from(JSON.stringify(rec)), value: { control: controlFiles, dataTar: tar } };
+    },
+  );
 }

@@ -35,7 +35,15 @@ export class Universe {
   private provided?: { blob: string; starts: number[]; owners: Candidate[]; cache: Map<string, Provider[]> };
   private count = 0;
 
-  constructor(readonly arch: string) {}
+  /**
+   * `keep` (name → version): list that version first where it is a candidate,
+   * so the solver keeps it while it fits and takes the highest other version
+   * only when a constraint rules it out (`pare lock --update PKG`).
+   */
+  constructor(
+    readonly arch: string,
+    private readonly keep?: ReadonlyMap<string, string>,
+  ) {}
 
   /** Adds an index's packages of this architecture or 'all'. */
   addIndex(idx: PackagesIndex): this {
@@ -80,7 +88,7 @@ export class Universe {
     return this.count;
   }
 
-  /** Every version of a real package, highest first (no duplicates). */
+  /** Every version of a real package, highest first (no duplicates), a kept version before all. */
   versions(name: string): readonly Candidate[] {
     const list = this.byName.get(name);
     if (list === undefined) return [];
@@ -88,6 +96,9 @@ export class Universe {
       // Stable sort: for equal versions the first added stays first, then is kept.
       list.sort((a, b) => compareVersions(b.version, a.version));
       const dedup = list.filter((c, i) => i === 0 || compareVersions(list[i - 1]!.version, c.version) !== 0);
+      const keep = this.keep?.get(name);
+      const k = keep === undefined ? -1 : dedup.findIndex((c) => compareVersions(c.version, keep) === 0);
+      if (k > 0) dedup.unshift(...dedup.splice(k, 1));
       this.byName.set(name, dedup);
       this.unsorted.delete(name);
       return dedup;
@@ -95,7 +106,7 @@ export class Universe {
     return list;
   }
 
-  /** The default candidate: the highest version of a real package. */
+  /** The default candidate: the highest version of a real package (or the kept one). */
   candidate(name: string): Candidate | undefined {
     return this.versions(name)[0];
   }

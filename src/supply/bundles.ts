@@ -10,10 +10,10 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256 } from '../oci/digest.js';
+import { attachReferrer } from '../oci/attachments.js';
+import { LayoutPath } from '../oci/layout-path.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { MEDIA } from '../oci/media.js';
-import { EMPTY_JSON, readBlob, readIndex, SUBJECT_ANNOTATION, writeBlob, writeIndex } from './referrers.js';
 import {
   BUNDLE_CONTENT_ANNOTATION,
   BUNDLE_MEDIA_PREFIX,
@@ -34,35 +34,16 @@ export async function attachBundle(
   bundle: Buffer,
   predicateType: string,
 ): Promise<string> {
-  const root = path.resolve(dir);
-  const index = await readIndex(root);
-  await writeBlob(root, bundle);
-  await writeBlob(root, Buffer.from('{}'));
-  const referrer = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MEDIA.manifest,
-      artifactType: BUNDLE_MEDIA_TYPE,
-      config: { ...EMPTY_JSON },
-      layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: sha256(bundle), size: bundle.length }],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-      annotations: { [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope', [BUNDLE_PREDICATE_ANNOTATION]: predicateType },
-    }),
-    'utf8',
+  return attachReferrer(
+    dir,
+    subject,
+    BUNDLE_MEDIA_TYPE,
+    [{ mediaType: BUNDLE_MEDIA_TYPE, bytes: bundle, annotations: {} }],
+    {
+      [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
+      [BUNDLE_PREDICATE_ANNOTATION]: predicateType,
+    },
   );
-  await writeBlob(root, referrer);
-  const digest = sha256(referrer);
-  if (!index.manifests.some((m) => m.digest === digest)) {
-    index.manifests.push({
-      mediaType: MEDIA.manifest,
-      digest,
-      size: referrer.length,
-      artifactType: BUNDLE_MEDIA_TYPE,
-      annotations: { [SUBJECT_ANNOTATION]: subject.digest },
-    } as Descriptor);
-    await writeIndex(root, index);
-  }
-  return digest;
 }
 
 interface ReferrerJson {
@@ -76,9 +57,10 @@ const MAX_MANIFEST = 4 << 20;
 
 /** Every bundle attached to `digest` in the layout, each once. */
 export async function listBundles(dir: string, digest: string): Promise<AttachedBundle[]> {
-  const root = path.resolve(dir);
+  const layout = new LayoutPath(dir);
+  const root = layout.root;
   const candidates = new Map<string, Descriptor>();
-  for (const m of (await readIndex(root)).manifests)
+  for (const m of (await layout.readIndex()).manifests)
     if (m.mediaType === MEDIA.manifest && m.digest !== digest) candidates.set(m.digest, m);
   const blobs = path.join(root, 'blobs', 'sha256');
   for (const name of await readdir(blobs).catch(() => [] as string[])) {
@@ -90,7 +72,7 @@ export async function listBundles(dir: string, digest: string): Promise<Attached
   const out: AttachedBundle[] = [];
   const seen = new Set<string>();
   for (const d of candidates.values()) {
-    const bytes = await readBlob(root, d);
+    const bytes = await layout.readBlob(d);
     if (bytes[0] !== 0x7b) continue; // not JSON: a layer
     let m: ReferrerJson;
     try {
@@ -103,7 +85,7 @@ export async function listBundles(dir: string, digest: string): Promise<Attached
       if (typeof l?.mediaType !== 'string' || !l.mediaType.startsWith(BUNDLE_MEDIA_PREFIX) || seen.has(l.digest))
         continue;
       seen.add(l.digest);
-      out.push({ bytes: await readBlob(root, l), predicateType: m.annotations?.[BUNDLE_PREDICATE_ANNOTATION] });
+      out.push({ bytes: await layout.readBlob(l), predicateType: m.annotations?.[BUNDLE_PREDICATE_ANNOTATION] });
     }
   }
   return out;

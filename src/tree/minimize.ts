@@ -107,6 +107,25 @@ class Keeper {
   }
 }
 
+/**
+ * The image paths a trace's `paths` stand for: each path the image has (as
+ * its real path), every symlink on the way to it and what it points to;
+ * directories only when a path names them. Absolute, sorted.
+ */
+export function usedPaths(entries: readonly TreeEntry[], paths: Iterable<string>): string[] {
+  const map = new Map(entries.map((e) => [e.path, e]));
+  const keeper = new Keeper(map);
+  const named = new Set<string>();
+  for (const p of paths) {
+    const real = keeper.keep(p);
+    if (real !== undefined && real !== '') named.add(real);
+  }
+  return [...keeper.kept]
+    .filter((k) => map.get(k)?.type !== 'dir' || named.has(k))
+    .map((k) => `/${k}`)
+    .sort(cmp);
+}
+
 const mayBeElf = (e: TreeEntry): boolean => (e.mode & 0o111) !== 0 || /\.so(\.[0-9.]+)?$/.test(e.path);
 
 /** Follow DT_NEEDED from every kept ELF object; adds what ld.so would load to `keeper`. */
@@ -124,6 +143,11 @@ function elfClosure(keeper: Keeper, seeds: readonly TreeEntry[], rules: Minimize
   };
   const unresolved = new Set<string>();
   const done = new Set<string>();
+  const loaded = new Map<string, string>();
+  for (const e of seeds) {
+    const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+    if (!loaded.has(base)) loaded.set(base, `/${e.path}`);
+  }
   const queue: Array<{ entry: TreeEntry; path: string; inherited: string[] }> = seeds.map((entry) => ({
     entry,
     path: `/${entry.path}`,
@@ -145,7 +169,8 @@ function elfClosure(keeper: Keeper, seeds: readonly TreeEntry[], rules: Minimize
     const req: Requester = { origin: `/${dir}`, rpath: deps.rpath, runpath: deps.runpath, inherited };
     const expanded = searchDirs(req, ctx).rpath; // the RPATH chain the objects it loads inherit
     for (const name of deps.needed) {
-      const found = findLibrary(name, req, ctx);
+      // ld.so first reuses an object already loaded under that name (a library dlopen()ed by path, e.g. libjvm.so).
+      const found = findLibrary(name, req, ctx) ?? (name.includes('/') ? undefined : loaded.get(name));
       if (found === undefined) {
         unresolved.add(`${path}: ${name}`);
         continue;

@@ -37,6 +37,12 @@ function hasMagic(data: Uint8Array, magic: number[]): boolean {
   return true;
 }
 
+/** The compression `data` starts with, by its magic bytes (gzip, xz, zstd), else 'none'. */
+export function sniffCompression(data: Uint8Array): Compression {
+  for (const kind of ['gz', 'xz', 'zst'] as const) if (hasMagic(data, MAGIC[kind])) return kind;
+  return 'none';
+}
+
 /**
  * Decompress `data` as `kind`. 'none' returns the input unchanged (no copy).
  * `label` names the input in errors, e.g. "hello_1.0_amd64.deb: data.tar.xz".

@@ -45,4 +45,25 @@ describe('blob cache', async () => {
     assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), '/x/pare');
     assert.match(defaultCacheDir({}), /\.cache\/pare$/);
   });
+
+  it('memo computes once, then serves the stored bytes; a stale or corrupt hit is computed again', async () => {
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      return { bytes: Buffer.from(`value ${computed}`), value: `value ${computed}` };
+    };
+    const use = (b: Buffer) => b.toString();
+    assert.equal(await cache.memo('k', 'test value', use, compute), 'value 1');
+    assert.equal(await cache.memo('k', 'test value', use, compute), 'value 1');
+    assert.equal(computed, 1);
+    // `use` rejects the hit (say, a blob the record names is gone): computed and stored again.
+    assert.equal(await cache.memo('k', 'test value', () => undefined, compute), 'value 2');
+    assert.equal(await cache.memo('k', 'test value', use, compute), 'value 2');
+    // The pointed-to blob is damaged on disk: a miss, not a wrong answer.
+    const blob = cache.path(sha256Hex('value 2'));
+    await writeFile(blob, 'value X');
+    assert.equal(await cache.getByKey('k'), undefined);
+    assert.equal(await cache.memo('k', 'test value', use, compute), 'value 3');
+    assert.equal(computed, 3);
+  });
 });

@@ -8,70 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { OutdatedReport } from '../../src/pipeline/outdated.js';
 import { pareInProcess } from '../helpers/cli.js';
-import { fromSource, startFixtureRepo, type FixturePackage, type FixtureRepo } from '../helpers/repo.js';
-
-const entry = (src: string, v: string, dist: string, urgency: string, text: string) =>
-  `${src} (${v}) ${dist}; urgency=${urgency}\n\n  * ${text}\n\n -- Maint <m@example.invalid>  Mon, 01 Jan 2024 00:00:00 +0000\n\n`;
-const changelog = (name: string, ...entries: string[]) => ({
-  path: `./usr/share/doc/${name}/changelog.Debian.gz`,
-  data: gzipSync(entries.join('')),
-});
-
-const LIBFOO_1 = entry('libfoo', '1.0-1', 'bookworm', 'medium', 'Initial release (fixes CVE-2020-0001).');
-const LIBFOO_U1 = entry('libfoo', '1.0-1+deb12u1', 'bookworm-security', 'high', 'Fix CVE-2024-1234: overflow.');
-const LIBFOO_U2 = entry(
-  'libfoo',
-  '1.0-1+deb12u2',
-  'bookworm-security',
-  'medium',
-  'Fix CVE-2024-5555 and CVE-2023-99999.',
-);
-const LIBBAR_U1 = entry('libbar', '2.0-1+deb12u1', 'bookworm-security', 'low', 'Fix CVE-2024-7777.');
-
-export const MAIN: FixturePackage[] = [
-  { name: 'app', version: '1.0', depends: 'libfoo (>= 1.0), libbar1, zdata' },
-  { name: 'libfoo', version: '1.0-1', files: [changelog('libfoo', LIBFOO_1)] },
-  // libbar1's doc directory links to libbar-common's, as libgcc-s1's to gcc-12-base's.
-  {
-    name: 'libbar1',
-    version: '2.0-1',
-    depends: 'libbar-common (= 2.0-1)',
-    ...fromSource('libbar', '2.0-1'),
-    files: [{ path: './usr/share/doc/libbar1', type: 'symlink', target: 'libbar-common' }],
-  },
-  { name: 'libbar-common', version: '2.0-1', ...fromSource('libbar', '2.0-1'), files: [changelog('libbar-common')] },
-  { name: 'zdata', version: '2024a-0', files: [{ path: './usr/share/zdata', data: 'a' }] },
-  { name: 'app-extra', version: '1.0' },
-];
-
-/** What the security and updates suites carry after the lock was made. */
-export const UPDATES: Record<string, FixturePackage[]> = {
-  'bookworm-security': [
-    { name: 'libfoo', version: '1.0-1+deb12u2', files: [changelog('libfoo', LIBFOO_U2, LIBFOO_U1, LIBFOO_1)] },
-    {
-      name: 'libbar1',
-      version: '2.0-1+deb12u1',
-      depends: 'libbar-common (= 2.0-1+deb12u1)',
-      ...fromSource('libbar', '2.0-1+deb12u1'),
-      files: [{ path: './usr/share/doc/libbar1', type: 'symlink', target: 'libbar-common' }],
-    },
-    {
-      name: 'libbar-common',
-      version: '2.0-1+deb12u1',
-      ...fromSource('libbar', '2.0-1+deb12u1'),
-      files: [changelog('libbar-common', LIBBAR_U1)],
-    },
-  ],
-  'bookworm-updates': [{ name: 'zdata', version: '2024b-0', files: [{ path: './usr/share/zdata', data: 'b' }] }],
-};
-
-export function configText(repo: FixtureRepo, packages = '[app]'): string {
-  return `contents:\n  repositories:\n    - url: ${repo.url}\n      suites: [bookworm, bookworm-updates, bookworm-security]\n  keyring: [${repo.keyringFile}]\n  packages: ${packages}\n`;
-}
+import { startFixtureRepo, type FixtureRepo } from '../helpers/repo.js';
+import { configText, MAIN, UPDATES } from './security-fixture.js';
 
 describe('pare outdated', { timeout: 120_000 }, () => {
   let repo: FixtureRepo;
@@ -170,14 +111,38 @@ describe('pare outdated', { timeout: 120_000 }, () => {
     const usage = await pareInProcess(['outdated']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /error\[USAGE\]/);
-    await writeFile(join(work, 'other.yaml'), configText(repo, '[app, app-extra]'));
-    const mismatch = await pareInProcess([
+    await writeFile(join(work, 'arm.yaml'), `${configText(repo)}archs: [arm64]\n`);
+    const arch = await pareInProcess(['outdated', join(work, 'arm.yaml'), '--lock', join(work, 'pare.lock.json')]);
+    assert.equal(arch.code, 1);
+    assert.match(arch.stderr, /error\[LOCK_MISMATCH\].*no packages for architecture arm64/);
+  });
+
+  it('compares a lock made before the security suite was in the config (the lock need not match it)', async () => {
+    const mainOnly = join(work, 'main-only.yaml');
+    await writeFile(
+      mainOnly,
+      configText(repo).replace('[bookworm, bookworm-updates, bookworm-security]', '[bookworm]'),
+    );
+    const locked = await pareInProcess(['lock', mainOnly, ...cache()]);
+    assert.equal(locked.code, 0, locked.stderr);
+    const r = await pareInProcess([
       'outdated',
-      join(work, 'other.yaml'),
+      config,
       '--lock',
-      join(work, 'pare.lock.json'),
+      join(work, 'main-only.lock.json'),
+      '--json',
+      ...cache(),
     ]);
-    assert.equal(mismatch.code, 1);
-    assert.match(mismatch.stderr, /error\[LOCK_MISMATCH\]/);
+    assert.equal(r.code, 3, r.stderr);
+    const report = JSON.parse(r.stdout) as OutdatedReport;
+    assert.deepEqual(
+      report.packages.map((p) => `${p.name} ${p.candidate} ${p.suite}`),
+      [
+        'libbar-common 2.0-1+deb12u1 bookworm-security',
+        'libbar1 2.0-1+deb12u1 bookworm-security',
+        'libfoo 1.0-1+deb12u2 bookworm-security',
+        'zdata 2024b-0 bookworm-updates',
+      ],
+    );
   });
 });

@@ -44,6 +44,7 @@ const under = (m: string, dir: string): boolean => m.startsWith(`${dir}/`);
 export const FORMAT_CODE = [
   'tree/',
   'distroless/minimized.ts',
+  'trace/strace.ts',
   'util/decompress.ts',
   'util/excerpt.ts',
   'config/parse.ts',

@@ -28,7 +28,7 @@ import {
 import { PREDICATE } from '../../src/supply/attest/predicate-types.js';
 import { parseStatement } from '../../src/supply/attest/statement.js';
 import { slsaProvenance } from '../../src/supply/attest/slsa.js';
-import { attachArtifact, cosignTag, resolveSubject } from '../../src/supply/referrers.js';
+import { attachArtifact, cosignTag, resolveSubject } from '../../src/oci/attachments.js';
 import { keySigner, type Signer } from '../../src/supply/sign/keys.js';
 import type { TreeEntry } from '../../src/tree/types.js';
 import { pareInProcess } from '../helpers/cli.js';

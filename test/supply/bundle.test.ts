@@ -16,7 +16,7 @@ import { hasCode } from '../../src/errors.js';
 import { readLayout, writeLayout } from '../../src/oci/layout.js';
 import { attest, verifyAttestations } from '../../src/supply/attest/attest.js';
 import { attachBundle, listBundles } from '../../src/supply/bundles.js';
-import { resolveSubject } from '../../src/supply/referrers.js';
+import { resolveSubject } from '../../src/oci/attachments.js';
 import { bundleEnvelope, makeBundle, publicKeyHint } from '../../src/supply/sign/bundle.js';
 import { signImage, signImageBundle, verifyImage } from '../../src/supply/sign/image.js';
 import { keySigner } from '../../src/supply/sign/keys.js';

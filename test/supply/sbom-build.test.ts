@@ -17,6 +17,12 @@ import { startFixtureRepo, type FixtureRepo } from '../helpers/repo.js';
 import { attachAttestation } from '../../src/supply/attest/attest.js';
 import { parseEnvelope, type Envelope } from '../../src/supply/attest/dsse.js';
 import { readImageFiles } from '../../src/oci/read-image.js';
+import { loadConfig } from '../../src/config/index.js';
+import { hasCode } from '../../src/errors.js';
+import { BlobCache } from '../../src/fetch/index.js';
+import { build as buildImage } from '../../src/pipeline/build.js';
+import { checkOutputs, writeOutputs } from '../../src/pipeline/outputs.js';
+import { signerFromKeyFile } from '../../src/supply/sign/key-file.js';
 import { DEP5, schemaValidators } from './sbom-fixtures.js';
 
 const GPL = `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 2000 X\nLicense: GPL-2+\n`;
@@ -230,6 +236,39 @@ describe('SBOMs of built images', { timeout: 120_000 }, () => {
       (prov.buildDefinition.resolvedDependencies as any[]).map((d) => [d.uri, d.digest.sha256]),
       plan.packages.map((p) => [`${repo.url}/${p.filename}`, p.sha256]),
     );
+  });
+
+  it('the library (build + writeOutputs) writes what `pare build` writes, and returns the paths', async () => {
+    const config = await loadConfig(cfg);
+    const result = await buildImage(config, { cache: new BlobCache(join(work, 'cache')), env: {} });
+    const layout = join(work, 'lib', 'out'); // the same name as the CLI's -o out, so the SBOMs name the same image
+    const written = await writeOutputs(result, {
+      layout,
+      signer: await signerFromKeyFile(join(work, 'cosign.key'), env),
+    });
+    assert.equal(written.digest, result.root.digest);
+    assert.equal(written.layout, layout);
+    assert.deepEqual(written.sboms, [`${layout}.spdx.json`, `${layout}.cdx.json`]);
+    assert.equal(written.signed?.digest, result.root.digest);
+    assert.equal(written.signed?.attestations.length, 3);
+    // The same image and SBOM bytes as the CLI's `-o out`.
+    assert.equal(written.digest, (await readImageFiles(join(work, 'out'))).digest);
+    for (const ext of ['spdx.json', 'cdx.json'])
+      assert.deepEqual(await readFile(`${layout}.${ext}`), await readFile(join(work, `out.${ext}`)), ext);
+    const v = await pareInProcess(['verify', layout, '--key', join(work, 'cosign.pub')]);
+    assert.equal(v.code, 0, v.stderr);
+  });
+
+  it('checkOutputs refuses impossible outputs before a build: no output, multi-arch tarball, signing without a layout', () => {
+    const usage = (f: () => void, re: RegExp) =>
+      assert.throws(f, (e: unknown) => hasCode(e, 'USAGE') && re.test((e as Error).message));
+    usage(() => checkOutputs({ archs: ['amd64'] }, {}), /no output/);
+    usage(
+      () => checkOutputs({ archs: ['amd64', 'arm64'] }, { tarball: 'x.tar' }, 'a.yaml'),
+      /a\.yaml builds amd64, arm64/,
+    );
+    usage(() => checkOutputs({ archs: ['amd64'] }, { tarball: 'x.tar', sign: true }), /no -o DIR/);
+    checkOutputs({ archs: ['amd64', 'arm64'] }, { layout: 'out', sign: true });
   });
 
   it('a changed SBOM fails attestation verification (SIG_BAD)', async () => {

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { hasCode } from '../../src/errors.js';
 import { writeLayout } from '../../src/oci/layout.js';
 import type { Image } from '../../src/oci/manifest.js';
-import { attachArtifact, cosignTag, EMPTY_JSON, resolveSubject } from '../../src/supply/referrers.js';
+import { attachArtifact, cosignTag, EMPTY_JSON, resolveSubject } from '../../src/oci/attachments.js';
 import { keySigner, loadSigner, type Signer } from '../../src/supply/sign/keys.js';
 import { signImage, verifyImage } from '../../src/supply/sign/image.js';
 import { secretboxOpen } from '../../src/supply/sign/secretbox.js';

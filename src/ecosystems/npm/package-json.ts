@@ -12,7 +12,12 @@ const MAX_BYTES = 1 << 20;
 
 export function packageJsonComponents(path: string, data: Uint8Array): AppComponent[] {
   if (!(path === 'package.json' || path.endsWith('/package.json')) || data.length > MAX_BYTES) return [];
-  const doc = JSON.parse(Buffer.from(data).toString('utf8')) as unknown;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch {
+    return []; // not JSON: not a manifest (as the contract above says)
+  }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [];
   const { name, version, license } = doc as Record<string, unknown>;
   if (typeof name !== 'string' || typeof version !== 'string' || !name || !version) return [];

@@ -10,6 +10,7 @@
  * present; an index only after every child manifest. A push interrupted at
  * any point never leaves a manifest visible whose content is missing.
  */
+import { readBody } from './body.js';
 import { UsageError } from '../../errors.js';
 import { silentProgress, type Progress } from '../../fetch/progress.js';
 import { allBlobs, isImageIndex, type ImageIndex } from '../image-index.js';
@@ -79,8 +80,11 @@ export class RegistryClient {
     return { digest, size: Number(res.headers.get('content-length') ?? -1) };
   }
 
-  /** A blob's bytes (the caller verifies them against its descriptor). */
-  async getBlob(ref: string | Reference, digest: string): Promise<Buffer> {
+  /**
+   * A blob's bytes (the caller verifies them against its descriptor); with
+   * `size`, a body that grows past it is aborted (FETCH_TOO_LARGE).
+   */
+  async getBlob(ref: string | Reference, digest: string, size?: number): Promise<Buffer> {
     const r = toReference(ref);
     const res = await this.transport(r.registry).request({
       method: 'GET',
@@ -90,7 +94,7 @@ export class RegistryClient {
       scopes: [`repository:${r.repository}:pull`],
       ok: [200],
     });
-    return Buffer.from(await res.arrayBuffer());
+    return readBody(res, size ?? Number.MAX_SAFE_INTEGER, `get blob ${digest} in ${r.registry}/${r.repository}`);
   }
 
   /** Make the blob present: skip if there, else mount from a known repository, else upload. */

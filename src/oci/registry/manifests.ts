@@ -4,6 +4,8 @@
  * exactly as sent or received (the digest is of those bytes) and verified
  * against a requested digest.
  */
+import { MAX_MANIFEST_BYTES } from '../image-json.js';
+import { readBody } from './body.js';
 import { RegistryError } from '../../errors.js';
 import { sha256 } from '../digest.js';
 import { MEDIA } from '../media.js';
@@ -75,7 +77,7 @@ export async function fetchManifest(
     await res.body?.cancel();
     return undefined;
   }
-  const bytes = Buffer.from(await res.arrayBuffer());
+  const bytes = await readBody(res, MAX_MANIFEST_BYTES, `${op} in ${t.registry}/${repo}`);
   const digest = sha256(bytes);
   if (reference.startsWith('sha256:') && digest !== reference) {
     throw new RegistryError(

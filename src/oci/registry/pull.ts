@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { OutputError, RegistryError, ResolveError } from '../../errors.js';
 import type { BlobCache } from '../../fetch/cache.js';
 import { digestHex, sha256 } from '../digest.js';
-import type { OciIndex } from '../image-index.js';
-import type { Descriptor, OciManifest } from '../manifest.js';
+import { parseImageIndex, parseImageManifest } from '../image-json.js';
+import type { Descriptor } from '../manifest.js';
 import { isIndexType, isManifestType, MEDIA, OCI_LAYOUT_VERSION } from '../media.js';
 import type { RegistryClient } from './client.js';
 import { formatReference, parseReference, type Reference } from './ref.js';
@@ -33,20 +33,12 @@ function pullError(ref: string, message: string, hint: string): OutputError {
   return new OutputError('IMAGE_READ', `base ${ref}: ${message}`, { hint, detail: { base: ref } });
 }
 
-function parseJson<T>(bytes: Buffer, ref: string, what: string): T {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T;
-  } catch {
-    throw pullError(ref, `${what} is not valid JSON`, 'the registry serves something that is not an image');
-  }
-}
-
 /** A blob from the cache, or fetched, checked against the descriptor, and stored. */
 async function blob(client: RegistryClient, r: Reference, d: Descriptor, cache: BlobCache): Promise<void> {
   const hex = digestHex(d.digest);
   const have = await cache.get(hex);
   if (have && have.length === d.size) return;
-  const bytes = await client.getBlob(r, d.digest);
+  const bytes = await client.getBlob(r, d.digest, d.size);
   if (bytes.length !== d.size || sha256(bytes) !== d.digest) {
     throw new RegistryError(
       'REGISTRY_HTTP',
@@ -76,8 +68,8 @@ async function platformManifest(
     };
   if (!isIndexType(top.mediaType))
     throw pullError(ref, `is a ${top.mediaType || 'blob of unknown type'}, not an image`, 'point base: at an image');
-  const index = parseJson<OciIndex>(top.bytes, ref, 'the index');
-  const all = (index.manifests ?? []).filter((m) => isManifestType(m.mediaType));
+  const index = parseImageIndex(top.bytes, `base ${ref}: the index`);
+  const all = index.manifests.filter((m) => isManifestType(m.mediaType));
   const d = all.find((m) => m.platform?.architecture === arch && (m.platform.os ?? 'linux') === 'linux');
   if (!d) {
     throw pullError(
@@ -109,9 +101,7 @@ export async function pullImage(
     });
   }
   await cache.put(digestHex(desc.digest), bytes, `${ref} manifest`);
-  const manifest = parseJson<OciManifest>(bytes, ref, 'the manifest');
-  if (!manifest.config || !Array.isArray(manifest.layers))
-    throw pullError(ref, 'its manifest has no config or layers', 'point base: at an image');
+  const manifest = parseImageManifest(bytes, `base ${ref}: the manifest`);
   for (const d of [manifest.config, ...manifest.layers]) await blob(client, r, d, cache);
   const layout = join(cache.dir, 'images', digestHex(desc.digest));
   const tmp = `${layout}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

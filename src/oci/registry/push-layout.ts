@@ -7,26 +7,17 @@
  * Blobs of a base image on the same registry (the manifest's
  * org.opencontainers.image.base.name) are mounted from its repository.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readLayout } from '../layout.js';
+import { LayoutPath } from '../layout-path.js';
 import { ANNOTATION } from '../media.js';
 import { RegistryClient, type PushResult, type RegistryOptions } from './client.js';
 import { parseReference, type Reference } from './ref.js';
 import { isImageIndex, type ImageIndex } from '../image-index.js';
 import type { Image } from '../manifest.js';
 
-const SUBJECT = 'dev.pare.referrer.subject';
-
 export interface LayoutPushResult extends PushResult {
   /** `REF@digest` of each attachment pushed. */
   attachments: string[];
-}
-
-interface IndexEntry {
-  digest: string;
-  artifactType?: string;
-  annotations?: Record<string, string>;
 }
 
 /** Repositories on the target registry that the image names as its base (annotation): blobs are mounted from there. */
@@ -56,11 +47,11 @@ export async function pushLayout(
     opts.client ?? new RegistryClient({ ...opts, mountFrom: [...(opts.mountFrom ?? []), ...baseRepos(image, ref)] });
   const result = await client.pushImage(ref, image);
   const hex = result.digest.replace(/^sha256:/, '');
-  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests?: IndexEntry[] };
+  const index = await new LayoutPath(dir).readIndex();
   const attachments: string[] = [];
-  for (const e of index.manifests ?? []) {
+  for (const e of index.manifests) {
     const name = e.annotations?.[ANNOTATION.refName];
-    if (e.annotations?.[SUBJECT] === result.digest) {
+    if (e.annotations?.[ANNOTATION.referrerSubject] === result.digest) {
       const pushed = await client.pushImage(
         { ...ref, tag: undefined, digest: e.digest },
         await readLayout(dir, e.digest),

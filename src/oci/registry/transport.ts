@@ -4,6 +4,7 @@
  * transient failures, and OCI error bodies turned into RegistryErrors that
  * name the registry, the repository and the operation.
  */
+import { idleTimeoutMs } from './body.js';
 import { Readable } from 'node:stream';
 import { isPareError, RegistryError } from '../../errors.js';
 import { Authorizer, credentialsHint } from './auth.js';
@@ -130,14 +131,23 @@ export class Transport {
       init.body = Readable.toWeb(Readable.from(await req.body())) as ReadableStream;
       init.duplex = 'half';
     }
+    // A request without a body must get its response headers within the idle time (a stalled
+    // registry must not hold a build forever); uploads may take longer than that to send.
+    const ctl = new AbortController();
+    const timer = req.body ? undefined : setTimeout(() => ctl.abort(), idleTimeoutMs());
+    if (timer) init.signal = ctl.signal;
     try {
       return { res: await this.fetch(url, init), authz };
     } catch (e) {
+      if (ctl.signal.aborted)
+        throw new Transient(undefined, null, new Error(`no response within ${idleTimeoutMs() / 1000} s`));
       const cause = (e as { cause?: unknown }).cause;
       if (isPareError(cause)) throw cause; // e.g. a blob that failed verification while uploading
       if (isNetworkError(e)) throw new Transient(undefined, null, e);
       if (e instanceof TypeError && (e as { cause?: unknown }).cause !== undefined) throw this.networkError(req, e); // TLS, bad port, ...
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

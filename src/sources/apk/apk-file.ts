@@ -50,6 +50,7 @@ export function readApk(bytes: Uint8Array, label: string, opts: ReadApkOptions =
   // The raw control member is hashed against C: and the data member against datahash before the
   // data is inflated; with C: given, that covers the control member's gzip trailer as well.
   const head = gzipPrefix(bytes, label, 1, opts.checksum === undefined);
+  if (head.members.length === 0) throw bad('empty file, no gzip member');
   const first = readTar(head.members[0]!.data, `${label} (first member)`);
   const signed = first.length > 0 && first.every((e) => signatureEntry(e.name, e.data) !== undefined);
   const signatures: ApkSignature[] = signed ? first.map((e) => signatureEntry(e.name, e.data)!) : [];

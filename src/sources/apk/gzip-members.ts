@@ -84,6 +84,7 @@ function readMember(
 
 /** Split `bytes` into its gzip members; at most `max` (a larger count is an error). */
 export function gzipMembers(bytes: Uint8Array, label: string, max = 8, bound = DEFAULT_BOUND): GzipMember[] {
+  if (bytes.length === 0) throw bad(label, 'empty file, no gzip member', 0);
   const out: GzipMember[] = [];
   for (let off = 0; off < bytes.length; off += out[out.length - 1]!.raw.length) {
     if (out.length === max) throw bad(label, `more than ${max} gzip members`, off);

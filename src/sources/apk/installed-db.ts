@@ -120,19 +120,25 @@ export function parseInstalledDb(text: string): InstalledRecord[] {
       cur = { fields: new Map(), files: new Map() };
       out.push(cur);
       dir = '';
+      file = '';
     }
     const k = line[0]!;
     const v = line.slice(2);
     if (k === 'F') {
       dir = v;
       cur.files.set(v, { kind: 'dir' });
-    } else if (k === 'M') cur.files.get(dir)!.acl = v;
-    else if (k === 'R') {
+    } else if (k === 'M') {
+      const d = cur.files.get(dir);
+      if (d) d.acl = v; // an M: before any F: has no directory to describe
+    } else if (k === 'R') {
       file = dir === '' ? v : `${dir}/${v}`;
       cur.files.set(file, { kind: 'file' });
-    } else if (k === 'a') cur.files.get(file)!.acl = v;
-    else if (k === 'Z') cur.files.get(file)!.checksum = v;
-    else cur.fields.set(k, v);
+    } else if (k === 'a' || k === 'Z') {
+      // a:/Z: describe the last R: of this record; without one there is nothing to describe.
+      const f = file ? cur.files.get(file) : undefined;
+      if (f && k === 'a') f.acl = v;
+      else if (f) f.checksum = v;
+    } else cur.fields.set(k, v);
   }
   return out;
 }

@@ -128,8 +128,9 @@ export async function fetchApk(
 ): Promise<FetchedApk> {
   const url = `${repoUrl}/${arch}/${apkFileName(pkg)}`;
   const label = `${pkg.name}-${pkg.version}.apk`;
-  const pointer = await opts.cache.getMeta(`apk:${pkg.checksum}`);
-  let bytes = pointer ? await opts.cache.get(pointer.toString()) : undefined;
+  const key = `apk:${pkg.checksum}`;
+  let bytes = await opts.cache.getByKey(key);
+  const cached = bytes !== undefined;
   if (!bytes) {
     if (opts.offline)
       throw new FetchError('FETCH_NETWORK', `${label} is not in the cache and --offline is set`, {
@@ -151,10 +152,6 @@ export async function fetchApk(
     checksum: pkg.checksum,
     ...(opts.maxDataBytes !== undefined ? { maxDataBytes: opts.maxDataBytes } : {}),
   }); // throws before caching
-  const sha256 = sha256Hex(bytes);
-  if (!pointer) {
-    await opts.cache.put(sha256, bytes, label);
-    await opts.cache.putMeta(`apk:${pkg.checksum}`, Buffer.from(sha256));
-  }
+  const sha256 = cached ? sha256Hex(bytes) : await opts.cache.putByKey(key, bytes, label);
   return { bytes, sha256, contents };
 }

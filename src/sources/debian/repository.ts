@@ -21,6 +21,8 @@ export interface SuiteRequest {
   keyring: Keyring;
   /** Refuse a Release dated before this (e.g. the date a lock file recorded). */
   notBefore?: { date: Date; from: string };
+  /** false for a snapshot of the archive, which is old on purpose (apt's Check-Valid-Until: no); default true. */
+  checkValidUntil?: boolean;
 }
 
 export interface LoadOptions {
@@ -100,7 +102,7 @@ export async function openSuite(req: SuiteRequest, opts: LoadOptions): Promise<O
   const verified = verifyCleartext(bytes, req.keyring, { now: opts.now });
   const release = parseRelease(verified.text, inReleaseUrl);
   checkSuite(release, req.suite, inReleaseUrl);
-  checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
+  if (req.checkValidUntil !== false) checkFresh(release, opts.now ?? new Date(), inReleaseUrl);
   await checkNotRolledBack(release, req.url, req.suite, inReleaseUrl, {
     cache: opts.cache,
     allowRollback: opts.allowRollback,

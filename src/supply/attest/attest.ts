@@ -6,7 +6,7 @@
 import { SupplyError, VerifyError } from '../../errors.js';
 import type { ImageIndex } from '../../oci/image-index.js';
 import type { Image } from '../../oci/manifest.js';
-import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
+import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../../oci/attachments.js';
 import { listBundles } from '../bundles.js';
 import { bundleEnvelope, COSIGN_SIGN_PREDICATE } from '../sign/bundle.js';
 import { collect, defaultIdentity } from '../sign/image.js';

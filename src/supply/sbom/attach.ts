@@ -9,7 +9,7 @@ import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../attest/dsse.js';
 import { attachAttestation } from '../attest/attest.js';
 import { PREDICATE } from '../attest/predicate-types.js';
 import { makeStatement, type ResourceDescriptor } from '../attest/statement.js';
-import { resolveSubject, type LayoutRef } from '../referrers.js';
+import { resolveSubject, type LayoutRef } from '../../oci/attachments.js';
 import { signImage } from '../sign/image.js';
 import type { Signer } from '../sign/keys.js';
 

@@ -8,6 +8,7 @@
  * from the image are the same bytes. Pure.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { parseDeb822 } from '../../sources/debian/deb822.js';
 import { parseProvides, parseRelations, type Relation } from '../../sources/debian/relations.js';
 import type { TreeEntry } from '../../tree/types.js';
@@ -248,4 +249,10 @@ export function licenseSummaryOf(entries: readonly TreeEntry[]): LicenseSummary 
     tool: { name: 'pare', version: '' },
   });
   return licenseSummary(m.packages);
+}
+
+/** The name an SBOM gives a layout's image: "DIRNAME:TAG" (`pare build -o DIR` and `pare sbom DIR:TAG` alike). */
+export function layoutImageName(dir: string, tag: string | undefined): string {
+  const base = path.basename(path.resolve(dir));
+  return tag === undefined ? base : `${base}:${tag}`;
 }

@@ -7,7 +7,7 @@ import { SupplyError, VerifyError, type PareError } from '../../errors.js';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, verifyEnvelope } from '../attest/dsse.js';
 import { makeStatement, parseStatement, statementCovers } from '../attest/statement.js';
 import { attachBundle, listBundles } from '../bundles.js';
-import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../referrers.js';
+import { attachArtifact, listArtifacts, resolveSubject, type LayoutRef } from '../../oci/attachments.js';
 import { bundleEnvelope, COSIGN_SIGN_PREDICATE, makeBundle } from './bundle.js';
 import { parsePublicKey, type Signer } from './keys.js';
 import {
