@@ -10,31 +10,17 @@
  *
  * The table goes to stdout, progress to stderr.
  */
-import { spawnSync } from 'node:child_process';
+import { pare } from './pare-process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pareBin = join(root, 'bin', 'pare.js');
 const MiB = 1024 * 1024;
 
 const { values } = parseArgs({ options: { 'cache-dir': { type: 'string' } } });
 const work = mkdtempSync(join(tmpdir(), 'pare-minimize-bench-'));
 const cache = values['cache-dir'] ?? join(work, 'cache');
-
-function pare(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [pareBin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-    env: { ...process.env, CI: '1' },
-  });
-  if (r.status !== 0) throw new Error(`pare ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Row {
   image: string;

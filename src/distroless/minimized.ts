@@ -12,19 +12,11 @@ import type { InstalledPackage } from '../sources/debian/installed.js';
 import { fileBytes } from '../tree/body.js';
 import type { MinimizeResult } from '../tree/minimize.js';
 import type { FileTree } from '../tree/tree.js';
+import type { RecordedMinimized } from '../supply/sbom/record.js';
 import { STATUS_DIR } from './status.js';
 
-export interface MinimizedPackage {
-  name: string;
-  version: string;
-  architecture: string;
-  status: 'partial' | 'removed';
-  /** Files, symlinks and hard links of the package before minimization. */
-  shipped: number;
-  /** Of those, in the image. */
-  kept: number;
-  reason: string;
-}
+/** A package minimization changed, as the contents record keeps it (supply/sbom/record.ts). */
+export type MinimizedPackage = RecordedMinimized;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -14,6 +14,7 @@ import { readElfDeps, type ElfDeps } from './elf.js';
 import { matchAny } from './glob.js';
 import { findLibrary, ldSoConfDirs, searchDirs, type Requester, type SearchContext } from './ldso.js';
 import { parentOf } from './path.js';
+import { deleteEmptiedDirs } from './slice.js';
 import type { FileTree } from './tree.js';
 import type { TreeEntry } from './types.js';
 
@@ -232,15 +233,7 @@ export function minimize(tree: FileTree, rules: MinimizeRules): MinimizeResult {
   let files = 0;
   for (const e of doomed) if (e.type !== 'file') files += Number(tree.delete(e.path));
   for (const e of doomed) if (e.type === 'file') files += Number(tree.delete(e.path));
-  const empty: string[] = [];
-  for (let i = dirs.length - 1; i >= 0; i--) {
-    const d = dirs[i]!;
-    if ((children.get(d) ?? 0) > 0) continue;
-    empty.push(d);
-    const up = parentOf(d);
-    children.set(up, (children.get(up) ?? 1) - 1);
-  }
-  const removedDirs = tree.deleteAll(empty);
+  const removedDirs = deleteEmptiedDirs(tree, dirs, children);
   const packages = [...stats.values()].filter((s) => s.kept < s.before).sort((a, b) => cmp(a.name, b.name));
   return { files, dirs: removedDirs, bytes: before - tree.size.bytes, packages, unresolved };
 }

@@ -95,7 +95,17 @@ export function slice(tree: FileTree, rules: SliceRules): SliceResult {
   // Links first, then files: a kept link of a dropped file becomes the file.
   for (const p of doomed) if (tree.get(p)?.type !== 'file') files += Number(tree.delete(p));
   for (const p of doomed) if (tree.get(p)?.type === 'file') files += Number(tree.delete(p));
-  // Deepest first (entries are sorted), so a parent sees its emptied children; then one pass deletes them all.
+  const removedDirs = deleteEmptiedDirs(tree, dirs, children);
+  return { files, dirs: removedDirs, bytes: before - tree.size.bytes };
+}
+
+/**
+ * Delete the directories of `dirs` (sorted, as the tree's entries are) that
+ * the deletions left empty; `children` counts what each directory still
+ * holds and is updated as parents empty. Deepest first, so a parent sees its
+ * emptied children; then one pass deletes them all. Returns how many went.
+ */
+export function deleteEmptiedDirs(tree: FileTree, dirs: readonly string[], children: Map<string, number>): number {
   const empty: string[] = [];
   for (let i = dirs.length - 1; i >= 0; i--) {
     const d = dirs[i]!;
@@ -104,6 +114,5 @@ export function slice(tree: FileTree, rules: SliceRules): SliceResult {
     const up = parentOf(d);
     children.set(up, (children.get(up) ?? 1) - 1);
   }
-  const removedDirs = tree.deleteAll(empty);
-  return { files, dirs: removedDirs, bytes: before - tree.size.bytes };
+  return tree.deleteAll(empty);
 }
