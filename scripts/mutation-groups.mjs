@@ -17,7 +17,7 @@ export const groups = {
   },
   cache: {
     mutate: ['src/fetch/cache.ts', 'src/fetch/spool.ts'],
-    tests: ['fetch/cache', 'fetch/fetch', 'fetch/spool', 'pipeline/disk-faults', 'oci/registry/hostile'],
+    tests: ['fetch/cache-keys', 'fetch/spool', 'fetch/cache', 'fetch/fetch', 'pipeline/disk-faults'],
   },
   'hash-chain': {
     mutate: ['src/sources/debian/release.ts', 'src/sources/debian/repository.ts', 'src/fetch/fetch.ts'],
