@@ -13,7 +13,7 @@ export const groups = {
   },
   lock: {
     mutate: ['src/resolve/lock.ts', 'src/resolve/lock-file.ts', 'src/resolve/lock-diff.ts'],
-    tests: ['resolve/lock', 'pipeline/lock', 'pipeline/update', 'cli/diff'],
+    tests: ['resolve/lock-parse', 'resolve/lock', 'pipeline/lock', 'pipeline/update'],
   },
   cache: {
     mutate: ['src/fetch/cache.ts', 'src/fetch/spool.ts'],

@@ -27,7 +27,7 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'off',
   concurrency: Number(process.env.PARE_MUTATION_CONCURRENCY ?? 2),
-  timeoutMS: 20000,
+  timeoutMS: 8000,
   timeoutFactor: 2,
   ignorePatterns: ['dist', '.fuzz', 'out', '.cache', 'reports', 'coverage', '*.tgz', '.stryker-tmp'],
   incremental: false,

@@ -135,7 +135,7 @@ describe('verifiedPath', () => {
     const cache = new BlobCache(await tmp());
     const data = noise(1000, 1);
     await cache.put(sha256Hex(data), data, 'x');
-    data[500] ^= 1;
+    data[500] = data[500]! ^ 1;
     await writeFile(cache.path(sha256Hex(noise(1000, 1))), data);
     assert.equal(await verifiedPath(cache, sha256Hex(noise(1000, 1))), undefined);
     assert.deepEqual(await blobDir(cache), []);
