@@ -20,8 +20,13 @@ export const groups = {
     tests: ['fetch/cache-keys', 'fetch/spool', 'fetch/cache', 'fetch/fetch', 'pipeline/disk-faults'],
   },
   'hash-chain': {
-    mutate: ['src/sources/debian/release.ts', 'src/sources/debian/repository.ts', 'src/fetch/fetch.ts'],
-    tests: ['fetch/fetch', 'pipeline/hostile-repository', 'pipeline/hostile-mirror'],
+    mutate: [
+      'src/sources/debian/release.ts',
+      'src/sources/debian/release-history.ts',
+      'src/sources/debian/repository.ts',
+      'src/fetch/fetch.ts',
+    ],
+    tests: ['sources/debian/release', 'fetch/fetch', 'pipeline/hostile-repository', 'pipeline/hostile-mirror'],
   },
   openpgp: {
     mutate: ['src/sources/debian/openpgp/*.ts'],
