@@ -186,13 +186,12 @@ describe('rollback protection', () => {
     await rememberRelease(dated('2024-05-02T00:00:00Z'), URL, 'stable', cache);
     await checkNotRolledBack(dated('2024-05-02T00:00:00Z'), URL, 'stable', 'L', { cache });
     await checkNotRolledBack(dated('2024-05-03T00:00:00Z'), URL, 'stable', 'L', { cache });
-    await assert.rejects(
-      checkNotRolledBack(dated('2024-05-01T23:59:59.999Z'), URL, 'stable', 'L', { cache }),
-      (e) =>
-        rolledBack(e, 'the cache') &&
-        e.message.startsWith(
-          'L: the signed Release is dated 2024-05-01T23:59:59.999Z, older than 2024-05-02T00:00:00.000Z',
-        ),
+    await assert.rejects(checkNotRolledBack(dated('2024-05-01T23:59:59.999Z'), URL, 'stable', 'L', { cache }), (e) =>
+      rolledBack(
+        e,
+        'the cache',
+        'L: the signed Release is dated 2024-05-01T23:59:59.999Z, older than 2024-05-02T00:00:00.000Z',
+      ),
     );
     // Another suite or URL has its own history.
     await checkNotRolledBack(dated('2020-01-01T00:00:00Z'), URL, 'testing', 'L', { cache });
