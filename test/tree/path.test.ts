@@ -33,6 +33,8 @@ describe('normalizeName', () => {
     ['./usr/bin/./', 'usr/bin'],
     ['usr/..bin', 'usr/..bin'],
     ['usr/bin..', 'usr/bin..'],
+    ['usr/lib./', 'usr/lib.'],
+    ['./usr/lib./', 'usr/lib.'],
     ['..usr', '..usr'],
     ['.profile', '.profile'],
     ['./.profile', '.profile'],
@@ -144,6 +146,23 @@ describe('bytewise order', () => {
     assert.deepEqual(
       sortBytewise(['x\u{10000}', 'x\ue000', 'x\u{1f600}b', 'x\u{1f600}a'], (x) => x),
       ['x\ue000', 'x\u{10000}', 'x\u{1f600}a', 'x\u{1f600}b'],
+    );
+  });
+
+  it('sortBytewise sorts hundreds of distinct paths (past insertion sort) as their UTF-8 bytes sort', () => {
+    const alphabet = ['a', 'b', '/', '.', '\u00e9', '\ue000', '\uffff', '\u{10000}', '\u{1f600}'];
+    const keys = new Set<string>();
+    for (let i = 0; keys.size < 600; i++) {
+      let k = '';
+      for (let n = (i * 7) % 5, x = i; n >= 0; n--, x = Math.floor(x / alphabet.length) + i)
+        k += alphabet[x % alphabet.length];
+      keys.add(`${k}${i % 13}`);
+    }
+    const items = [...keys].map((path) => ({ path }));
+    const want = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    assert.deepEqual(
+      sortBytewise(items, (e) => e.path).map((e) => e.path),
+      want,
     );
   });
 });
