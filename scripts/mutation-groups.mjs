@@ -9,7 +9,7 @@ export const groups = {
   },
   check: {
     mutate: ['src/distroless/check.ts'],
-    tests: ['distroless/check'],
+    tests: ['distroless/check-rules', 'distroless/check'],
   },
   lock: {
     mutate: ['src/resolve/lock.ts', 'src/resolve/lock-file.ts', 'src/resolve/lock-diff.ts'],
