@@ -1,7 +1,8 @@
 // `npm run mutation [-- GROUP...]`: run Stryker over each group of
 // scripts/mutation-groups.mjs in turn (all of them by default), one at a
 // time so a 2-core machine stays usable. Reports land in reports/mutation/.
-// $PARE_MUTATION_CONCURRENCY sets Stryker's concurrency (default 2).
+// $PARE_MUTATION_CONCURRENCY sets Stryker's concurrency (default 2);
+// $PARE_MUTATE (comma-separated globs) narrows a group to some of its files.
 import { spawnSync } from 'node:child_process';
 import { groups } from './mutation-groups.mjs';
 

@@ -14,7 +14,8 @@ if (!group) throw new Error(`PARE_MUTATION_GROUP must be one of: ${Object.keys(g
 
 export default {
   packageManager: 'npm',
-  mutate: group.mutate,
+  // $PARE_MUTATE (comma-separated globs) narrows a group to some of its files.
+  mutate: process.env.PARE_MUTATE ? process.env.PARE_MUTATE.split(',') : group.mutate,
   testRunner: 'command',
   commandRunner: {
     command: `node --test-reporter=./scripts/mutation-bail.mjs scripts/mutation-tests.mjs ${group.tests.map((t) => `dist/test/${t}.test.js`).join(' ')}`,
