@@ -5,13 +5,14 @@
  * naming only the program and `elf: true`. The minimized image runs it under
  * runc as 65532 with the same output as the unminimized image; the three
  * libraries, the C library and the loader are kept, files nobody loads are
- * gone; without `elf` the program cannot start. The host must be Debian 12
+ * gone; every md5sums line of both images verifies (slicing and
+ * minimization keep the metadata true); without `elf` the program cannot start. The host must be Debian 12
  * (the program is linked against its libssl3/zlib1g headers and glibc).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +119,14 @@ describe('e2e: ELF closure alone keeps a program linking libssl, libcrypto and l
     assert.match(a.stdout, /^sha256 [0-9a-f]{64}\ntls ctx ok.*\nzlib 1\.2\.13 round trip.*\nOpenSSL 3\./);
     assert.equal(b.code, 0, b.stderr);
     assert.equal(b.stdout, a.stdout);
+
+    for (const layout of [full.layout, min.layout]) {
+      const status = join(await rootfs(layout), 'var/lib/dpkg/status.d');
+      for (const f of (await readdir(status)).filter((e) => e.endsWith('.md5sums')))
+        execFileSync('md5sum', ['--check', '--quiet', '--strict', join(status, f)], {
+          cwd: join(status, '../../../..'),
+        });
+    }
 
     const root = await rootfs(min.layout);
     for (const kept of [
