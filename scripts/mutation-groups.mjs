@@ -44,6 +44,6 @@ export const groups = {
   },
   sign: {
     mutate: ['src/supply/sign/*.ts'],
-    tests: ['supply/sign', 'supply/secretbox', 'supply/bundle', 'supply/secretbox-differential', 'supply/cosign'],
+    tests: ['supply/bundle', 'supply/secretbox', 'supply/sign', 'supply/secretbox-differential', 'supply/cosign'],
   },
 };
