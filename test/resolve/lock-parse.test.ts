@@ -17,11 +17,14 @@ import { defaultLockPath, previousRepositories, readLockfile, writeLockfile } fr
 import {
   checkLockMatches,
   lockedConfigDigest,
+  makeLockfile,
   parseLockfile,
   serializeLockfile,
   type LockedPackage,
   type Lockfile,
 } from '../../src/resolve/lock.js';
+import type { Plan } from '../../src/resolve/solver.js';
+import type { PackageRecord } from '../../src/sources/debian/packages-index.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('pare-lock-parse-');
@@ -89,6 +92,7 @@ describe('parseLockfile', () => {
     ['a name that is not a string', { name: 42 }],
     ['an uppercase sha256', { sha256: 'A'.repeat(64) }],
     ['a short sha256', { sha256: 'a'.repeat(63) }],
+    ['a long sha256', { sha256: 'a'.repeat(65) }],
     ['a sha256 with a prefix', { sha256: `sha256:${'a'.repeat(64)}` }],
     ['no sha256', { sha256: undefined }],
     ['a fractional size', { size: 1.5 }],
@@ -136,6 +140,69 @@ describe('parseLockfile', () => {
   });
 });
 
+describe('makeLockfile', () => {
+  const config = parseConfig(
+    `contents:\n  repositories:\n    - url: http://127.0.0.1:1/alpine\n      suites: [main]\n  packages: [busybox]\narchs: [amd64]\n`,
+    '/w/pare.yaml',
+    '/w',
+  );
+  const record = (url: string, fields: Record<string, string>) =>
+    ({
+      name: 'busybox',
+      version: '1.36.1-r2',
+      architecture: 'x86_64',
+      sha256: 'd'.repeat(64),
+      size: 500,
+      filename: 'x86_64/busybox-1.36.1-r2.apk',
+      source: { name: 'busybox', version: '1.36.1-r2' },
+      fields,
+      origin: { url, suite: 'main', component: 'main' },
+    }) as unknown as PackageRecord;
+  const plan = (r: PackageRecord): Plan => ({
+    arch: 'amd64',
+    packages: [{ record: r, reasons: ['requested'] }],
+    excluded: [],
+  });
+  const repositories = [
+    {
+      url: 'http://127.0.0.1:1/alpine',
+      configured: true,
+      suite: 'main',
+      components: ['main'],
+      inReleaseSha256: 'e'.repeat(64),
+      signers: [],
+    },
+  ];
+
+  it("records an APK package's C: checksum, which every locked build checks; a Debian package has none", () => {
+    const C = 'Q1abcdefghijklmnopqrstuvwxyz0=';
+    const withC = makeLockfile({
+      config,
+      repositories,
+      fingerprints: [],
+      plans: [plan(record('http://127.0.0.1:1/alpine', { C }))],
+    });
+    assert.equal(withC.archs.amd64!.packages[0]!.checksum, C);
+    const without = makeLockfile({
+      config,
+      repositories,
+      fingerprints: [],
+      plans: [plan(record('http://127.0.0.1:1/alpine', {}))],
+    });
+    assert.equal('checksum' in without.archs.amd64!.packages[0]!, false);
+  });
+
+  it('refuses a package from a repository that is not locked (LOCK_MISMATCH naming it)', () => {
+    assert.throws(
+      () =>
+        makeLockfile({ config, repositories, fingerprints: [], plans: [plan(record('http://127.0.0.1:9/other', {}))] }),
+      (e) =>
+        hasCode(e, 'LOCK_MISMATCH') &&
+        e.message === 'busybox: its repository http://127.0.0.1:9/other main is not among the locked ones',
+    );
+  });
+});
+
 describe('checkLockMatches', () => {
   const text = `contents:\n  repositories:\n    - url: http://127.0.0.1:1/debian\n      suites: [stable]\n  keyring: [/k.gpg]\n  packages: [hello]\narchs: [amd64, arm64]\n`;
   const config = parseConfig(text, '/w/pare.yaml', '/w');
@@ -161,7 +228,10 @@ describe('checkLockMatches', () => {
       (e) =>
         hasCode(e, 'LOCK_MISMATCH') &&
         /pare\.lock\.json was made from a different \/w\/pare\.yaml/.test(e.message) &&
-        (e.hint ?? '').includes('pare lock /w/pare.yaml'),
+        (e.hint ?? '').includes('pare lock /w/pare.yaml') &&
+        // For programs using pare as a library: both digests.
+        JSON.stringify(e.detail) ===
+          JSON.stringify({ lock: valid().config.digest, config: lockedConfigDigest(config) }),
     );
   });
 });
@@ -188,6 +258,10 @@ describe('lock files on disk', () => {
         (e.hint ?? '').includes('pass --lock X'),
     );
     await assert.rejects(readLockfile(dir), (e) => hasCode(e, 'LOCK_READ') && !/no such file/.test(e.message));
+    await assert.rejects(
+      readLockfile(join(dir, 'none.json')),
+      (e) => hasCode(e, 'LOCK_READ') && (e.hint ?? '').endsWith('or pass --lock FILE'),
+    );
     assert.equal(await previousRepositories(join(dir, 'none.json')), undefined);
     await writeFile(file, '{"lockfileVersion": 99}');
     await assert.rejects(readLockfile(file), (e) => hasCode(e, 'LOCK_MISMATCH'));
@@ -198,7 +272,10 @@ describe('lock files on disk', () => {
     const file = join(await tmp(), 'missing', 'pare.lock.json');
     await assert.rejects(
       writeLockfile(file, valid()),
-      (e) => hasCode(e, 'OUTPUT_WRITE') && e.message.includes(`cannot write lock file ${file}`),
+      (e) =>
+        hasCode(e, 'OUTPUT_WRITE') &&
+        e.message.includes(`cannot write lock file ${file}`) &&
+        /directory exists and is writable/.test(e.hint ?? ''),
     );
   });
 });
