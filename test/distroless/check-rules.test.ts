@@ -62,6 +62,20 @@ describe('check rules', () => {
     assert.equal(r.ok, false);
   });
 
+  it('every shell and package manager pare check knows is found by name', () => {
+    const shells = ['sh', 'bash', 'dash', 'busybox', 'ash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish'];
+    const managers = ['apt', 'apt-get', 'dpkg', 'apk', 'rpm', 'yum', 'dnf', 'microdnf'];
+    const r = checkImage(
+      [...shells, ...managers].map((n) => file(`usr/bin/${n}`, 0o755)),
+      USER,
+      1,
+    );
+    assert.deepEqual(
+      r.findings.map((f) => [f.category, f.path]),
+      [...shells.map((n) => ['shell', `/usr/bin/${n}`]), ...managers.map((n) => ['package-manager', `/usr/bin/${n}`])],
+    );
+  });
+
   it('not elsewhere: other directories, names that merely contain a shell name, directories named like one', () => {
     const r = checkImage(
       [
@@ -230,5 +244,21 @@ describe('check summary', () => {
       { name: 'g', version: '7' },
     ]);
     assert.deepEqual(statusPackages('Description: x\n Package: no\nVersion: 1\n'), []);
+  });
+
+  it('statusPackages: fields in any order, with or without spaces after the colon; only the Version and Status fields count', () => {
+    const text = [
+      // deb822 does not fix the order of fields: a description may come first.
+      'Description: tool\n Version: 9 of the manual\n Status: deinstall ok config-files\nPackage: a\nStatus: install ok installed\nVersion: 1',
+      'Package: b\nConfig-Version: 0.9\nVersion:  2\nStatus:install ok installed',
+      'Package: c\nVersion:3\nStatus:deinstall ok config-files',
+      'Package: d\nVersion: 4\nStatus: install ok  installed',
+      'Package: e\nVersion: 5\nStatus: purge ok not-installed',
+    ].join('\n\n');
+    assert.deepEqual(statusPackages(text), [
+      { name: 'a', version: '1' },
+      { name: 'b', version: '2' },
+      { name: 'd', version: '4' },
+    ]);
   });
 });
