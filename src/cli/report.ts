@@ -20,7 +20,8 @@ const USAGE =
 
 export const reportCommand = command({
   name: 'report',
-  summary: 'Write a self-contained HTML report of an image: size treemap, why each package is there, layers, supply chain, checks; --compare for two',
+  summary:
+    'Write a self-contained HTML report of an image: size treemap, why each package is there, layers, supply chain, checks; --compare for two',
   usage: USAGE,
   options: {
     output: { type: 'string', short: 'o', description: 'Write to FILE (atomically) instead of stdout' },

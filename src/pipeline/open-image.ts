@@ -68,7 +68,9 @@ export async function openImage(ref: string, opts: OpenImageOptions): Promise<Op
   return {
     files,
     pulled: pulled !== undefined,
-    ...(dir !== undefined && !pulled ? { layout: { dir, ...(files.name !== undefined ? { tag: files.name } : {}) } } : {}),
+    ...(dir !== undefined && !pulled
+      ? { layout: { dir, ...(files.name !== undefined ? { tag: files.name } : {}) } }
+      : {}),
     source: pulled ? ref : files.source,
     ...(digest ? { digest } : {}),
     entries: files.entries,

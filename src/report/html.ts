@@ -19,7 +19,12 @@ function overview(img: ImageReport): string {
   const t = img.totals;
   const sigs = img.supply.signatures;
   const verified = sigs.filter((s) => s.verified).length;
-  const sigText = sigs.length === 0 ? 'unsigned' : img.supply.keyed ? `${verified}/${sigs.length} signatures verified` : `${sigs.length} signature${sigs.length > 1 ? 's' : ''} (not verified)`;
+  const sigText =
+    sigs.length === 0
+      ? 'unsigned'
+      : img.supply.keyed
+        ? `${verified}/${sigs.length} signatures verified`
+        : `${sigs.length} signature${sigs.length > 1 ? 's' : ''} (not verified)`;
   const c = img.config;
   const cmd = [...(c.entrypoint ?? []), ...(c.cmd ?? [])].join(' ');
   return `<header><h1>pare report <span class="src">${esc(img.source)}</span></h1>
@@ -44,11 +49,20 @@ function treemapSection(img: ImageReport): string {
 <p id="tm-hover" class="mono small">&nbsp;</p></section>`;
 }
 
+/** A's and B's treemaps at one scale: each drawing's width goes with the square root of its image's bytes. */
+function sideBySide(a: ImageReport, b: ImageReport): string {
+  const big = Math.max(a.totals.bytes, b.totals.bytes, 1);
+  const box = (img: ImageReport, id: string, label: string): string =>
+    `<div style="width:${(49 * Math.sqrt(img.totals.bytes / big)).toFixed(2)}%"><h4>${label}: ${esc(human(img.totals.bytes))}</h4>${treemapSvg(img, id)}</div>`;
+  return `<div class="side">${box(a, 'treemap-a', 'A')}${box(b, 'treemap-b', 'B')}</div>`;
+}
+
 export function renderHtml(doc: ReportDocument): string {
   const img = doc.image;
   const nav = ['size', 'packages', 'layers', 'supply', 'check', ...(doc.compare ? ['compare'] : [])];
-  let compare = '';
-  if (doc.compare) compare = compareSection(img, doc.compare).replace('<!--treemap-b-->', treemapSvg(doc.compare.image, 'treemap-b'));
+  const compare = doc.compare
+    ? compareSection(img, doc.compare).replace('<!--treemaps-->', sideBySide(img, doc.compare.image))
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">

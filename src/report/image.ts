@@ -48,7 +48,9 @@ class Tally {
     this.dirs.set(dirOf(path), d);
   }
   top(): DirBytes[] {
-    const all = [...this.dirs].map(([dir, v]) => ({ dir, ...v })).sort((a, b) => b.bytes - a.bytes || cmp(a.dir, b.dir));
+    const all = [...this.dirs]
+      .map(([dir, v]) => ({ dir, ...v }))
+      .sort((a, b) => b.bytes - a.bytes || cmp(a.dir, b.dir));
     if (all.length <= DIRS_SHOWN) return all;
     const rest = all.slice(DIRS_SHOWN - 1);
     const other = rest.reduce((o, d) => ({ ...o, bytes: o.bytes + d.bytes, files: o.files + d.files }), {
@@ -66,7 +68,8 @@ function groupOf(path: string, configPaths: ReadonlySet<string>): { name: string
   if (/^(var\/lib\/(dpkg|pare)|usr\/lib\/apk\/db|lib\/apk\/db|etc)\//.test(path))
     return {
       name: '(pare) generated',
-      description: 'files pare generated: accounts, CA bundle, os-release, scanner metadata (status.d, contents record)',
+      description:
+        'files pare generated: accounts, CA bundle, os-release, scanner metadata (status.d, contents record)',
     };
   const top = path.split('/')[0]!;
   return { name: `(other) /${top}`, description: `files under /${top} that no package lists` };
@@ -162,7 +165,8 @@ export function imageReport(input: ImageInput): ImageReport {
       license: p.license,
       ...(p.licenseConcluded !== undefined ? { licenseConcluded: p.licenseConcluded } : {}),
       ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}),
-      status: status.get(p.name) ?? (p.purl.startsWith('pkg:apk/') ? 'installed (apk database)' : '(no status.d entry)'),
+      status:
+        status.get(p.name) ?? (p.purl.startsWith('pkg:apk/') ? 'installed (apk database)' : '(no status.d entry)'),
       bytes: t.bytes,
       files: t.files,
       dirs: t.top(),

@@ -45,12 +45,18 @@ export function layersSection(img: ImageReport): string {
 }
 
 function mark(v: boolean | undefined): string {
-  return v === undefined ? '<span class="muted">not verified (no --key)</span>' : v ? '<span class="ok">verified</span>' : '<span class="bad">not verified</span>';
+  return v === undefined
+    ? '<span class="muted">not verified (no --key)</span>'
+    : v
+      ? '<span class="ok">verified</span>'
+      : '<span class="bad">not verified</span>';
 }
 
 export function supplySection(s: SupplyReport): string {
   const list = (items: SupplyReport['signatures']): string =>
-    items.length ? `<ul>${items.map((x) => `<li>${esc(x.kind)}: ${mark(x.verified)}</li>`).join('')}</ul>` : '<p class="muted">none</p>';
+    items.length
+      ? `<ul>${items.map((x) => `<li>${esc(x.kind)}: ${mark(x.verified)}</li>`).join('')}</ul>`
+      : '<p class="muted">none</p>';
   const prov = s.provenance
     ? `<h3>Provenance</h3><dl><dt>builder</dt><dd class="mono">${esc(s.provenance.builder)}</dd><dt>build type</dt><dd class="mono">${esc(s.provenance.buildType)}</dd><dt>parameters</dt><dd class="mono">${esc(JSON.stringify(s.provenance.externalParameters))}</dd></dl>
 <details><summary>${s.provenance.materials.length} materials</summary><table><thead><tr>${th('uri')}${th('sha256')}</tr></thead><tbody>${s.provenance.materials.map((m) => `<tr>${td(m.uri, 'mono')}${td(shortDigest(m.sha256), 'mono')}</tr>`).join('')}</tbody></table></details>`
@@ -84,9 +90,18 @@ export function compareSection(a: ImageReport, c: ComparisonReport): string {
   const b = c.image;
   const p = c.packages;
   const pkgRows = [
-    ...p.removed.map((x) => `<tr class="only-a">${td('only in A')}${td(x.name, 'name')}${td(x.version)}${td('')}${td(signedHuman(-x.size), 'num')}</tr>`),
-    ...p.added.map((x) => `<tr class="only-b">${td('only in B')}${td(x.name, 'name')}${td('')}${td(x.version)}${td(signedHuman(x.size), 'num')}</tr>`),
-    ...p.changed.map((x) => `<tr class="changed">${td('changed')}${td(x.name, 'name')}${td(x.from)}${td(x.to)}${td(signedHuman(x.sizeTo - x.sizeFrom), 'num')}</tr>`),
+    ...p.removed.map(
+      (x) =>
+        `<tr class="only-a">${td('only in A')}${td(x.name, 'name')}${td(x.version)}${td('')}${td(signedHuman(-x.size), 'num')}</tr>`,
+    ),
+    ...p.added.map(
+      (x) =>
+        `<tr class="only-b">${td('only in B')}${td(x.name, 'name')}${td('')}${td(x.version)}${td(signedHuman(x.size), 'num')}</tr>`,
+    ),
+    ...p.changed.map(
+      (x) =>
+        `<tr class="changed">${td('changed')}${td(x.name, 'name')}${td(x.from)}${td(x.to)}${td(signedHuman(x.sizeTo - x.sizeFrom), 'num')}</tr>`,
+    ),
   ];
   const files = (kind: 'added' | 'removed', title: string): string =>
     `<details><summary>${c.files.counts[kind]} files ${title} (${human(c.files.bytes[kind])})</summary><table><tbody>${c.files[kind].map((f) => `<tr>${td(f.path, 'mono')}${td(f.type === 'file' ? human(f.size) : f.type, 'num')}${td(f.package ?? '')}</tr>`).join('')}</tbody></table>${c.files.counts[kind] > c.files[kind].length ? `<p class="muted">the ${c.files[kind].length} largest shown</p>` : ''}</details>`;
@@ -98,11 +113,11 @@ export function compareSection(a: ImageReport, c: ComparisonReport): string {
 <p><span class="key key-a"></span>A: ${esc(a.source)} ${esc(shortDigest(a.digest))}<br><span class="key key-b"></span>B: ${esc(b.source)} ${esc(shortDigest(b.digest))}</p>
 ${sizeBars(a, b)}
 <p>Size ${esc(human(a.totals.bytes))} → ${esc(human(b.totals.bytes))} (${esc(signedHuman(b.totals.bytes - a.totals.bytes))}, B is ${percent(b.totals.bytes, a.totals.bytes)} of A); layers ${a.totals.layers} → ${b.totals.layers}, ${c.sharedLayers} shared.</p>
+<h3>Side by side</h3><p class="note">Both treemaps at the same scale: each drawing's area is its image's bytes.</p>
+<!--treemaps-->
 <h3>Packages: ${p.removed.length} only in A, ${p.added.length} only in B, ${p.changed.length} changed</h3>
-<table id="compare-packages"><thead><tr>${th('')}${th('package')}${th('A')}${th('B')}${th('bytes')}</tr></thead><tbody>${pkgRows.join('\n')}</tbody></table>
+<table id="compare-packages"><thead><tr>${th('')}${th('package')}${th('A')}${th('B')}${th('bytes')}${th('')}</tr></thead><tbody>${pkgRows.join('\n')}</tbody></table>
 <h3>Files</h3>${files('removed', 'only in A')}${files('added', 'only in B')}${changed}
 <h3>Config</h3>${config}
-<h3>B's treemap</h3>
-<!--treemap-b-->
 </section>`;
 }

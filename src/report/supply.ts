@@ -76,7 +76,14 @@ function provenanceOf(statement: Statement | undefined): SupplyReport['provenanc
 
 export async function layoutSupply(ref: LayoutRef, publicKeyPem?: string): Promise<SupplyReport> {
   const keyed = publicKeyPem !== undefined;
-  const out: SupplyReport = { where: `OCI layout ${ref.dir}`, keyed, signatures: [], attestations: [], sboms: [], problems: [] };
+  const out: SupplyReport = {
+    where: `OCI layout ${ref.dir}`,
+    keyed,
+    signatures: [],
+    attestations: [],
+    sboms: [],
+    problems: [],
+  };
   const { digest } = await resolveSubject(ref);
   const sigs = await listArtifacts(ref.dir, digest, SIMPLE_SIGNING_MEDIA_TYPE, SIMPLE_SIGNING_MEDIA_TYPE, 'sig');
   const atts = await listArtifacts(ref.dir, digest, DSSE_MEDIA_TYPE, DSSE_MEDIA_TYPE, 'att');

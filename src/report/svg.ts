@@ -13,8 +13,19 @@ import { squarify, type Rect } from './treemap.js';
 
 export const TREEMAP = { width: 1200, height: 600 } as const;
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#e15759', '#9c755f', '#bab0ac'];
-const GROUP_COLOR = '#8c8c8c';
+const PALETTE = [
+  '#4e79a7',
+  '#e8762b',
+  '#59a14f',
+  '#b07aa1',
+  '#4f9a95',
+  '#c9a227',
+  '#e15759',
+  '#9c755f',
+  '#6b6ecf',
+  '#8c6d31',
+];
+const GROUP_COLOR = '#7f7f7f';
 
 interface Node {
   kind: 'package' | 'group';
@@ -41,28 +52,24 @@ function label(r: Rect, text: string, cls: string): string {
 
 function nodes(img: ImageReport): Node[] {
   return [
-    ...img.packages.map(
-      (p): Node => ({
-        kind: 'package',
-        name: p.name,
-        label: `${p.name} ${p.version}`,
-        bytes: p.bytes,
-        files: p.files,
-        dirs: p.dirs,
-        color: PALETTE[(p.layers[0] ?? 0) % PALETTE.length]!,
-      }),
-    ),
-    ...img.groups.map(
-      (g): Node => ({
-        kind: 'group',
-        name: g.name,
-        label: g.name,
-        bytes: g.bytes,
-        files: g.files,
-        dirs: g.dirs,
-        color: GROUP_COLOR,
-      }),
-    ),
+    ...img.packages.map((p): Node => ({
+      kind: 'package',
+      name: p.name,
+      label: `${p.name} ${p.version}`,
+      bytes: p.bytes,
+      files: p.files,
+      dirs: p.dirs,
+      color: PALETTE[(p.layers[0] ?? 0) % PALETTE.length]!,
+    })),
+    ...img.groups.map((g): Node => ({
+      kind: 'group',
+      name: g.name,
+      label: g.name,
+      bytes: g.bytes,
+      files: g.files,
+      dirs: g.dirs,
+      color: GROUP_COLOR,
+    })),
   ];
 }
 

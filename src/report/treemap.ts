@@ -49,10 +49,7 @@ export function squarify<T>(items: readonly T[], weight: (t: T) => number, box: 
     while (start < areas.length) {
       const side = Math.min(rect.w, rect.h);
       let end = start + 1;
-      while (
-        end < areas.length &&
-        worst(areas.slice(start, end + 1), side) <= worst(areas.slice(start, end), side)
-      )
+      while (end < areas.length && worst(areas.slice(start, end + 1), side) <= worst(areas.slice(start, end), side))
         end++;
       const row = areas.slice(start, end);
       const sum = row.reduce((n, a) => n + a, 0);

@@ -27,7 +27,9 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function whyPaths(packages: readonly WhyInput[]): WhyResult {
   const names = packages.map((p) => p.name).sort(cmp);
   const known = new Set(names);
-  const deps = new Map(packages.map((p) => [p.name, [...new Set(p.dependencies)].filter((d) => known.has(d)).sort(cmp)]));
+  const deps = new Map(
+    packages.map((p) => [p.name, [...new Set(p.dependencies)].filter((d) => known.has(d)).sort(cmp)]),
+  );
   const dependents = new Map<string, string[]>(names.map((n) => [n, []]));
   for (const n of names) for (const d of deps.get(n)!) if (d !== n) dependents.get(d)!.push(n);
   const why = new Map<string, string[]>();

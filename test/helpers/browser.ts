@@ -32,7 +32,11 @@ export interface OpenedPage {
   requests: string[];
 }
 
-export async function openReport(browser: Browser, file: string, viewport = { width: 1400, height: 1000 }): Promise<OpenedPage> {
+export async function openReport(
+  browser: Browser,
+  file: string,
+  viewport = { width: 1400, height: 1000 },
+): Promise<OpenedPage> {
   const page = await browser.newPage({ viewport });
   const url = pathToFileURL(file).href;
   const errors: string[] = [];

@@ -76,7 +76,16 @@ export async function buildFixture(work: string): Promise<ReportFixture> {
   const b = join(work, 'b');
   const bTar = join(work, 'b.tar');
   const ra = await pareInProcess(
-    ['build', await config('a', '[app, tool, libfoo=1.0]'), '-o', a, '--cache-dir', cache, '--sign-key', `${prefix}.key`],
+    [
+      'build',
+      await config('a', '[app, tool, libfoo=1.0]'),
+      '-o',
+      a,
+      '--cache-dir',
+      cache,
+      '--sign-key',
+      `${prefix}.key`,
+    ],
     ENV,
   );
   assert.equal(ra.code, 0, ra.stderr);

@@ -58,7 +58,10 @@ describe('pare report in a browser', { timeout: 240_000 }, () => {
     const p = await openReport(browser, file);
     for (let i = 0; i < 100 && p.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(p.requests, ['http://127.0.0.1:9/x']);
-    assert.ok(p.errors.some((e) => e.includes('boom')), p.errors.join('\n'));
+    assert.ok(
+      p.errors.some((e) => e.includes('boom')),
+      p.errors.join('\n'),
+    );
   });
 
   it('draws one box per package, its area proportional to its bytes', async () => {
@@ -89,7 +92,10 @@ describe('pare report in a browser', { timeout: 240_000 }, () => {
     const canvas = TREEMAP.width * TREEMAP.height;
     for (const b of boxes) {
       const want = (b.bytes / total) * canvas;
-      assert.ok(Math.abs(b.area - want) <= 0.01 * (b.w + b.h) + 0.01, `${b.pkg ?? b.group}: area ${b.area}, want ${want}`);
+      assert.ok(
+        Math.abs(b.area - want) <= 0.01 * (b.w + b.h) + 0.01,
+        `${b.pkg ?? b.group}: area ${b.area}, want ${want}`,
+      );
     }
     const tiled = boxes.reduce((n, b) => n + b.area, 0);
     assert.ok(Math.abs(tiled - canvas) < 5, `boxes tile the drawing: ${tiled} of ${canvas}`);
