@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReportDocument } from '../../src/report/index.js';
 import { pareInProcess } from '../helpers/cli.js';
+import { startRegistry, type Registry } from '../helpers/registry.js';
 import { buildFixture, type ReportFixture } from './fixture.js';
 
 async function reportJson(args: string[]): Promise<ReportDocument> {
@@ -107,6 +108,28 @@ describe('pare report', { timeout: 180_000 }, () => {
     assert.equal(c.image.source, `docker-archive:${fx.bTar}`);
     const fromLayout = await reportJson([fx.a, '--compare', fx.b]);
     assert.deepEqual(fromLayout.compare!.packages, c.packages);
+  });
+
+  it('reports a registry image as it reports the layout it was pushed from', async () => {
+    let reg: Registry | undefined;
+    try {
+      reg = await startRegistry();
+      const ref = `${reg.host}/report/a:1`;
+      const p = await pareInProcess(['push', `${fx.a}:latest`, ref, '--insecure']);
+      assert.equal(p.code, 0, p.stderr);
+      const cache = ['--cache-dir', join(work, 'cache'), '--insecure'];
+      const remote = await reportJson([ref, ...cache]);
+      const local = await reportJson([fx.a]);
+      assert.equal(remote.image.source, ref);
+      assert.equal(remote.image.digest, local.image.digest);
+      assert.deepEqual(remote.image.packages, local.image.packages);
+      assert.deepEqual(remote.image.layers, local.image.layers);
+      assert.match(remote.image.supply.where, /registry image/);
+      const c = await reportJson([ref, '--compare', fx.bTar, ...cache]);
+      assert.deepEqual(c.compare!.packages.added, [{ name: 'extra', version: '5', size: 11000 }]);
+    } finally {
+      await reg?.close();
+    }
   });
 
   it('fails on bad input with a coded error, exit 1 and no output file', async () => {
