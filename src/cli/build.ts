@@ -120,7 +120,7 @@ export async function runBuild(
     const files = img.assembled.tree.entries().length;
     const size = img.image.layers.reduce((n, l) => n + l.size, 0);
     io.stderr.write(
-      `${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`,
+      `${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}${img.memoized ? ' (memoized)' : ''}\n`,
     );
     io.stderr.write(
       `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,

@@ -16,15 +16,17 @@ import type { TreeEntry } from '../tree/types.js';
 
 const LEVEL = 6;
 
-interface LayerRecord {
+export interface LayerRecord {
   digest: string;
   diffId: string;
   size: number;
 }
 
-function fileLayer(path: string, rec: LayerRecord): Layer {
+/** A layer whose blob is the verified cache file `path` (a layout may hard-link it). */
+export function fileLayer(path: string, rec: LayerRecord): Layer {
   return {
     ...rec,
+    file: path,
     mediaType: MEDIA.layerGzip,
     open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1 << 20 })),
   };
