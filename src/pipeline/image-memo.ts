@@ -230,5 +230,7 @@ export async function saveImage(
     entries: metaEntries(img.assembled.tree.entries()),
     sbom: img.sbom,
   };
-  await cache.putByKey(recordKey(key), Buffer.from(JSON.stringify(rec)), `image record ${img.image.digest}`);
+  await cache.putByKey(recordKey(key), Buffer.from(JSON.stringify(rec)), `image record ${img.image.digest}`, {
+    refs: own.map((l) => l.digest.replace(/^sha256:/, '')),
+  });
 }

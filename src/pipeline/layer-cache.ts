@@ -59,7 +59,7 @@ export async function cachedLayer(entries: readonly TreeEntry[], mtime: number, 
         diffId: `sha256:${tarHash.digest('hex')}`,
         size: blob.size,
       };
-      return { bytes: Buffer.from(JSON.stringify(rec)), value: fileLayer(blob.path, rec) };
+      return { bytes: Buffer.from(JSON.stringify(rec)), value: fileLayer(blob.path, rec), refs: [blob.sha256] };
     },
   );
 }
