@@ -6,6 +6,7 @@
 #   gpg            sign fixture repositories with throw-away keys
 #   dpkg-dev, xz-utils, zstd   build and compress fixture .deb files
 #   gcc, libc6-dev, g++        compile static test programs
+#   libssl-dev, zlib1g-dev     headers for the program the ELF-closure test links against libssl, libcrypto, libz
 #   docker-registry            the reference OCI registry for push tests
 #   openjdk-17-jdk-headless    javac and jar, for the class and the JAR the java images run
 #   maven                      where central is (settings.xml, super POM), for the e2e JAR fetched by coordinates
@@ -16,7 +17,7 @@
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev docker-registry ca-certificates openjdk-17-jdk-headless maven licensecheck strace curl"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev libssl-dev zlib1g-dev docker-registry ca-certificates openjdk-17-jdk-headless maven licensecheck strace curl"
 command -v go >/dev/null 2>&1 || PKGS="$PKGS golang-go"
 missing=""
 for p in $PKGS; do

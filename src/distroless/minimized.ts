@@ -39,6 +39,21 @@ export function presentMd5sums(tree: FileTree, name: string, md5sums: string): s
   return out.length ? out.join('\n') + '\n' : '';
 }
 
+/**
+ * Make every package's md5sums list exactly its files present in the tree (in
+ * place): after slicing, `paths:` and any rewrite pare did, every line verifies.
+ */
+export function truthfulMd5sums(tree: FileTree, packages: readonly InstalledPackage[]): void {
+  for (const p of packages) {
+    const name = p.record.name;
+    const entry = tree.get(`${STATUS_DIR}/${name}.md5sums`);
+    if (entry?.type !== 'file' || entry.owner !== name) continue;
+    const before = dec.decode(fileBytes(entry));
+    const text = presentMd5sums(tree, name, before);
+    if (text !== before) tree.add({ ...entry, data: enc.encode(text), body: undefined }, { replace: true });
+  }
+}
+
 /** Rewrite status.d after `minimize` (in place); returns the packages it changed, sorted by name. */
 export function truthfulStatus(
   tree: FileTree,

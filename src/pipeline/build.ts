@@ -7,6 +7,7 @@
 import type { Config } from '../config/index.js';
 import { accountsFor } from '../distroless/accounts.js';
 import { addAccounts, addBaseFiles } from '../distroless/base.js';
+import { truthfulMd5sums } from '../distroless/minimized.js';
 import { FetchError, hasCode } from '../errors.js';
 import { fetchBlob, silentProgress } from '../fetch/index.js';
 import { makeImage, makeIndex, type Image, type ImageIndex, type Layer } from '../oci/index.js';
@@ -105,6 +106,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const generated = addBaseFiles(assembled.tree, assembled.packages);
   const sliced = slice(assembled.tree, sliceRulesFor(config));
   applyPaths(assembled.tree, config.paths ?? [], sources);
+  truthfulMd5sums(assembled.tree, assembled.packages);
   const base = resolved.base;
   const created = sourceDateEpoch(opts) ?? Math.max(assembled.newest, base ? createdSeconds(base.config.created) : 0);
   const applications = await buildApplications(config, resolved, assembled.tree, created, {

@@ -100,7 +100,12 @@ function packages(prog: Buffer, lib: Buffer): FixturePackage[] {
       name: 'prog',
       version: '1.0-1',
       depends: 'libfoo1, libc6, unused-tool, base-files',
-      files: [{ path: './usr/bin/prog', data: prog, mode: 0o755 }, copyright('prog')],
+      files: [
+        { path: './usr/bin/prog', data: prog, mode: 0o755 },
+        { path: './usr/share/doc/prog/changelog.Debian.gz', data: 'sliced away' },
+        { path: './usr/share/man/man1/prog.1.gz', data: 'sliced away' },
+        copyright('prog'),
+      ],
     },
   ];
 }
@@ -251,6 +256,18 @@ describe('minimize', { timeout: 300_000 }, () => {
     const again = await pareInProcess(['sbom', `${img.out}:latest`, '--format', 'spdx']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, await readFile(`${img.out}.spdx.json`, 'utf8'), 'pare sbom reads the same SBOM back');
+  });
+
+  it('without minimize too, md5sums list exactly the files slicing left (os-release with its bytes in the image)', async () => {
+    const img = await build('');
+    const root = await rootfs(img.out);
+    const statusDir = join(root, 'var/lib/dpkg/status.d');
+    const progSums = await readFile(join(statusDir, 'prog.md5sums'), 'utf8');
+    assert.match(progSums, /usr\/bin\/prog\n/);
+    assert.doesNotMatch(progSums, /changelog|man1/, 'files slicing removed are not listed');
+    assert.match(await readFile(join(statusDir, 'base-files.md5sums'), 'utf8'), /usr\/lib\/os-release\n/);
+    for (const f of (await readdir(statusDir)).filter((e) => e.endsWith('.md5sums')))
+      execFileSync('md5sum', ['--check', '--quiet', '--strict', join(statusDir, f)], { cwd: root });
   });
 
   it('two builds give the same digest; minimization changes it', async () => {
