@@ -1,6 +1,6 @@
 /**
  * Whole-image memoization. A finished Debian image is keyed by the digest of
- * everything it depends on (imageKey): pare's version, the architecture, the
+ * everything it depends on (imageKey): pare's version and code, the architecture, the
  * config's content, the files it pulls in (`paths` sources, trace files,
  * keyrings, application lock files), the suites with their verified InRelease
  * digests, the plan (every .deb's sha256) or the lock's entry, the base
@@ -16,7 +16,10 @@
  * files and the cache.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
 import type { BlobCache } from '../fetch/index.js';
 import { verifiedPath } from '../fetch/spool.js';
@@ -30,6 +33,34 @@ import { fileLayer, type LayerRecord } from './layer-cache.js';
 import type { ArchImage, BuildOptions, Resolved } from './types.js';
 
 const FORMAT = 1;
+
+let identity: string | undefined;
+
+/**
+ * Which pare is running, beyond its version: the bundle's bytes when bundled
+ * (this module is then the whole CLI), else the name, size and mtime of
+ * every compiled module, so a rebuilt pare never serves an image an older
+ * build of the same version memoized.
+ */
+function codeIdentity(): string {
+  if (identity !== undefined) return identity;
+  const h = createHash('sha256');
+  try {
+    const self = fileURLToPath(import.meta.url);
+    if (basename(self) !== 'image-memo.js') h.update(readFileSync(self));
+    else {
+      const root = dirname(dirname(self));
+      const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+      for (const f of files.sort()) {
+        const st = statSync(join(root, f));
+        h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);
+      }
+    }
+  } catch {
+    h.update(String(Date.now())); // unknown code: no hit
+  }
+  return (identity = h.digest('hex'));
+}
 
 export interface KeyInputs {
   config: Config;
@@ -71,6 +102,7 @@ export async function imageKey(i: KeyInputs): Promise<string | undefined> {
   const { resolved: r } = i;
   put('format', FORMAT);
   put('pare', i.version ?? VERSION);
+  put('code', i.version === undefined ? codeIdentity() : '');
   put('arch', r.arch);
   put('config', configJson(i.config));
   for (const [src, nodes] of [...i.sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
