@@ -12,12 +12,13 @@
 #   maven                      where central is (settings.xml, super POM), for the e2e JAR fetched by coordinates
 #   strace, curl               `pare trace`'s tracer, and the probe its server test runs
 #   licensecheck               Debian's license detector, the judge of pare's copyright-file detection
+#   chromium                   Debian's Chromium, headless, opens `pare report` pages (driven by playwright-core)
 #   golang-go (when no go is installed)   a Go program whose modules the SBOM must list
 #   apko (Go, built from the Go module proxy)  the APK cross-check (test/pipeline/apko-compare)
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev libssl-dev zlib1g-dev docker-registry ca-certificates openjdk-17-jdk-headless maven licensecheck strace curl"
+PKGS="runc umoci skopeo podman gpg dpkg-dev xz-utils zstd gcc g++ libc6-dev libssl-dev zlib1g-dev docker-registry ca-certificates openjdk-17-jdk-headless maven licensecheck strace curl chromium"
 command -v go >/dev/null 2>&1 || PKGS="$PKGS golang-go"
 missing=""
 for p in $PKGS; do

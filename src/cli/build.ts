@@ -7,7 +7,14 @@ import { UsageError } from '../errors.js';
 import { defaultLockPath, readLockfile } from '../resolve/lock-file.js';
 import { humanBytes } from '../fetch/index.js';
 import { signerFromKeyFile } from '../supply/sign/key-file.js';
-import { baseRegistryFrom, baseRegistryOptions, cacheFrom, progressFrom, sourceOptions } from './common.js';
+import {
+  baseRegistryFrom,
+  baseRegistryOptions,
+  cacheFrom,
+  cacheWarnings,
+  progressFrom,
+  sourceOptions,
+} from './common.js';
 import { limitOptions, limitsFrom } from './limits.js';
 import { EXIT, type CliIO } from './io.js';
 import { command, type Options, type Values } from './command.js';
@@ -95,8 +102,9 @@ export async function runBuild(
   if (signKey !== undefined) outputs.signer = await signerFromKeyFile(signKey, io.env);
   const started = performance.now();
   const progress = progressFrom(values, io);
+  const cache = cacheFrom(values, io);
   const result = await build(config, {
-    cache: cacheFrom(values, io),
+    cache,
     offline: values.offline,
     allowRollback: values['allow-rollback'] === true,
     env: io.env,
@@ -106,6 +114,7 @@ export async function runBuild(
     limits,
     registry: baseRegistryFrom(values, io),
   });
+  io.stderr.write(cacheWarnings(cache));
   const written = await writeOutputs(result, outputs);
   if (written.sboms.length > 0)
     io.stderr.write(`SBOMs: ${written.sboms.map((f) => relative(process.cwd(), f) || f).join(', ')}\n`);
@@ -120,7 +129,7 @@ export async function runBuild(
     const files = img.assembled.tree.entries().length;
     const size = img.image.layers.reduce((n, l) => n + l.size, 0);
     io.stderr.write(
-      `${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}\n`,
+      `${img.arch}: ${img.plan.packages.length} packages, ${files} paths, ${humanBytes(size)} compressed, ${img.image.digest}${img.memoized ? ' (memoized)' : ''}\n`,
     );
     io.stderr.write(
       `${img.arch}: slicing removed ${img.sliced.files} files, ${humanBytes(img.sliced.bytes)} (${img.sliced.bytes} bytes)\n`,

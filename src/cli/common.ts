@@ -2,6 +2,7 @@
 import { OutputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
+import { RegistryStore } from '../fetch/registry-cache.js';
 import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
 import { readKeyFile } from '../supply/sign/key-file.js';
 import type { Values } from './command.js';
@@ -14,6 +15,11 @@ export const sourceOptions = {
   },
   offline: { type: 'boolean', description: 'Use only cached repository metadata and packages' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress display' },
+  'cache-registry': {
+    type: 'string',
+    description:
+      'Share memoized work (resolutions, unpacked packages, layers, images) through this registry repository, HOST[:PORT]/REPO[:PREFIX] (default $PARE_CACHE_REGISTRY; plain http with --insecure or $PARE_CACHE_REGISTRY_INSECURE=1)',
+  },
   'allow-rollback': {
     type: 'boolean',
     description: 'Accept a signed Release older than one seen before (for snapshot mirrors; off by default)',
@@ -22,8 +28,21 @@ export const sourceOptions = {
 
 type SourceValues = Values<typeof sourceOptions>;
 
-export function cacheFrom(values: SourceValues, io: CliIO): BlobCache {
-  return new BlobCache(values['cache-dir'] ?? defaultCacheDir(io.env));
+export function cacheFrom(values: SourceValues & { insecure?: boolean }, io: CliIO): BlobCache {
+  const cache = new BlobCache(values['cache-dir'] ?? defaultCacheDir(io.env));
+  const registry = values['cache-registry'] ?? io.env.PARE_CACHE_REGISTRY;
+  if (registry)
+    cache.remote = new RegistryStore(registry, {
+      insecure: values.insecure === true || io.env.PARE_CACHE_REGISTRY_INSECURE === '1',
+      auth: { env: io.env },
+    });
+  return cache;
+}
+
+/** Warnings about the cache registry (unreachable, refused pushes, tampered blobs): the build went on without it. */
+export function cacheWarnings(cache: BlobCache): string {
+  const problems = cache.remote instanceof RegistryStore ? cache.remote.problems : [];
+  return problems.map((p) => `warning: cache registry: ${p}\n`).join('');
 }
 
 /** A progress display on a TTY; nothing in CI or when piped. */

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   outdated: async () => (await import('./outdated.js')).outdatedCommand,
   resolve: async () => (await import('./resolve.js')).resolveCommand,
   diff: async () => (await import('./diff.js')).diffCommand,
+  report: async () => (await import('./report.js')).reportCommand,
   check: async () => (await import('./check.js')).checkCommand,
   push: async () => (await import('./push.js')).pushCommand,
   publish: async () => (await import('./publish.js')).publishCommand,

@@ -5,6 +5,11 @@
  * detected on read, removed and reported as a miss. Keys must be sha256
  * digests (64 lowercase hex digits): a key from a hostile index such as
  * "../../x" never becomes a path.
+ *
+ * With a `remote` store (registry-cache.ts: an OCI registry, --cache-registry)
+ * behind it, memo records that are missing here are looked up there, and
+ * the blobs they reference are fetched from there (verified like any
+ * other), and new records are published with the blobs they reference.
  */
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
@@ -30,7 +35,24 @@ export function isSha256Hex(s: string): boolean {
   return SHA256_HEX.test(s);
 }
 
+/**
+ * A shared store behind the local cache (memo records by key, blobs by
+ * sha256). Everything it returns is verified by the caller's digests; it
+ * fails soft: a missing, unreachable or tampered entry is a miss.
+ */
+export interface RemoteStore {
+  /** The record `key` names, or undefined. Its bytes are checked against the digest the store names for it. */
+  record(key: string): Promise<Buffer | undefined>;
+  /** Bring blob `sha256` into `cache` (verified while written); false when the store cannot. */
+  blob(cache: BlobCache, sha256: string): Promise<boolean>;
+  /** Publish a record and the local cache blobs it references (sha256 hex). */
+  publish(cache: BlobCache, key: string, record: Buffer, refs: readonly string[]): Promise<void>;
+}
+
 export class BlobCache {
+  /** A shared store asked on a local miss and told about new records (--cache-registry). */
+  remote: RemoteStore | undefined;
+
   constructor(readonly dir: string) {}
 
   /** The blob's path; throws HASH_MISMATCH for anything but a sha256 hex digest. */
@@ -95,36 +117,58 @@ export class BlobCache {
   /** The verified blob a key points to (a meta entry holding a sha256), or undefined. */
   async getByKey(key: string): Promise<Buffer | undefined> {
     const pointer = await this.getMeta(key);
-    return pointer ? this.get(pointer.toString()) : undefined;
+    const local = pointer ? await this.get(pointer.toString()) : undefined;
+    if (local || !this.remote) return local;
+    const remote = await this.remote.record(key).catch(() => undefined);
+    if (remote) await this.putByKey(key, remote, `record ${key}`, { publish: false });
+    return remote;
   }
 
-  /** Store `data` as a blob and point `key` at it; returns the blob's sha256. */
-  async putByKey(key: string, data: Uint8Array, label: string): Promise<string> {
+  /**
+   * Store `data` as a blob and point `key` at it; returns the blob's sha256.
+   * With a remote store the record is published there too, with `refs`,
+   * the cache blobs (sha256 hex) it names.
+   */
+  async putByKey(
+    key: string,
+    data: Uint8Array,
+    label: string,
+    opts: { refs?: readonly string[]; publish?: boolean } = {},
+  ): Promise<string> {
     const digest = sha256Hex(data);
     await this.put(digest, data, label);
     await this.putMeta(key, Buffer.from(digest));
+    if (this.remote && opts.publish !== false)
+      await this.remote.publish(this, key, Buffer.from(data), opts.refs ?? []).catch(() => undefined);
     return digest;
+  }
+
+  /** Fetch blob `sha256` from the remote store into the cache; false without one or when it fails. */
+  async fromRemote(sha256: string): Promise<boolean> {
+    if (!this.remote || !isSha256Hex(sha256)) return false;
+    return this.remote.blob(this, sha256).catch(() => false);
   }
 
   /**
    * Memoize by key: the blob `key` points to is handed to `use`, which
    * returns the value, or undefined when the hit is stale or unusable (a
    * record that does not parse, a blob it names that is gone); then
-   * `compute` runs, and its bytes are stored under `key` for next time.
+   * `compute` runs, and its bytes are stored under `key` for next time
+   * (with `refs`, the cache blobs the record names, for a remote store).
    */
   async memo<T>(
     key: string,
     label: string,
     use: (bytes: Buffer) => Promise<T | undefined> | T | undefined,
-    compute: () => Promise<{ bytes: Uint8Array; value: T }>,
+    compute: () => Promise<{ bytes: Uint8Array; value: T; refs?: readonly string[] }>,
   ): Promise<T> {
     const hit = await this.getByKey(key);
     if (hit) {
       const value = await use(hit);
       if (value !== undefined) return value;
     }
-    const { bytes, value } = await compute();
-    await this.putByKey(key, bytes, label);
+    const { bytes, value, refs } = await compute();
+    await this.putByKey(key, bytes, label, refs ? { refs } : {});
     return value;
   }
 

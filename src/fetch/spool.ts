@@ -151,7 +151,13 @@ export async function verifiedPath(
   try {
     size = (await stat(path)).size;
   } catch {
-    return undefined;
+    // Not here: a remote store (--cache-registry) may have it; what it sends is verified below.
+    if (!(await cache.fromRemote(sha256))) return undefined;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      return undefined;
+    }
   }
   const hash = createHash('sha256');
   try {

@@ -31,6 +31,8 @@ export interface Layer {
   mediaType: string;
   /** A fresh stream of the blob bytes on every call. */
   open(): Promise<NodeJS.ReadableStream | Readable>;
+  /** A local file holding exactly the blob's bytes, verified (a cache blob): a layout may hard-link it. */
+  file?: string;
 }
 
 export interface BuildLayerOptions {

@@ -9,7 +9,7 @@
  * Every blob is verified (digest and size) while it is written.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isPareError, OutputError, PareError, UsageError } from '../errors.js';
@@ -66,11 +66,23 @@ async function writeLayoutInto(dir: string, images: Image | ImageIndex, tag: str
 }
 
 async function writeBlob(file: string, blob: Blob): Promise<void> {
+  // A verified local copy of the blob (a cache file) is hard-linked when the filesystem allows, else copied.
+  if (blob.file !== undefined && (await linked(blob.file, file, blob.size))) return;
   await pipeline(
     await blob.open(),
     new VerifyingStream(blob, `blob ${blob.digest}`),
     createWriteStream(file, { flags: 'wx' }),
   );
+}
+
+async function linked(from: string, to: string, size: number): Promise<boolean> {
+  try {
+    if ((await stat(from)).size !== size) return false;
+    await link(from, to);
+    return true;
+  } catch {
+    return false; // another filesystem, no hard links: copy
+  }
 }
 
 // ---- atomic target handling (shared with docker-archive.ts) ----

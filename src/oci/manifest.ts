@@ -105,6 +105,8 @@ export interface Blob {
   size: number;
   mediaType: string;
   open(): Promise<NodeJS.ReadableStream | Readable>;
+  /** A local file holding exactly these bytes, verified: a layout may hard-link it instead of copying. */
+  file?: string;
 }
 
 export function bytesBlob(mediaType: string, digest: string, bytes: Buffer): Blob {

@@ -9,7 +9,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { OutputError } from '../errors.js';
+import { ArchiveError, OutputError } from '../errors.js';
 import type { ImageConfig } from './config.js';
 import { isImageIndex, type ImageIndex } from './image-index.js';
 import { readLayout } from './layout.js';
@@ -37,6 +37,25 @@ export interface ImageFiles {
   configDigest: string;
   /** The reference name the source gives the image: a layout's tag, an archive's RepoTags[0]. */
   name?: string;
+  /** What each layer holds, in order (same length as `blobs`). */
+  layerContents: LayerContent[];
+}
+
+/** One layer's uncompressed tar: its size, and its entries' image paths, types and file sizes (0 for non-files). */
+export interface LayerContent {
+  tarSize: number;
+  entries: Array<{ path: string; type: RawTarEntry['type']; size: number }>;
+}
+
+function contentOf(tarSize: number, raw: readonly RawTarEntry[]): LayerContent {
+  return {
+    tarSize,
+    entries: raw.map((e) => ({
+      path: e.name.replace(/^\.?\/+/, '').replace(/\/+$/, ''),
+      type: e.type,
+      size: e.type === 'file' ? (e.ref?.size ?? e.data.byteLength) : 0,
+    })),
+  };
 }
 
 const HOST_ARCH: Record<string, string> = {
@@ -62,11 +81,15 @@ async function kind(p: string): Promise<'file' | 'dir' | undefined> {
 }
 
 /** A layer's entries; its uncompressed tar must hash to `diffId` when given. */
-async function layerEntries(bytes: Uint8Array, label: string, diffId?: string): Promise<RawTarEntry[]> {
+async function layerEntries(
+  bytes: Uint8Array,
+  label: string,
+  diffId?: string,
+): Promise<{ raw: RawTarEntry[]; tarSize: number }> {
   const tar = await decompress(bytes, sniffCompression(bytes), label);
   if (diffId !== undefined && sha256(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength)) !== diffId)
     throw readError(`${label} is corrupt: its content does not match the config's diff_id ${diffId}`);
-  return readTar(tar, label);
+  return { raw: readTar(tar, label), tarSize: tar.byteLength };
 }
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -92,12 +115,15 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
   const source = `oci:${dir}${tag === undefined ? '' : `:${tag}`}`;
   const img = pick(await readLayout(dir, tag), arch, source);
   const layers: RawTarEntry[][] = [];
+  const layerContents: LayerContent[] = [];
   for (const l of img.layers) {
     const label = `${source}: layer ${l.digest}`;
     const bytes = await collect(await l.open()).catch((e: unknown) => {
       throw readError(`${label} cannot be read: ${e instanceof Error ? e.message : String(e)}`, e);
     });
-    layers.push(await layerEntries(bytes, label, l.diffId));
+    const { raw, tarSize } = await layerEntries(bytes, label, l.diffId);
+    layers.push(raw);
+    layerContents.push(contentOf(tarSize, raw));
   }
   return {
     entries: overlayLayers(layers),
@@ -105,6 +131,7 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
     configDigest: img.configDigest,
     layers: img.layers.length,
     blobs: img.layers,
+    layerContents,
     source,
     digest: img.digest,
     ...(tag !== undefined ? { name: tag } : {}),
@@ -114,8 +141,14 @@ async function fromLayout(dir: string, tag: string | undefined, arch: string | u
 async function fromArchive(file: string): Promise<ImageFiles> {
   const source = `docker-archive:${file}`;
   const members = new Map<string, Uint8Array>();
-  for (const e of readTar(await readFile(file), source))
-    if (e.type === 'file') members.set(e.name.replace(/^\.\//, ''), e.data);
+  let tar: RawTarEntry[];
+  try {
+    tar = readTar(await readFile(file), source);
+  } catch (e) {
+    if (!(e instanceof ArchiveError)) throw e;
+    throw readError(`${file} is not an image: not an OCI layout directory, and not a docker-archive (${e.message})`, e);
+  }
+  for (const e of tar) if (e.type === 'file') members.set(e.name.replace(/^\.\//, ''), e.data);
   const json = <T>(name: string): T => {
     const b = members.get(name);
     if (!b) throw readError(`${source} has no ${name}`);
@@ -135,13 +168,16 @@ async function fromArchive(file: string): Promise<ImageFiles> {
   if (diffIds.length !== m.Layers.length)
     throw readError(`${source}: ${m.Layers.length} layers but ${diffIds.length} diff_ids in ${m.Config}`);
   const layers: RawTarEntry[][] = [];
+  const layerContents: LayerContent[] = [];
   const blobs: Layer[] = [];
   for (const [i, name] of m.Layers.entries()) {
     const b = members.get(name);
     if (!b) throw readError(`${source}: layer ${name} is missing`);
     const kind = sniffCompression(b);
     if (kind === 'xz') throw readError(`${source}: layer ${name} is xz-compressed, which no image format allows`);
-    layers.push(await layerEntries(b, `${source}: ${name}`, diffIds[i]));
+    const { raw, tarSize } = await layerEntries(b, `${source}: ${name}`, diffIds[i]);
+    layers.push(raw);
+    layerContents.push(contentOf(tarSize, raw));
     const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     const mediaType = kind === 'gz' ? MEDIA.layerGzip : kind === 'zst' ? MEDIA.layerZstd : MEDIA.layerTar;
     blobs.push(layerFromBytes(bytes, { digest: sha256(bytes), diffId: diffIds[i]!, mediaType }));
@@ -155,6 +191,7 @@ async function fromArchive(file: string): Promise<ImageFiles> {
     configDigest,
     layers: m.Layers.length,
     blobs,
+    layerContents,
     source,
     ...(digest ? { digest } : {}),
     ...(name ? { name } : {}),

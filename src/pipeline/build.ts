@@ -22,6 +22,8 @@ import { imageEnv, readPathSources, sliceRulesFor } from './content.js';
 import { debugLayer } from './debug.js';
 import { baseAnnotations, baseHistory, createdSeconds, inherit, withBaseRecord } from './inherit.js';
 import { cachedLayer } from './layer-cache.js';
+import { imageKey, loadImage, recordedModel, saveImage } from './image-memo.js';
+import { buildSbomModel } from './sbom.js';
 import { layerGroups } from './layering.js';
 import { minimizeTree, readTraces } from './minimize.js';
 import { recordFromControl, resolveLocked } from './locked.js';
@@ -48,6 +50,19 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const progress = opts.progress ?? silentProgress;
   const sources = await readPathSources(config); // before any download: a bad source fails fast
   const traced = await readTraces(config);
+  const withDebug = (opts.debug ?? config.debug) === true;
+  const limits = { ...config.limits, ...opts.limits }; // both hold only the limits that were set
+  const key = await imageKey({
+    config,
+    resolved,
+    opts,
+    sources,
+    created: sourceDateEpoch(opts),
+    debug: withDebug,
+    limits,
+  });
+  const hit = key === undefined ? undefined : await loadImage(opts.cache, key, resolved);
+  if (hit) return hit;
   const records = resolved.plan.packages.map((p) => p.record);
   const bytes = records.reduce((n, r) => n + r.size, 0);
   progress.phase(`fetching and unpacking packages (${resolved.arch})`, records.length, bytes);
@@ -72,7 +87,7 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const assembled = await assemble(records, {
     cache: opts.cache,
     deb: (i) => fetchDeb(records[i]!),
-    limits: { ...config.limits, ...opts.limits }, // both hold only the limits that were set
+    limits,
     onPackage: (r) => progress.done(`${r.name}_${r.version}_${r.architecture}.deb`),
     base: resolved.base?.entries,
   });
@@ -123,16 +138,8 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
   const os = layers.filter((l) => l.kind !== 'application');
   const app = layers.filter((l) => l.kind === 'application');
   progress.done('layer');
-  const debug = (opts.debug ?? config.debug) ? await debugLayer(resolved, created, { ...opts, progress }) : undefined;
-  const image = makeImage({
-    // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
-    layers: [
-      ...(base?.layers ?? []),
-      ...os.map(({ layer }) => layer),
-      ...(applications ? [applications.layer] : []),
-      ...app.map(({ layer }) => layer),
-      ...(debug ? [debug.layer] : []),
-    ],
+  const debug = withDebug ? await debugLayer(resolved, created, { ...opts, progress }) : undefined;
+  const options = {
     history: [
       ...baseHistory(base),
       ...os.map(({ history }) => history),
@@ -151,8 +158,19 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
       labels: config.annotations,
     }),
     annotations: { ...config.annotations, ...baseAnnotations(base) },
+  };
+  const image = makeImage({
+    // The base's layers, OS layers, then the ecosystem dependencies, then the config's paths (what changes most goes last).
+    layers: [
+      ...(base?.layers ?? []),
+      ...os.map(({ layer }) => layer),
+      ...(applications ? [applications.layer] : []),
+      ...app.map(({ layer }) => layer),
+      ...(debug ? [debug.layer] : []),
+    ],
+    ...options,
   });
-  return {
+  const built: ArchImage = {
     ...resolved,
     plan,
     assembled,
@@ -163,6 +181,10 @@ export async function buildArch(config: Config, resolved: Resolved, opts: BuildO
     image,
     created,
   };
+  // The SBOM model in the form the memo keeps, so a hit writes the same SBOM bytes as this build.
+  const sbom = recordedModel(await buildSbomModel(built, { name: '' }));
+  if (key !== undefined) await saveImage(opts.cache, key, { ...built, sbom }, options);
+  return { ...built, sbom };
 }
 
 /** The config's base image for one architecture, checked against the lock's pin on a locked build. */

@@ -55,7 +55,7 @@ export interface ImageDiff {
 const dec = new TextDecoder();
 
 /** Image path → owning package, from the md5sums lists (status.d, or dpkg's info directory). */
-function owners(entries: readonly TreeEntry[]): Map<string, string> {
+export function owners(entries: readonly TreeEntry[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of entries) {
     const m = /^var\/lib\/dpkg\/(?:status\.d|info)\/([^/:]+)(?::[^/]+)?\.md5sums$/.exec(e.path);

@@ -16,15 +16,17 @@ import type { TreeEntry } from '../tree/types.js';
 
 const LEVEL = 6;
 
-interface LayerRecord {
+export interface LayerRecord {
   digest: string;
   diffId: string;
   size: number;
 }
 
-function fileLayer(path: string, rec: LayerRecord): Layer {
+/** A layer whose blob is the verified cache file `path` (a layout may hard-link it). */
+export function fileLayer(path: string, rec: LayerRecord): Layer {
   return {
     ...rec,
+    file: path,
     mediaType: MEDIA.layerGzip,
     open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1 << 20 })),
   };
@@ -57,7 +59,7 @@ export async function cachedLayer(entries: readonly TreeEntry[], mtime: number, 
         diffId: `sha256:${tarHash.digest('hex')}`,
         size: blob.size,
       };
-      return { bytes: Buffer.from(JSON.stringify(rec)), value: fileLayer(blob.path, rec) };
+      return { bytes: Buffer.from(JSON.stringify(rec)), value: fileLayer(blob.path, rec), refs: [blob.sha256] };
     },
   );
 }

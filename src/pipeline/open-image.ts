@@ -9,7 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { OutputError } from '../errors.js';
 import type { BlobCache } from '../fetch/index.js';
-import { readImageFiles } from '../oci/read-image.js';
+import { readImageFiles, type ImageFiles } from '../oci/read-image.js';
 import { parseReference, pullImage, RegistryClient, type RegistryOptions } from '../oci/registry/index.js';
 import type { DiffSide } from './image-diff.js';
 
@@ -18,6 +18,15 @@ export interface OpenImageOptions {
   /** The platform to read from an index or a registry (OCI name: amd64, arm64, arm, ...); default the host's. */
   arch?: string;
   registry?: RegistryOptions;
+}
+
+/** An opened image: what `pare diff` compares, plus everything read (for `pare report`). */
+export interface OpenedImage extends DiffSide {
+  files: ImageFiles;
+  /** The OCI layout the image was read from, when it was a local one (where its attachments are). */
+  layout?: { dir: string; tag?: string };
+  /** Pulled from a registry (its attachments were not). */
+  pulled: boolean;
 }
 
 const exists = (p: string) =>
@@ -31,7 +40,7 @@ function local(ref: string): string | undefined {
   return m?.[1];
 }
 
-export async function openImage(ref: string, opts: OpenImageOptions): Promise<DiffSide> {
+export async function openImage(ref: string, opts: OpenImageOptions): Promise<OpenedImage> {
   let path = local(ref);
   if (path === undefined) {
     const colon = ref.lastIndexOf(':');
@@ -53,7 +62,15 @@ export async function openImage(ref: string, opts: OpenImageOptions): Promise<Di
   }
   const files = await readImageFiles(pulled?.layout ?? path!, opts.arch ? { arch: opts.arch } : {});
   const digest = pulled?.digest ?? files.digest;
+  const dir = files.source.startsWith('oci:')
+    ? files.source.slice(4, files.name === undefined ? undefined : -(files.name.length + 1))
+    : undefined;
   return {
+    files,
+    pulled: pulled !== undefined,
+    ...(dir !== undefined && !pulled
+      ? { layout: { dir, ...(files.name !== undefined ? { tag: files.name } : {}) } }
+      : {}),
     source: pulled ? ref : files.source,
     ...(digest ? { digest } : {}),
     entries: files.entries,

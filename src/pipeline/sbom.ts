@@ -5,7 +5,7 @@
  * debug layer) are read back from their blobs. Provenance comes from the
  * plan: every .deb with its URL and sha256.
  */
-import type { ArchImage } from './build.js';
+import type { ArchImage } from './types.js';
 import type { Config } from '../config/index.js';
 import type { Image } from '../oci/manifest.js';
 import { overlayLayers } from '../tree/overlay.js';
@@ -27,14 +27,15 @@ async function layerEntries(image: Image, i: number): Promise<RawTarEntry[]> {
 
 /** The merged root filesystem of a built image. */
 export async function builtEntries(img: ArchImage): Promise<readonly TreeEntry[]> {
-  const tree = img.assembled.tree.entries();
-  if (img.image.layers.length === 1) return tree;
+  // A memoized image's tree has no file bodies: its files are read from its layers.
+  if (img.image.layers.length === 1 && img.memoized !== true) return img.assembled.tree.entries();
   const layers: RawTarEntry[][] = [];
   for (let i = 0; i < img.image.layers.length; i++) layers.push(await layerEntries(img.image, i));
   return overlayLayers(layers);
 }
 
 export async function buildSbomModel(img: ArchImage, opts: { name: string }): Promise<SbomModel> {
+  if (img.sbom) return { ...img.sbom, image: { ...img.sbom.image, name: opts.name } };
   return modelFromFiles({
     entries: await builtEntries(img),
     image: {

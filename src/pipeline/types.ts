@@ -18,6 +18,7 @@ import type { SourceOptions, SuiteSpec } from './sources.js';
 import type { BaseImage } from './base.js';
 import type { MinimizeReport } from './minimize.js';
 import type { RegistryOptions } from '../oci/registry/index.js';
+import type { SbomModel } from '../supply/sbom/model.js';
 
 export interface BuildOptions extends SourceOptions {
   /** Install exactly the packages of this lock file instead of resolving. */
@@ -61,4 +62,8 @@ export interface ArchImage extends Resolved {
   applications?: Applications;
   image: Image;
   created: number;
+  /** Made again from the whole-image memo (image-memo.ts): the tree holds metadata only, the layers hold the files. */
+  memoized?: boolean;
+  /** The SBOM model of the image (its name left empty), when the build made it already. */
+  sbom?: SbomModel;
 }

@@ -69,7 +69,11 @@ export async function unpackPackage(debSha256: string, label: string, opts: Unpa
         onBytes: opts.onBytes,
       });
       const rec: MemoRecord = { dataTar: tar.sha256, size: tar.size, control: controlFiles };
-      return { bytes: Buffer.from(JSON.stringify(rec)), value: { control: controlFiles, dataTar: tar } };
+      return {
+        bytes: Buffer.from(JSON.stringify(rec)),
+        value: { control: controlFiles, dataTar: tar },
+        refs: [tar.sha256],
+      };
     },
   );
 }

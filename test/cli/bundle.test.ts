@@ -24,6 +24,20 @@ describe('the bundled CLI', () => {
     assert.equal(r.stdout, `pare ${VERSION}\n`);
   });
 
+  it("answers --version with package.json's version, without loading the bundle", async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(VERSION, pkg.version, 'src/version.ts and package.json agree');
+    for (const arg of ['--version', 'version']) {
+      const r = await pare([arg]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `pare ${pkg.version}\n`);
+    }
+    const bin = readFileSync(join(REPO_ROOT, 'bin/pare.js'), 'utf8');
+    const fast = bin.slice(0, bin.indexOf('} else {'));
+    assert.match(fast, /package\.json/);
+    assert.doesNotMatch(fast, /import\(/, 'the --version branch imports nothing');
+  });
+
   it('runs commands in-process like the modules, the shipped keyring included', async () => {
     const { main } = (await import(BUNDLE)) as typeof import('../../src/cli/main.js');
     let out = '';

@@ -77,6 +77,17 @@ export const FORMAT_CODE = [
   'supply/attest/statement.ts',
   'supply/attest/slsa.ts',
   'supply/sign/simple-signing.ts',
+  'report/model.ts',
+  'report/why.ts',
+  'report/image.ts',
+  'report/compare.ts',
+  'report/treemap.ts',
+  'report/svg.ts',
+  'report/text.ts',
+  'report/sections.ts',
+  'report/html.ts',
+  'report/style.ts',
+  'report/client.ts',
 ];
 const IO = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls)$/;
 const isFormat = (m: string): boolean => FORMAT_CODE.some((f) => (f.endsWith('/') ? m.startsWith(f) : m === f));
