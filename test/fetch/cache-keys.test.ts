@@ -45,6 +45,22 @@ describe('cache keys', () => {
       assert.equal(await cache.get(k), undefined);
     }
     await assert.rejects(cache.put('../../x', Buffer.from('x'), 'x'), (e) => hasCode(e, 'HASH_MISMATCH'));
+    // A hostile index's megabyte "digest" is not echoed whole.
+    assert.throws(
+      () => cache.path('x'.repeat(100_000)),
+      (e) => hasCode(e, 'HASH_MISMATCH') && e.message === `${JSON.stringify('x'.repeat(80))} is not a sha256 digest`,
+    );
+  });
+
+  it('a blob that does not match its digest is HASH_MISMATCH with a hint and got/want/bytes for programs', async () => {
+    const cache = new BlobCache(await tmp());
+    await assert.rejects(
+      cache.put(good, Buffer.from('y'), 'y.deb'),
+      (e) =>
+        hasCode(e, 'HASH_MISMATCH') &&
+        /corrupt or tampered with/.test(e.hint ?? '') &&
+        JSON.stringify(e.detail) === JSON.stringify({ got: sha256Hex('y'), want: good, bytes: 1 }),
+    );
   });
 
   it('a put that matches stores exactly the blob, under blobs/sha256/<hex>', async () => {

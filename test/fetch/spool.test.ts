@@ -5,7 +5,7 @@
  * limit or the source fails, and reading back verifies the digest.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hasCode } from '../../src/errors.js';
@@ -72,6 +72,15 @@ describe('spoolToCache', () => {
     assert.deepEqual(await readFile(got.path), Buffer.concat(parts));
   });
 
+  it('leaves zeros after data in the same chunk as a hole too', async () => {
+    const cache = new BlobCache(await tmp());
+    const parts = [Buffer.concat([noise(100, 1), Buffer.alloc(8 * 1024 * K), noise(10, 2)])];
+    const got = await spoolToCache(cache, chunks(parts), { label: 'sparse' });
+    const st = await stat(got.path);
+    assert.ok(st.blocks * 512 < 1024 * K, `${st.blocks * 512} bytes allocated for an 8 MiB mostly-hole file`);
+    assert.deepEqual(await readFile(got.path), parts[0]);
+  });
+
   it('reports the running byte count before each chunk; a limit that throws leaves nothing behind', async () => {
     const cache = new BlobCache(await tmp());
     const seen: number[] = [];
@@ -114,7 +123,11 @@ describe('spoolToCache', () => {
     const cache = new BlobCache(dir);
     await assert.rejects(
       spoolToCache(cache, chunks([noise(10, 1)]), { label: 'libc6 data.tar' }),
-      (e) => hasCode(e, 'CACHE_IO') && e.message.includes('libc6 data.tar') && e.message.includes(dir),
+      (e) =>
+        hasCode(e, 'CACHE_IO') &&
+        e.message.includes('libc6 data.tar') &&
+        e.message.includes(dir) &&
+        /--cache-dir/.test(e.hint ?? ''),
     );
   });
 });
@@ -139,6 +152,14 @@ describe('verifiedPath', () => {
     await writeFile(cache.path(sha256Hex(noise(1000, 1))), data);
     assert.equal(await verifiedPath(cache, sha256Hex(noise(1000, 1))), undefined);
     assert.deepEqual(await blobDir(cache), []);
+  });
+
+  it('an entry that cannot be read is a miss and is left alone', async () => {
+    const cache = new BlobCache(await tmp());
+    const digest = sha256Hex('x');
+    await mkdir(cache.path(digest), { recursive: true });
+    assert.equal(await verifiedPath(cache, digest), undefined);
+    assert.equal((await stat(cache.path(digest))).isDirectory(), true);
   });
 
   it('refuses a key that is not a sha256 digest (HASH_MISMATCH), never making it a path', async () => {
