@@ -142,7 +142,9 @@ export function statusPackages(text: string): { name: string; version: string }[
     const name = /^Package:\s*(\S+)/m.exec(para)?.[1];
     const version = /^Version:\s*(\S+)/m.exec(para)?.[1];
     const status = /^Status:\s*(.*)$/m.exec(para)?.[1];
-    if (name && version && (status === undefined || /installed$/.test(status.trim()))) out.push({ name, version });
+    // Status is "want flag status"; only "installed" counts (not half-installed, not-installed, ...).
+    if (name && version && (status === undefined || status.trim().split(/\s+/)[2] === 'installed'))
+      out.push({ name, version });
   }
   return out;
 }

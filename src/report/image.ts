@@ -12,6 +12,7 @@ import type { LayerContent } from '../oci/read-image.js';
 import { owners } from '../pipeline/image-diff.js';
 import { parseDeb822 } from '../sources/debian/deb822.js';
 import { licenseSummary, modelFromFiles, PARE_TOOL } from '../supply/sbom/index.js';
+import { INSTALLED_DB } from '../supply/sbom/apk.js';
 import { parseRecord, RECORD_PATH } from '../supply/sbom/record.js';
 import { fileBytes, fileSize } from '../tree/body.js';
 import type { TreeEntry } from '../tree/types.js';
@@ -75,6 +76,22 @@ function groupOf(path: string, configPaths: ReadonlySet<string>): { name: string
   return { name: `(other) /${top}`, description: `files under /${top} that no package lists` };
 }
 
+/** Image path → owning package from apk's installed database (F: directory, R: file lines). */
+function apkOwners(entries: readonly TreeEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const db = entries.find((e) => e.path === INSTALLED_DB && e.type === 'file');
+  if (!db) return out;
+  let pkg = '';
+  let dir = '';
+  for (const line of dec.decode(fileBytes(db)).split('\n')) {
+    if (line === '') [pkg, dir] = ['', ''];
+    else if (line.startsWith('P:')) pkg = line.slice(2);
+    else if (line.startsWith('F:')) dir = line.slice(2).replace(/^\/+|\/+$/g, '');
+    else if (line.startsWith('R:') && pkg) out.set(dir ? `${dir}/${line.slice(2)}` : line.slice(2), pkg);
+  }
+  return out;
+}
+
 function statusLines(entries: readonly TreeEntry[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of entries) {
@@ -124,7 +141,7 @@ export function imageReport(input: ImageInput): ImageReport {
     image: { name: input.source, digest: input.digest ?? '', arch: input.config.architecture, created: 0 },
     tool: PARE_TOOL,
   });
-  const owner = owners(input.entries);
+  const owner = new Map([...apkOwners(input.entries), ...owners(input.entries)]);
   const recordEntry = input.entries.find((e) => e.path === RECORD_PATH && e.type === 'file');
   const record = parseRecord(recordEntry ? fileBytes(recordEntry) : undefined);
   const configPaths = new Set(record?.files ?? []);

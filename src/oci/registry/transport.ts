@@ -47,6 +47,26 @@ export interface Request {
   retry?: boolean;
 }
 
+/** Buffer bodies up to this size are sent whole; larger ones (upload chunks) stream in slices, so the watchdog sees progress. */
+const BUFFER_BODY_MAX = 1 << 20;
+const SLICE = 256 << 10;
+
+function* slices(b: Buffer): Generator<Buffer> {
+  for (let at = 0; at < b.length; at += SLICE) yield b.subarray(at, at + SLICE);
+}
+
+/** `source`'s chunks, restarting the watchdog as each is taken and once more at the end (then the answer is awaited). */
+async function* watched(
+  source: AsyncIterable<unknown> | Iterable<Buffer>,
+  touch: () => void,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    touch();
+    yield chunk as Uint8Array;
+  }
+  touch();
+}
+
 class Transient extends Error {
   constructor(
     readonly response: Response | undefined,
@@ -126,21 +146,38 @@ export class Transport {
     const authz = url.origin === new URL(this.base).origin ? await this.auth.header(scopes) : undefined;
     if (authz) headers.authorization = authz;
     const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, redirect: 'follow' };
-    if (Buffer.isBuffer(req.body)) init.body = req.body;
+    // An idle watchdog: the registry must keep taking the body (every chunk it pulls restarts the
+    // clock) and then answer, each within the idle time; a stalled registry never holds a build forever.
+    const idleMs = idleTimeoutMs();
+    const ctl = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const touch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => ctl.abort(), idleMs);
+    };
+    init.signal = ctl.signal;
+    if (Buffer.isBuffer(req.body) && req.body.length <= BUFFER_BODY_MAX) init.body = req.body;
     else if (req.body) {
-      init.body = Readable.toWeb(Readable.from(await req.body())) as ReadableStream;
+      const body = req.body;
+      if (Buffer.isBuffer(body)) headers['content-length'] ??= String(body.length);
+      const source = Buffer.isBuffer(body) ? slices(body) : await body();
+      init.body = Readable.toWeb(Readable.from(watched(source, touch))) as ReadableStream;
       init.duplex = 'half';
     }
-    // A request without a body must get its response headers within the idle time (a stalled
-    // registry must not hold a build forever); uploads may take longer than that to send.
-    const ctl = new AbortController();
-    const timer = req.body ? undefined : setTimeout(() => ctl.abort(), idleTimeoutMs());
-    if (timer) init.signal = ctl.signal;
+    touch();
     try {
       return { res: await this.fetch(url, init), authz };
     } catch (e) {
       if (ctl.signal.aborted)
-        throw new Transient(undefined, null, new Error(`no response within ${idleTimeoutMs() / 1000} s`));
+        throw new Transient(
+          undefined,
+          null,
+          new Error(
+            req.body
+              ? `the registry stopped taking the upload or answering for ${idleMs / 1000} s`
+              : `no response within ${idleMs / 1000} s`,
+          ),
+        );
       const cause = (e as { cause?: unknown }).cause;
       if (isPareError(cause)) throw cause; // e.g. a blob that failed verification while uploading
       if (isNetworkError(e)) throw new Transient(undefined, null, e);

@@ -1,7 +1,8 @@
 /**
  * A hostile or broken registry on 127.0.0.1: a manifest body without end, a
  * response that stalls mid-body, one that never sends its headers, and a
- * manifest whose digest is not the one asked for. Each ends in a coded error
+ * manifest whose digest is not the one asked for; an upload the registry
+ * stops reading (monolithic and chunked) or reads but never answers. Each ends in a coded error
  * in bounded time and memory, and pulling a base from it leaves nothing in
  * the cache's images.
  */
@@ -10,7 +11,9 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import { hasCode } from '../../../src/errors.js';
+import { bytesBlob } from '../../../src/oci/manifest.js';
 import { BlobCache } from '../../../src/fetch/cache.js';
 import { RegistryClient } from '../../../src/oci/registry/client.js';
 import { pullImage } from '../../../src/oci/registry/pull.js';
@@ -21,7 +24,7 @@ const tmpDir = tempDirs('pare-hostile-registry-');
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OTHER = `sha256:${'0'.repeat(64)}`;
 
-describe('hostile registry', () => {
+describe('hostile registry', { timeout: 120_000 }, () => {
   let server: Server;
   let host: string;
   let idle: string | undefined;
@@ -46,6 +49,14 @@ describe('hostile registry', () => {
         return void res.write('{"schemaVersion":');
       }
       if (url.startsWith('/v2/silent/')) return; // never answers
+      const sink = /^\/v2\/(sink-stop|sink-mute)\/blobs\//.exec(url);
+      if (sink) {
+        if (req.method === 'HEAD') return void res.writeHead(404).end();
+        if (req.method === 'POST')
+          return void res.writeHead(202, { location: `/v2/${sink[1]}/blobs/uploads/u1`, 'content-length': '0' }).end();
+        if (sink[1] === 'sink-stop') return void req.pause(); // stops reading the body, never answers
+        return void req.resume(); // reads everything, never answers
+      }
       if (url.startsWith('/v2/wrong/manifests/')) {
         return void res.writeHead(200, { 'content-type': MANIFEST }).end('{"schemaVersion":2,"layers":[]}');
       }
@@ -85,6 +96,28 @@ describe('hostile registry', () => {
       client().getManifest(`${host}/wrong@${OTHER}`),
       (e) => hasCode(e, 'REGISTRY_HTTP') && e.message.includes(`want ${OTHER}`),
     );
+  });
+
+  const blob = (n: number) => {
+    const bytes = Buffer.alloc(n, 7);
+    return bytesBlob('application/octet-stream', `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes);
+  };
+  const stalled = (e: unknown) =>
+    hasCode(e, 'REGISTRY_HTTP') && /stopped taking the upload or answering for 1 s/.test((e as Error).message);
+
+  it('an upload the registry stops reading fails after the idle time, monolithic or chunked (REGISTRY_HTTP)', async () => {
+    // 16 MiB is far more than the loopback socket buffers take without the server reading.
+    await assert.rejects(client().pushBlob(`${host}/sink-stop:latest`, blob(16 << 20)), stalled);
+    const chunked = new RegistryClient({
+      insecure: true,
+      chunkSize: 4 << 20,
+      retry: { attempts: 1, baseMs: 10, maxMs: 10 },
+    });
+    await assert.rejects(chunked.pushBlob(`${host}/sink-stop:latest`, blob(16 << 20)), stalled);
+  });
+
+  it('an upload the registry takes but never answers fails after the idle time (REGISTRY_HTTP)', async () => {
+    await assert.rejects(client().pushBlob(`${host}/sink-mute:latest`, blob(64 << 10)), stalled);
   });
 
   it('pulling a base from them writes no image into the cache', async () => {
