@@ -115,10 +115,10 @@ export class BlobCache {
   }
 
   /** The verified blob a key points to (a meta entry holding a sha256), or undefined. */
-  async getByKey(key: string): Promise<Buffer | undefined> {
+  async getByKey(key: string, opts: { remote?: boolean } = {}): Promise<Buffer | undefined> {
     const pointer = await this.getMeta(key);
     const local = pointer ? await this.get(pointer.toString()) : undefined;
-    if (local || !this.remote) return local;
+    if (local || !this.remote || opts.remote === false) return local;
     const remote = await this.remote.record(key).catch(() => undefined);
     if (remote) await this.putByKey(key, remote, `record ${key}`, { publish: false });
     return remote;
@@ -154,21 +154,23 @@ export class BlobCache {
    * returns the value, or undefined when the hit is stale or unusable (a
    * record that does not parse, a blob it names that is gone); then
    * `compute` runs, and its bytes are stored under `key` for next time
-   * (with `refs`, the cache blobs the record names, for a remote store).
+   * (with `refs`, the cache blobs the record names, for a remote store;
+   * `remote: false` keeps the entry local, for work cheaper than its transfer).
    */
   async memo<T>(
     key: string,
     label: string,
     use: (bytes: Buffer) => Promise<T | undefined> | T | undefined,
     compute: () => Promise<{ bytes: Uint8Array; value: T; refs?: readonly string[] }>,
+    opts: { remote?: boolean } = {},
   ): Promise<T> {
-    const hit = await this.getByKey(key);
+    const hit = await this.getByKey(key, opts);
     if (hit) {
       const value = await use(hit);
       if (value !== undefined) return value;
     }
     const { bytes, value, refs } = await compute();
-    await this.putByKey(key, bytes, label, refs ? { refs } : {});
+    await this.putByKey(key, bytes, label, { ...(refs ? { refs } : {}), publish: opts.remote !== false });
     return value;
   }
 

@@ -180,6 +180,27 @@ export function parsePackagesIndex(input: string | Uint8Array, file: string, ori
   return idx;
 }
 
+/** One stub as a row (name, version, architecture, Provides, start, end, line): a parsed-index cache record. */
+export type StubRow = [string, string, string, string, number, number, number];
+
+export function stubRows(idx: PackagesIndex): StubRow[] {
+  return idx.stubs.map((s) => [s.name, s.version, s.architecture, s.providesText, s.start, s.end, s.line]);
+}
+
+/** The index parsePackagesIndex(bytes, file, origin) returned, again, from its rows (no scan). */
+export function indexFromRows(
+  bytes: Uint8Array,
+  file: string,
+  origin: PackageOrigin | undefined,
+  rows: readonly StubRow[],
+): PackagesIndex {
+  const stubs: PackageStub[] = [];
+  const idx: PackagesIndex = { file, stubs, stanzaText: (s) => utf8.decode(bytes.subarray(s.start, s.end)) };
+  if (origin) (idx as { origin?: PackageOrigin }).origin = origin;
+  for (const r of rows) stubs.push(new PackageStub(idx, r[0], r[1], r[2], r[3], r[4], r[5], r[6]));
+  return idx;
+}
+
 /** Every record of an index, fully parsed (for tests and tools; slow on big indexes). */
 export function allRecords(idx: PackagesIndex): PackageRecord[] {
   return idx.stubs.map((s) => s.record);

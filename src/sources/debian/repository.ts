@@ -9,7 +9,7 @@ import { FetchError, SourceError } from '../../errors.js';
 import { BlobCache, fetchBlob, nodeHttp, sha256Hex, type Http } from '../../fetch/index.js';
 import { compressionFromName, decompress } from '../../util/decompress.js';
 import { verifyCleartext, type Keyring } from './openpgp/index.js';
-import { parsePackagesIndex, type PackagesIndex } from './packages-index.js';
+import { indexFromRows, parsePackagesIndex, stubRows, type PackagesIndex, type StubRow } from './packages-index.js';
 import { checkFresh, checkSuite, packagesCandidates, parseRelease, type ReleaseFile } from './release.js';
 import { checkNotRolledBack, rememberRelease } from './release-history.js';
 
@@ -142,10 +142,32 @@ export async function loadIndexes(suite: OpenedSuite, opts: LoadOptions): Promis
       const dir = path.slice(0, path.lastIndexOf('/'));
       const url = release.acquireByHash ? `${dists}/${dir}/by-hash/SHA256/${entry.sha256}` : `${dists}/${path}`;
       const label = `${dists}/${path}`;
-      const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
-      // Bytes, not a string: the scanner decodes UTF-8 only for stanzas it parses fully.
-      const bytes = await decompress(data, compressionFromName(path), label);
-      return parsePackagesIndex(bytes, label, { url: suite.url, suite: suite.suite, component });
+      const origin = { url: suite.url, suite: suite.suite, component };
+      // Parsed once per Packages digest: the uncompressed index and the scanner's rows stay in the cache.
+      return opts.cache.memo(
+        `index:v1:${entry.sha256}`,
+        `${label}: parsed index`,
+        async (rec) => {
+          let r: { bytes?: unknown; rows?: unknown };
+          try {
+            r = JSON.parse(rec.toString('utf8')) as typeof r;
+          } catch {
+            return undefined; // not a record this pare wrote: parse the index again
+          }
+          const bytes = typeof r.bytes === 'string' ? await opts.cache.get(r.bytes) : undefined;
+          return bytes && Array.isArray(r.rows) ? indexFromRows(bytes, label, origin, r.rows as StubRow[]) : undefined;
+        },
+        async () => {
+          const data = await fetchBlob({ url, sha256: entry.sha256, size: entry.size, label }, opts);
+          // Bytes, not a string: the scanner decodes UTF-8 only for stanzas it parses fully.
+          const bytes = await decompress(data, compressionFromName(path), label);
+          const value = parsePackagesIndex(bytes, label, origin);
+          const sha = sha256Hex(bytes);
+          await opts.cache.put(sha, bytes, `${label} (uncompressed)`);
+          return { bytes: Buffer.from(JSON.stringify({ bytes: sha, rows: stubRows(value) })), value };
+        },
+        { remote: false }, // the mirror's compressed index is the cheaper transfer
+      );
     }),
   );
 }
