@@ -2,7 +2,7 @@
 import { OutputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BlobCache, defaultCacheDir, ttyProgress, silentProgress, type Progress } from '../fetch/index.js';
-import { RegistryStore } from '../oci/registry-cache.js';
+import { RegistryStore } from '../oci/registry/cache-store.js';
 import { parseLayoutRef, type LayoutRef } from '../oci/attachments.js';
 import { readKeyFile } from '../supply/sign/key-file.js';
 import type { Values } from './command.js';

@@ -6,7 +6,7 @@
  * digests (64 lowercase hex digits): a key from a hostile index such as
  * "../../x" never becomes a path.
  *
- * With a `remote` store (oci/registry-cache.ts: an OCI registry, --cache-registry)
+ * With a `remote` store (oci/registry/cache-store.ts: an OCI registry, --cache-registry)
  * behind it, memo records that are missing here are looked up there, and
  * the blobs they reference are fetched from there (verified like any
  * other), and new records are published with the blobs they reference.

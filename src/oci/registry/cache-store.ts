@@ -19,12 +19,13 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { RegistryClient, parseReference, type Reference, type RegistryOptions } from './registry/index.js';
-import type { Blob } from './manifest.js';
-import { MEDIA } from './media.js';
-import { UsageError } from '../errors.js';
-import { sha256Hex, type BlobCache, type RemoteStore } from '../fetch/cache.js';
-import { spoolToCache } from '../fetch/spool.js';
+import { RegistryClient, type RegistryOptions } from './client.js';
+import { parseReference, type Reference } from './ref.js';
+import type { Blob } from '../manifest.js';
+import { MEDIA } from '../media.js';
+import { UsageError } from '../../errors.js';
+import { sha256Hex, type BlobCache, type RemoteStore } from '../../fetch/cache.js';
+import { spoolToCache } from '../../fetch/spool.js';
 
 export const CACHE_ARTIFACT = 'application/vnd.pare.cache.v1';
 const RECORD_MEDIA = 'application/vnd.pare.cache.record.v1';
